@@ -1,0 +1,76 @@
+"""Candidate pairs: articles that share at least one LSH band key.
+
+All keys of a run go into one array with the article that owns each; one sort
+brings equal keys together and every run of equal keys (a *bucket*) yields
+the pairs of its articles. Sorting beats a Python dict of buckets by an order
+of magnitude and needs 16 bytes a key.
+
+A bucket of more than ``max_bucket`` articles (a story reprinted hundreds of
+times, or a template that escaped cleaning) yields pairs among its first
+``max_bucket`` articles only, and is counted, so that no run explodes
+quadratically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(slots=True)
+class CandidateStats:
+    keys: int = 0
+    buckets: int = 0
+    capped_buckets: int = 0
+    pairs: int = 0
+
+
+def candidate_pairs(
+    keys: np.ndarray, owners: np.ndarray, max_bucket: int, new_from: int = 0
+) -> tuple[np.ndarray, CandidateStats]:
+    """Distinct article pairs ``(i, j)``, ``i < j``, sharing a key, as an ``(n, 2)`` int64 array.
+
+    ``owners[t]`` is the article index of ``keys[t]``. Pairs where both
+    articles are below ``new_from`` (already compared in an earlier run) are left out.
+    """
+    stats = CandidateStats(keys=len(keys))
+    if len(keys) < 2:
+        return np.empty((0, 2), dtype=np.int64), stats
+    order = np.lexsort((owners, keys))
+    k, o = keys[order], owners[order].astype(np.int64)
+    # One entry per (key, article).
+    keep = np.ones(len(k), dtype=bool)
+    keep[1:] = (k[1:] != k[:-1]) | (o[1:] != o[:-1])
+    k, o = k[keep], o[keep]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    sizes = np.diff(np.r_[starts, len(k)])
+    multi = sizes >= 2
+    stats.buckets = int(multi.sum())
+    stats.capped_buckets = int((sizes > max_bucket).sum())
+    bucket_of = np.repeat(np.arange(len(starts)), sizes)
+    rank = np.arange(len(k)) - starts[bucket_of]
+    eligible = rank < max_bucket
+    pos = np.flatnonzero(eligible & multi[bucket_of])
+    found = []
+    offset = 1
+    while len(pos):
+        partner = pos + offset
+        ok = partner < len(k)
+        ok[ok] &= (bucket_of[partner[ok]] == bucket_of[pos[ok]]) & eligible[partner[ok]]
+        pos = pos[ok]
+        if len(pos):
+            found.append(np.stack((o[pos], o[pos + offset]), axis=1))
+        offset += 1
+    if not found:
+        return np.empty((0, 2), dtype=np.int64), stats
+    pairs = np.concatenate(found)
+    pairs.sort(axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    if new_from:
+        pairs = pairs[pairs[:, 1] >= new_from]
+    n = int(o.max()) + 1
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    pairs = np.stack((codes // n, codes % n), axis=1)
+    stats.pairs = len(pairs)
+    return pairs, stats

@@ -1,0 +1,100 @@
+"""Cleaning one article: normalise, split paragraphs, take out chrome and bylines.
+
+Everything taken out is kept, with its reason, in ``removed`` and
+``removed_reasons`` so the report can show it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wiretrace.clean.chrome import WIRE_LINE, chrome_reason, is_byline
+from wiretrace.clean.paragraphs import join_block, normalize, split_blocks
+from wiretrace.records import Article, CleanArticle
+
+_NON_WORD = re.compile(r"\W+")
+_SHORT_LABEL = "short label (no sentence)"
+
+
+def _fold(text: str) -> str:
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs, with whole lines that are chrome kept apart from their neighbours."""
+    out: list[str] = []
+    for block in split_blocks(text):
+        pending: list[str] = []
+        for line in block:
+            reason = chrome_reason(line)
+            if (reason and reason != _SHORT_LABEL) or is_byline(line):
+                out.extend(join_block(pending))
+                pending = []
+                out.append(line)
+            else:
+                pending.append(line)
+        out.extend(join_block(pending))
+    return out
+
+
+def clean_article(article: Article) -> CleanArticle:
+    """The story text of ``article``: title, paragraphs, and what was removed."""
+    paragraphs = _paragraphs(normalize(article.text))
+    title = normalize(article.title).strip()
+    removed: list[str] = []
+    reasons: list[str] = []
+    bylines: list[str] = []
+    kept: list[str] = []
+
+    def drop(text: str, reason: str) -> None:
+        removed.append(text)
+        reasons.append(reason)
+
+    for i, para in enumerate(paragraphs):
+        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+        if is_byline(para) or (WIRE_LINE.match(nxt) and _looks_like_name(para)):
+            bylines.append(para)
+            drop(para, "byline")
+            continue
+        reason = chrome_reason(para)
+        if article.title_in_text and not title:
+            if reason is None:
+                title = para
+            else:
+                drop(para, reason)
+            continue
+        if title and _fold(para) == _fold(title):
+            drop(para, "title repeated")
+            continue
+        if reason:
+            drop(para, reason)
+            continue
+        kept.append(para)
+
+    return CleanArticle(
+        id=article.id,
+        title=title,
+        paragraphs=kept,
+        removed=removed,
+        removed_reasons=reasons,
+        url=article.url,
+        source=article.source,
+        published=article.published,
+        byline="; ".join(bylines) or None,
+        origin=article.origin,
+        notes=list(article.notes),
+    )
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def drop_paragraphs(article: CleanArticle, indices: set[int], reason_for) -> CleanArticle:
+    """``article`` without the paragraphs at ``indices``; ``reason_for(i)`` says why each went."""
+    for i in sorted(indices):
+        article.removed.append(article.paragraphs[i])
+        article.removed_reasons.append(reason_for(i))
+    article.paragraphs = [p for i, p in enumerate(article.paragraphs) if i not in indices]
+    return article

@@ -1,0 +1,53 @@
+"""Text normalisation and paragraph splitting.
+
+A paragraph is a block between blank lines. Inside a block, a line break
+after a sentence end starts a new paragraph (one paragraph per line, as many
+feeds write them); other line breaks are hard wraps and are joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(r"[.!?\"”’»)]$")
+#: Zero-width and other invisible characters that only break matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def normalize(text: str) -> str:
+    """NFKC, one kind of line break, no invisible characters, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", text)
+
+
+def split_blocks(text: str) -> list[list[str]]:
+    """Blocks of non-empty stripped lines, split at blank lines."""
+    blocks = []
+    for block in _BLANK_LINES.split(text):
+        lines = [line.strip() for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def join_block(lines: list[str]) -> list[str]:
+    """Paragraphs of one block: hard-wrapped lines joined, sentence-final breaks kept.
+
+    Trailing lines with no sentence end at all are headings, labels or names
+    ("world", a headline, "Tasha Litvinova"), not wrapped prose: they stay apart.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if _SENTENCE_END.search(line):
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.extend(current)
+    return paragraphs

@@ -1,0 +1,124 @@
+"""Command line: a thin layer over the Python API.
+
+    wiretrace run INPUT... --out DIR [--db index.db]
+    wiretrace eval clough
+    wiretrace bench copies | hashing
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from wiretrace import __version__
+from wiretrace.config import Config
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+
+
+def _config(args: argparse.Namespace) -> Config:
+    data = {}
+    if getattr(args, "config", None):
+        data = orjson.loads(Path(args.config).read_bytes())
+    if getattr(args, "workers", None) is not None:
+        data["workers"] = args.workers
+    return Config.from_dict(data)
+
+
+@contextmanager
+def _progress_bar(enabled: bool, console: Console):
+    if not enabled:
+        yield None
+        return
+    bar = Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=console, transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        if label not in tasks:
+            tasks[label] = bar.add_task(label, total=total)
+        bar.update(tasks[label], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from wiretrace.pipeline import run
+    from wiretrace.report import print_summary, write_outputs
+
+    config = _config(args)
+    console = Console(stderr=True, quiet=args.quiet)
+    show_bar = not args.quiet and console.is_terminal
+    with _progress_bar(show_bar, console) as progress:
+        result = run(args.inputs, config, db=args.db, progress=progress)
+    write_outputs(result, args.out, config)
+    print_summary(result, console, out_dir=args.out)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from wiretrace.bench import evaluations
+
+    data_dir = Path(args.data) if args.data else SHARED_DATA
+    return evaluations.main(args.name, data_dir, _config(args), Console())
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from wiretrace.bench import copies, hashing
+
+    data_dir = Path(args.data) if args.data else SHARED_DATA
+    console = Console()
+    if args.name == "copies":
+        return copies.main(data_dir, _config(args), console, n_articles=args.articles,
+                           n_copies=args.copies, seed=args.seed, baseline=not args.no_baseline)
+    return hashing.main(data_dir, console, n_articles=args.articles)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wiretrace", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="find copies among articles and write the outputs")
+    p.add_argument("inputs", nargs="+", help="files or folders (.txt, .jsonl[.gz], .csv)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--db", help="SQLite store to compare against and add to")
+    p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
+    p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
+    p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
+    p.add_argument("name", choices=["clough"])
+    p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
+    p.add_argument("--config", help="JSON file of settings")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="measure speed, memory and accuracy")
+    p.add_argument("name", choices=["copies", "hashing"])
+    p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
+    p.add_argument("--articles", type=int, default=20000, help="AllSides articles to use")
+    p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
+    p.add_argument("--config", help="JSON file of settings")
+    p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

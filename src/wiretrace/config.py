@@ -1,0 +1,101 @@
+"""Every tunable setting of wiretrace, in one place.
+
+Stages read the fields they need from one :class:`Config`; nothing else holds
+thresholds. The defaults are the shipped configuration: the same values are
+used on the seeds, the benchmarks and every evaluation set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class Config:
+    # -- ingest ---------------------------------------------------------------
+    #: Articles longer than this (characters) are cut to it, with a note in the
+    #: accounting; a 50 MB "article" is a crawl accident, not news.
+    max_chars: int = 400_000
+    #: Articles with fewer words than this after cleaning are skipped (reason given).
+    min_words: int = 8
+
+    # -- clean ----------------------------------------------------------------
+    #: A line must recur in at least this many articles to be learned as boilerplate.
+    boilerplate_min_df: int = 3
+    #: ... and the articles sharing it must otherwise be different stories:
+    #: the median containment between sampled pairs of them stays below this.
+    boilerplate_max_story_overlap: float = 0.2
+    #: Lines longer than this (words) are never learned as boilerplate.
+    boilerplate_max_words: int = 60
+
+    # -- fingerprint ----------------------------------------------------------
+    #: Word n-gram size of the shingles hashed into MinHash sketches.
+    shingle_size: int = 4
+    #: Bins of the whole-document one-permutation MinHash.
+    doc_num_perm: int = 128
+    #: Bins of each passage sketch.
+    passage_num_perm: int = 32
+    #: Paragraphs longer than this many words are cut into windows of this size.
+    passage_max_words: int = 120
+    #: Paragraphs shorter than this are joined to the next one before sketching.
+    passage_min_words: int = 12
+    #: Word edit rate the LSH must survive: bands and rows are chosen so that a
+    #: copy with this rate of substituted words is found with ``lsh_recall``.
+    edit_rate: float = 0.10
+    #: Probability of finding one passage (or whole document) at ``edit_rate``.
+    lsh_passage_recall: float = 0.95
+    lsh_doc_recall: float = 0.99
+    #: Extra loss of whole-document Jaccard from added, dropped or stitched paragraphs.
+    doc_structure_loss: float = 0.6
+    #: Buckets with more members than this emit pairs only to their first members.
+    max_bucket: int = 400
+
+    # -- verify ---------------------------------------------------------------
+    #: Two paragraphs align when this share of the smaller one's shingles is in the other.
+    align_min_containment: float = 0.3
+    #: ... and they share at least this many shingles.
+    align_min_shared: int = 4
+    #: ``copy`` when aligned passages cover this share of both articles.
+    copy_min_coverage: float = 0.7
+    #: ``partial`` when they cover this share of the smaller article ...
+    partial_min_coverage: float = 0.5
+    #: ... or the shared block has at least this many words.
+    partial_min_block_words: int = 40
+
+    # -- cluster --------------------------------------------------------------
+    #: A relation joins two families only if the families' largest members are
+    #: related with at least this coverage of the smaller one (no chaining).
+    family_min_coverage: float = 0.5
+
+    # -- run ------------------------------------------------------------------
+    #: Worker processes for cleaning and fingerprinting (0 = all cores).
+    workers: int = 0
+    #: Articles handed to a worker at a time.
+    chunk_size: int = 500
+    #: Show a progress bar when the run has at least this many records.
+    progress_min_records: int = 2000
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Config:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def fingerprint_tag(self) -> str:
+        """Version tag of everything a stored fingerprint depends on.
+
+        Fingerprints made under another tag cannot be compared and are rebuilt.
+        """
+        from wiretrace.fingerprint import ALGORITHM_VERSION
+
+        return (
+            f"v{ALGORITHM_VERSION}-k{self.shingle_size}-d{self.doc_num_perm}"
+            f"-p{self.passage_num_perm}-w{self.passage_max_words}-{self.passage_min_words}"
+            f"-e{self.edit_rate}-r{self.lsh_passage_recall}-{self.lsh_doc_recall}"
+            f"-s{self.doc_structure_loss}"
+        )

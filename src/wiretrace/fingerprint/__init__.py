@@ -1,0 +1,95 @@
+"""Fingerprint: LSH band keys for whole articles and for their passages.
+
+A *passage* is a paragraph, several short paragraphs joined until they reach
+``passage_min_words``, or a window of ``passage_max_words`` words of a long
+paragraph. Whole-article keys find copies whatever their paragraph breaks;
+passage keys find partial copies, where only some passages are shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiretrace.config import Config
+from wiretrace.fingerprint.lsh import Banding, band_keys, choose_bands, edited_jaccard
+from wiretrace.fingerprint.minhash import EMPTY, sketch
+from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
+
+#: Bump when a change makes stored fingerprints incomparable with new ones.
+ALGORITHM_VERSION = 1
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    id: str
+    doc_keys: np.ndarray  # uint64, one per document band
+    passage_keys: np.ndarray  # uint64, (passages x passage bands), flattened
+    words: int
+
+
+def passage_banding(config: Config) -> Banding:
+    target = edited_jaccard(config.edit_rate, config.shingle_size)
+    return choose_bands(config.passage_num_perm, target, config.lsh_passage_recall)
+
+
+def doc_banding(config: Config) -> Banding:
+    target = edited_jaccard(config.edit_rate, config.shingle_size) * config.doc_structure_loss
+    return choose_bands(config.doc_num_perm, target, config.lsh_doc_recall)
+
+
+def passage_index(words: np.ndarray, doc_of_par: np.ndarray, config: Config) -> np.ndarray:
+    """First passage number of each paragraph (passages numbered across the batch)."""
+    base = np.zeros(len(words), dtype=np.int64)
+    next_id, acc, prev_doc = 0, 0, -1
+    max_w, min_w = config.passage_max_words, config.passage_min_words
+    for p, (w, d) in enumerate(zip(words.tolist(), doc_of_par.tolist(), strict=True)):
+        if d != prev_doc:
+            if acc:
+                next_id += 1
+            acc, prev_doc = 0, d
+        base[p] = next_id
+        if w > max_w:  # windows of max_w words; pending short paragraphs join the first
+            next_id += -(-w // max_w)
+            acc = 0
+            continue
+        acc += w
+        if acc >= min_w:
+            next_id += 1
+            acc = 0
+    return base
+
+
+def fingerprint_batch(
+    paragraph_lists: list[list[str]], ids: list[str], config: Config
+) -> list[Fingerprint]:
+    """Fingerprints of many articles in a few vectorised passes."""
+    counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
+    flat = [p for paragraphs in paragraph_lists for p in paragraphs]
+    sh: Shingled = shingle_paragraphs(flat, config.shingle_size)
+    doc_of_par = np.repeat(np.arange(len(ids)), counts)
+    doc_of_sh = doc_of_par[sh.paragraph]
+
+    doc_sig = sketch(sh.hashes, doc_of_sh, len(ids), config.doc_num_perm)
+    d_keys = band_keys(doc_sig, doc_banding(config), salt=1)
+
+    base = passage_index(sh.words, doc_of_par, config)
+    passage_of_sh = base[sh.paragraph] + sh.position // config.passage_max_words
+    n_pass = int(passage_of_sh.max()) + 1 if len(passage_of_sh) else 0
+    p_sig = sketch(sh.hashes, passage_of_sh, n_pass, config.passage_num_perm)
+    p_keys = band_keys(p_sig, passage_banding(config), salt=2)
+    p_nonempty = p_sig[:, 0] != EMPTY
+    doc_of_pass = np.full(n_pass, -1, dtype=np.int64)
+    doc_of_pass[passage_of_sh] = doc_of_sh
+
+    words_per_doc = np.bincount(doc_of_par, weights=sh.words, minlength=len(ids)).astype(np.int64)
+    out = []
+    order = np.argsort(doc_of_pass, kind="stable")
+    pass_bounds = np.searchsorted(doc_of_pass[order], np.arange(len(ids) + 1))
+    for i, article_id in enumerate(ids):
+        rows = order[pass_bounds[i] : pass_bounds[i + 1]]
+        rows = rows[p_nonempty[rows]]
+        doc_keys = d_keys[i] if doc_sig[i, 0] != EMPTY else np.empty(0, dtype=np.uint64)
+        out.append(Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(), int(words_per_doc[i])))
+    return out

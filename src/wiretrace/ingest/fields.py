@@ -1,0 +1,49 @@
+"""Turning one structured record (a JSON object or a CSV row) into an Article.
+
+JSONL and CSV inputs share their columns: ``id``, ``text``, and optional
+``title``, ``url``, ``source``, ``published``. The same checks apply to both.
+"""
+
+from __future__ import annotations
+
+from wiretrace.records import Article, Skipped
+
+OPTIONAL_FIELDS = ("title", "url", "source", "published")
+#: Common alternative column names, mapped to ours.
+ALIASES = {"date": "published", "body": "text", "content": "text", "headline": "title"}
+
+
+def article_from_fields(record: object, origin: str) -> Article | Skipped:
+    if not isinstance(record, dict):
+        return Skipped(origin, f"record is a {type(record).__name__}, not an object")
+    data = dict(record)
+    for alias, name in ALIASES.items():
+        if name not in data and alias in data:
+            data[name] = data[alias]
+    raw_id = data.get("id")
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        return Skipped(origin, "missing 'id'")
+    if not isinstance(raw_id, str | int):
+        return Skipped(origin, f"'id' is a {type(raw_id).__name__}, not a string")
+    article_id = str(raw_id).strip()
+    text = data.get("text")
+    if not isinstance(text, str):
+        reason = "missing 'text'" if text is None else f"'text' is a {type(text).__name__}"
+        return Skipped(origin, reason, article_id)
+    if "\x00" in text:
+        return Skipped(origin, "binary content (NUL characters) in 'text'", article_id)
+    if not text.strip():
+        return Skipped(origin, "empty 'text'", article_id)
+    values = {}
+    for name in OPTIONAL_FIELDS:
+        value = data.get(name)
+        values[name] = None if value in (None, "") else str(value)
+    return Article(
+        id=article_id,
+        text=text,
+        title=values["title"] or "",
+        url=values["url"],
+        source=values["source"],
+        published=values["published"],
+        origin=origin,
+    )

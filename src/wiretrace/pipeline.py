@@ -1,0 +1,319 @@
+"""The whole job: ingest → clean → fingerprint → candidates → verify → cluster.
+
+:func:`run` is the Python API behind ``wiretrace run``. Each stage is a
+function of its own module taking and returning plain records; this module
+only wires them, spreads the per-article stages over worker processes, keeps
+the accounting of every input record, and talks to the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from wiretrace.candidates import CandidateStats, candidate_pairs
+from wiretrace.clean.article import clean_article, drop_paragraphs
+from wiretrace.clean.boilerplate import learn_boilerplate, paragraph_keys
+from wiretrace.cluster import copy_families
+from wiretrace.config import Config
+from wiretrace.fingerprint import Fingerprint, fingerprint_batch
+from wiretrace.ingest import read_inputs
+from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped
+from wiretrace.store import Store, content_hash
+from wiretrace.verify import ShingledArticle, compare
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Accounting:
+    """What happened to every input record."""
+
+    records: int = 0
+    processed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (id, note)
+
+    def skip(self, record: Skipped) -> None:
+        self.skipped.append(record)
+
+    def to_dict(self) -> dict:
+        by_reason = Counter(_reason_class(s.reason) for s in self.skipped)
+        return {
+            "records": self.records,
+            "processed": self.processed,
+            "skipped": len(self.skipped),
+            "skipped_by_reason": dict(by_reason.most_common()),
+            "skipped_records": [
+                {"origin": s.origin, "id": s.id, "reason": s.reason} for s in self.skipped
+            ],
+            "notes": [{"id": i, "note": n} for i, n in self.notes],
+        }
+
+
+def _reason_class(reason: str) -> str:
+    return reason.split(":")[0].split(" (")[0]
+
+
+@dataclass
+class RunResult:
+    articles: list[CleanArticle]
+    relations: list[Relation]
+    families: list[CopyFamily]
+    accounting: Accounting
+    stats: dict
+
+    def family_of(self) -> dict[str, str]:
+        return {m: f.family for f in self.families for m in f.members}
+
+
+# -- worker-side stage functions ---------------------------------------------
+_CONFIG = Config()
+
+
+def _init_worker(config: Config) -> None:
+    global _CONFIG
+    _CONFIG = config
+
+
+def _clean_chunk(articles: list[Article]) -> list[tuple[CleanArticle, list[bytes]]]:
+    out = []
+    for article in articles:
+        cleaned = clean_article(article)
+        out.append((cleaned, paragraph_keys(cleaned)))
+    return out
+
+
+def _fingerprint_chunk(chunk: tuple[list[list[str]], list[str]]) -> list[Fingerprint]:
+    paragraph_lists, ids = chunk
+    return fingerprint_batch(paragraph_lists, ids, _CONFIG)
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class _Executor:
+    """Maps a stage over chunks, in worker processes when there is enough work."""
+
+    def __init__(self, config: Config, n_items: int):
+        workers = config.workers or os.cpu_count() or 1
+        self.pool = None
+        if workers > 1 and n_items >= 2 * config.chunk_size:
+            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
+        else:
+            _init_worker(config)
+
+    def map(self, fn, chunks: list, progress: Progress | None, label: str, total: int) -> list:
+        results, done = [], 0
+        it = self.pool.imap(fn, chunks) if self.pool else map(fn, chunks)
+        for chunk, result in zip(chunks, it, strict=True):
+            results.append(result)
+            done += len(chunk[1]) if isinstance(chunk, tuple) else len(chunk)
+            if progress:
+                progress(label, done, total)
+        return results
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.close()
+            self.pool.join()
+
+
+# -- the run -----------------------------------------------------------------
+def ingest(paths: Iterable[str | Path], config: Config, accounting: Accounting) -> list[Article]:
+    """Read all inputs; skip records whose id an earlier record of this run had."""
+    articles: list[Article] = []
+    first_seen: dict[str, str] = {}
+    for record in read_inputs(paths, config.max_chars):
+        accounting.records += 1
+        if isinstance(record, Skipped):
+            accounting.skip(record)
+            continue
+        if record.id in first_seen:
+            accounting.skip(Skipped(record.origin, f"duplicate id (first at {first_seen[record.id]})",
+                                    record.id))
+            continue
+        first_seen[record.id] = record.origin
+        articles.append(record)
+    return articles
+
+
+def run(
+    inputs: Iterable[str | Path],
+    config: Config | None = None,
+    db: str | Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Find every copy among the articles under ``inputs`` (and those in ``db``)."""
+    config = config or Config()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    store = Store(db) if db else None
+    try:
+        stored_hashes = store.content_hashes() if store else {}
+        accounting = Accounting()
+        raw = ingest(inputs, config, accounting)
+        lap("ingest")
+
+        executor = _Executor(config, len(raw))
+        try:
+            cleaned_chunks = executor.map(_clean_chunk, _chunks(raw, config.chunk_size),
+                                          progress, "clean", len(raw))
+            del raw
+            cleaned = [c for chunk in cleaned_chunks for c in chunk]
+            del cleaned_chunks
+            lap("clean")
+            articles, keys = _remove_learned_boilerplate(cleaned, config, store)
+            articles, keys = _admit(articles, keys, config, accounting, stored_hashes)
+            lap("boilerplate")
+            batches = [([a.paragraphs for a in chunk], [a.id for a in chunk])
+                       for chunk in _chunks(articles, config.chunk_size)]
+            fingerprints = [f for part in executor.map(_fingerprint_chunk, batches, progress,
+                                                       "fingerprint", len(articles)) for f in part]
+            lap("fingerprint")
+        finally:
+            executor.close()
+
+        stored_articles: list[CleanArticle] = []
+        stored_fps: list[Fingerprint] = []
+        old_relations: list[Relation] = []
+        if store:
+            stored_articles, stored_fps = _load_stored(store, config)
+            old_relations = list(store.relations())
+            store.add(articles, fingerprints, config.fingerprint_tag())
+        lap("store")
+
+        all_articles = stored_articles + articles
+        all_fps = stored_fps + fingerprints
+        pairs, cstats = _candidates(all_fps, config, new_from=len(stored_fps))
+        lap("candidates")
+
+        by_id = {a.id: a for a in all_articles}
+        shingled: dict[str, ShingledArticle] = {}
+
+        def get(article_id: str) -> ShingledArticle:
+            if article_id not in shingled:
+                shingled[article_id] = ShingledArticle.of(by_id[article_id], config)
+            return shingled[article_id]
+
+        def relate(a: str, b: str) -> Relation | None:
+            return compare(get(a), get(b), config)
+
+        new_relations = []
+        for n, (i, j) in enumerate(pairs.tolist()):
+            rel = relate(all_fps[i].id, all_fps[j].id)
+            if rel is not None:
+                new_relations.append(rel)
+            if progress and n % 1000 == 999:
+                progress("verify", n + 1, len(pairs))
+        lap("verify")
+        if store:
+            store.add_relations(new_relations)
+        relations = old_relations + new_relations
+        words = {f.id: f.words for f in all_fps}
+        families = copy_families([a.id for a in all_articles], relations, words, relate,
+                                 config.family_min_coverage)
+        lap("cluster")
+    finally:
+        if store:
+            store.close()
+
+    stats = {
+        "articles_new": len(articles),
+        "articles_stored_before": len(stored_articles),
+        "candidate_pairs": cstats.pairs,
+        "capped_buckets": cstats.capped_buckets,
+        "relations": dict(Counter(r.relation for r in relations)),
+        "families": len(families),
+        "articles_in_families": sum(len(f.members) for f in families),
+        "seconds": timings,
+    }
+    return RunResult(all_articles, relations, families, accounting, stats)
+
+
+def _remove_learned_boilerplate(
+    cleaned: list[tuple[CleanArticle, list[bytes]]], config: Config, store: Store | None
+) -> tuple[list[CleanArticle], list[list[bytes]]]:
+    articles = [c for c, _ in cleaned]
+    keys = [k for _, k in cleaned]
+    learned = learn_boilerplate(articles, keys, config)
+    if store:
+        store.add_boilerplate(learned)
+        learned = {**store.boilerplate(), **learned}
+    if learned:
+        for idx, (article, article_keys) in enumerate(zip(articles, keys, strict=True)):
+            drop = {i for i, k in enumerate(article_keys) if k in learned}
+            if drop:
+                reason = {i: f"learned boilerplate (in {learned[article_keys[i]]} articles of "
+                             "different stories)" for i in drop}
+                drop_paragraphs(article, drop, reason.__getitem__)
+                keys[idx] = [k for i, k in enumerate(article_keys) if i not in drop]
+    return articles, keys
+
+
+def _admit(articles, keys, config: Config, accounting: Accounting, stored: dict[str, str]):
+    """Keep articles with enough story text that are not already stored."""
+    kept, kept_keys = [], []
+    for article, article_keys in zip(articles, keys, strict=True):
+        n_words = sum(len(p.split()) for p in article.paragraphs)
+        if n_words < config.min_words:
+            accounting.skip(Skipped(article.origin,
+                                    f"too short after cleaning ({n_words} words of story text)",
+                                    article.id))
+            continue
+        if article.id in stored:
+            same = stored[article.id] == content_hash(article)
+            reason = ("already in the store (same text)" if same
+                      else "duplicate id (stored earlier with different text)")
+            accounting.skip(Skipped(article.origin, reason, article.id))
+            continue
+        accounting.processed += 1
+        for note in article.notes:
+            accounting.notes.append((article.id, note))
+        kept.append(article)
+        kept_keys.append(article_keys)
+    return kept, kept_keys
+
+
+def _load_stored(store: Store, config: Config) -> tuple[list[CleanArticle], list[Fingerprint]]:
+    """Stored articles and fingerprints; fingerprints of another settings tag are rebuilt."""
+    tag = config.fingerprint_tag()
+    articles = list(store.articles())
+    fps = {id_: (t, fp) for id_, t, fp in store.fingerprints()}
+    stale = [a for a in articles if a.id not in fps or fps[a.id][0] != tag]
+    if stale:
+        rebuilt = fingerprint_batch([a.paragraphs for a in stale], [a.id for a in stale], config)
+        with store.db:
+            store.put_fingerprints(rebuilt, tag)
+        for fp in rebuilt:
+            fps[fp.id] = (tag, fp)
+    return articles, [fps[a.id][1] for a in articles]
+
+
+def _candidates(fps: list[Fingerprint], config: Config, new_from: int):
+    if not fps:
+        return np.empty((0, 2), dtype=np.int64), CandidateStats()
+    key_parts, owner_parts = [], []
+    for idx, fp in enumerate(fps):
+        key_parts += [fp.doc_keys, fp.passage_keys]
+        n = len(fp.doc_keys) + len(fp.passage_keys)
+        owner_parts.append(np.full(n, idx, dtype=np.int64))
+    keys = np.concatenate(key_parts)
+    owners = np.concatenate(owner_parts)
+    return candidate_pairs(keys, owners, config.max_bucket, new_from=new_from)

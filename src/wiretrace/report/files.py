@@ -1,0 +1,61 @@
+"""JSON and JSONL output files of a run (documented in docs/outputs.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from wiretrace import __version__
+from wiretrace.config import Config
+from wiretrace.pipeline import RunResult
+
+_OPTS = orjson.OPT_APPEND_NEWLINE
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "wb") as fh:
+        for row in rows:
+            fh.write(orjson.dumps(row, option=_OPTS))
+
+
+def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dict[str, Path]:
+    """Write articles, relations, families and report files; return their paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    family_of = result.family_of()
+    paths = {
+        "articles": out / "articles.jsonl",
+        "relations": out / "relations.jsonl",
+        "families": out / "families.jsonl",
+        "report": out / "report.json",
+    }
+    _write_jsonl(
+        paths["articles"],
+        (
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "source": a.source,
+                "published": a.published,
+                "byline": a.byline,
+                "family": family_of.get(a.id),
+                "paragraphs": a.paragraphs,
+                "removed": a.removed,
+                "removed_reasons": a.removed_reasons,
+                "origin": a.origin,
+            }
+            for a in result.articles
+        ),
+    )
+    _write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
+    _write_jsonl(paths["families"], (f.to_dict() for f in result.families))
+    report = {
+        "wiretrace": __version__,
+        "config": config.to_dict(),
+        "accounting": result.accounting.to_dict(),
+        "counts": result.stats,
+    }
+    paths["report"].write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+    return paths

@@ -1,0 +1,42 @@
+"""The short table a person sees in the terminal after a run."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace.pipeline import RunResult
+
+
+def print_summary(result: RunResult, console: Console | None = None, out_dir: str | None = None) -> None:
+    console = console or Console(stderr=True)
+    acc = result.accounting
+    table = Table(title="wiretrace run", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("input records", str(acc.records))
+    table.add_row("processed", str(acc.processed))
+    table.add_row("skipped", str(len(acc.skipped)))
+    for reason, n in acc.to_dict()["skipped_by_reason"].items():
+        table.add_row(f"  skipped: {reason}", str(n))
+    if result.stats.get("articles_stored_before"):
+        table.add_row("articles already stored", str(result.stats["articles_stored_before"]))
+    table.add_row("candidate pairs", str(result.stats["candidate_pairs"]))
+    for kind in ("duplicate", "copy", "partial"):
+        table.add_row(f"relations: {kind}", str(result.stats["relations"].get(kind, 0)))
+    table.add_row("copy families", str(len(result.families)))
+    table.add_row("articles in families", str(result.stats["articles_in_families"]))
+    secs = sum(result.stats["seconds"].values())
+    table.add_row("seconds", f"{secs:.2f}")
+    console.print(table)
+    if result.families:
+        fam = Table(title="largest copy families", header_style="bold")
+        fam.add_column("family")
+        fam.add_column("members", justify="right")
+        fam.add_column("ids")
+        for f in result.families[:10]:
+            ids = ", ".join(f.members[:6]) + (" …" if len(f.members) > 6 else "")
+            fam.add_row(f.family, str(len(f.members)), ids)
+        console.print(fam)
+    if out_dir:
+        console.print(f"outputs in [bold]{out_dir}[/bold]")

@@ -1,0 +1,188 @@
+"""Verify and classify a candidate pair from the articles' actual text.
+
+LSH only says two articles *may* share text. Here the shingles of both are
+compared paragraph by paragraph:
+
+* ``n_ij`` = shingles shared by paragraph i of a and paragraph j of b;
+* the pair (i, j) is *aligned* when ``n_ij >= align_min_shared`` and
+  ``n_ij / min(|S_i|, |S_j|) >= align_min_containment``. Dividing by the
+  smaller paragraph lets one paragraph align with a longer one that merged it
+  with its neighbour, as reprints often do;
+* the evidence of an aligned pair is the span from the first to the last
+  shared shingle in each paragraph, as character offsets into the cleaned text;
+* *coverage* of an article is the share of its words inside aligned spans.
+
+Then: ``duplicate`` when both have the same words in the same order; ``copy``
+when aligned spans cover ``copy_min_coverage`` of both; ``partial`` when they
+cover ``partial_min_coverage`` of the smaller one or form a block of at least
+``partial_min_block_words`` words; otherwise no relation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from wiretrace.config import Config
+from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs, word_spans
+from wiretrace.records import AlignedPassage, CleanArticle, Relation
+
+
+@dataclass
+class ShingledArticle:
+    """An article with its shingles, ready to be compared with others."""
+
+    article: CleanArticle
+    shingles: Shingled
+
+    @classmethod
+    def of(cls, article: CleanArticle, config: Config) -> ShingledArticle:
+        return cls(article, shingle_paragraphs(article.paragraphs, config.shingle_size))
+
+    @cached_property
+    def unique(self) -> np.ndarray:
+        return np.unique(self.shingles.hashes)
+
+    @cached_property
+    def per_paragraph(self) -> np.ndarray:
+        return np.bincount(self.shingles.paragraph, minlength=len(self.article.paragraphs))
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return self.article.paragraph_starts()
+
+    @cached_property
+    def total_words(self) -> int:
+        return int(self.shingles.words.sum())
+
+    def spans(self, paragraph: int) -> list[tuple[int, int]]:
+        cache = self.__dict__.setdefault("_spans", {})
+        if paragraph not in cache:
+            cache[paragraph] = word_spans(self.article.paragraphs[paragraph])
+        return cache[paragraph]
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the unique sorted hashes ``a`` that are also in ``b``."""
+    if not len(a):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
+
+
+def _paragraph_overlap(a: ShingledArticle, b: ShingledArticle, common: np.ndarray):
+    """Shared-shingle counts and word-position ranges for every paragraph pair that shares any."""
+    sa, sb = a.shingles, b.shingles
+    in_a = np.isin(sa.hashes, common, assume_unique=False)
+    in_b = np.isin(sb.hashes, common, assume_unique=False)
+    ha, pa, posa = sa.hashes[in_a], sa.paragraph[in_a], sa.position[in_a]
+    hb, pb, posb = sb.hashes[in_b], sb.paragraph[in_b], sb.position[in_b]
+    order = np.argsort(hb, kind="stable")
+    hb, pb, posb = hb[order], pb[order], posb[order]
+    lo = np.searchsorted(hb, ha, side="left")
+    hi = np.searchsorted(hb, ha, side="right")
+    # Expand each shingle of a to every occurrence in b (nearly always exactly one).
+    reps = hi - lo
+    ia = np.repeat(np.arange(len(ha)), reps)
+    run_start = np.repeat(np.cumsum(reps) - reps, reps)
+    ib = np.repeat(lo, reps) + (np.arange(len(ia)) - run_start)
+    n_b = len(b.article.paragraphs)
+    code = pa[ia] * n_b + pb[ib]
+    return code, posa[ia], posb[ib], n_b
+
+
+def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation | None:
+    """The relation between two articles with its evidence, or None when they share no text."""
+    common = np.intersect1d(a.unique, b.unique, assume_unique=True)
+    if len(common) < config.align_min_shared:
+        return None
+    union = len(a.unique) + len(b.unique) - len(common)
+    c_ab, c_ba = len(common) / len(a.unique), len(common) / len(b.unique)
+
+    code, pos_a, pos_b, n_b = _paragraph_overlap(a, b, common)
+    pairs, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    par_a, par_b = pairs // n_b, pairs % n_b
+    smaller = np.minimum(a.per_paragraph[par_a], b.per_paragraph[par_b])
+    similarity = counts / np.maximum(smaller, 1)
+    aligned = (counts >= config.align_min_shared) & (similarity >= config.align_min_containment)
+    if not aligned.any():
+        return None
+
+    k = config.shingle_size
+    first_a = np.full(len(pairs), np.iinfo(np.int32).max)
+    last_a = np.full(len(pairs), -1)
+    first_b, last_b = first_a.copy(), last_a.copy()
+    np.minimum.at(first_a, inverse, pos_a)
+    np.maximum.at(last_a, inverse, pos_a)
+    np.minimum.at(first_b, inverse, pos_b)
+    np.maximum.at(last_b, inverse, pos_b)
+
+    evidence: list[AlignedPassage] = []
+    covered_a: dict[int, tuple[int, int]] = {}
+    covered_b: dict[int, tuple[int, int]] = {}
+    for idx in np.flatnonzero(aligned):
+        i, j = int(par_a[idx]), int(par_b[idx])
+        wa = _word_range(a, i, int(first_a[idx]), int(last_a[idx]), k)
+        wb = _word_range(b, j, int(first_b[idx]), int(last_b[idx]), k)
+        _extend(covered_a, i, wa)
+        _extend(covered_b, j, wb)
+        evidence.append(
+            AlignedPassage(
+                a_paragraph=i,
+                a_start=a.starts[i] + a.spans(i)[wa[0]][0],
+                a_end=a.starts[i] + a.spans(i)[wa[1] - 1][1],
+                b_paragraph=j,
+                b_start=b.starts[j] + b.spans(j)[wb[0]][0],
+                b_end=b.starts[j] + b.spans(j)[wb[1] - 1][1],
+                similarity=round(float(min(similarity[idx], 1.0)), 3),
+                words=wa[1] - wa[0],
+            )
+        )
+    evidence.sort(key=lambda e: (e.a_start, e.b_start))
+    words_a = sum(e - s for s, e in covered_a.values())
+    words_b = sum(e - s for s, e in covered_b.values())
+    cov_a = words_a / max(a.total_words, 1)
+    cov_b = words_b / max(b.total_words, 1)
+
+    kind = classify(a, b, cov_a, cov_b, min(words_a, words_b), config)
+    if kind is None:
+        return None
+    return Relation(
+        a=a.article.id,
+        b=b.article.id,
+        relation=kind,
+        containment_ab=round(c_ab, 4),
+        containment_ba=round(c_ba, 4),
+        jaccard=round(len(common) / union, 4),
+        coverage_a=round(min(cov_a, 1.0), 4),
+        coverage_b=round(min(cov_b, 1.0), 4),
+        evidence=evidence,
+    )
+
+
+def classify(
+    a: ShingledArticle, b: ShingledArticle, cov_a: float, cov_b: float, block: int, config: Config
+) -> str | None:
+    if np.array_equal(a.shingles.hashes, b.shingles.hashes):
+        return "duplicate"
+    if min(cov_a, cov_b) >= config.copy_min_coverage:
+        return "copy"
+    smaller_cov = cov_a if a.total_words <= b.total_words else cov_b
+    if smaller_cov >= config.partial_min_coverage or block >= config.partial_min_block_words:
+        return "partial"
+    return None
+
+
+def _word_range(art: ShingledArticle, paragraph: int, first: int, last: int, k: int) -> tuple[int, int]:
+    """Words covered by shingles starting at positions first..last of a paragraph."""
+    n_words = len(art.spans(paragraph))
+    return first, min(last + k, n_words)
+
+
+def _extend(covered: dict[int, tuple[int, int]], paragraph: int, span: tuple[int, int]) -> None:
+    if paragraph in covered:
+        s, e = covered[paragraph]
+        covered[paragraph] = (min(s, span[0]), max(e, span[1]))
+    else:
+        covered[paragraph] = span

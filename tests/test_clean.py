@@ -1,0 +1,92 @@
+from wiretrace.clean.article import clean_article
+from wiretrace.clean.boilerplate import learn_boilerplate, paragraph_keys
+from wiretrace.clean.chrome import chrome_reason
+from wiretrace.config import Config
+from wiretrace.records import Article
+
+
+def _clean(text, title=""):
+    return clean_article(Article(id="x", text=text, title=title, title_in_text=not title))
+
+
+def test_chrome_lines_removed_with_reasons():
+    page = (
+        "News\n\nA city opens a floating solar farm\n\nBy Ann Example, Associated Press\n\n"
+        "The city switched on a floating solar farm on Tuesday.\n\nAdvertisement\n\n"
+        "Share this article\n\nThe mayor said it took four years to build.\n\n"
+        "Read more: Ferry operator warns of winter cuts\n\nSee also  Another story title\n\n"
+        "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
+        "Want us to email you top stories each lunch time?\n\nDownload our Apps\n\n"
+        "© Example Media 2024, all rights reserved.\n\nExit mobile version"
+    )
+    art = _clean(page)
+    assert art.title == "A city opens a floating solar farm"
+    assert art.paragraphs == [
+        "The city switched on a floating solar farm on Tuesday.",
+        "The mayor said it took four years to build.",
+    ]
+    assert art.byline == "By Ann Example, Associated Press"
+    reasons = dict(zip(art.removed, art.removed_reasons, strict=True))
+    assert reasons["News"] == "short label (no sentence)"
+    assert reasons["Advertisement"] == "advertisement"
+    assert reasons["Read more: Ferry operator warns of winter cuts"] == "link line"
+    assert reasons["Download our Apps"] == "app prompt"
+    assert len(art.removed) == 12
+
+
+def test_story_sentences_are_not_chrome():
+    for line in [
+        "The company said it would share the costs with the city.",
+        "Readers can subscribe to the print edition for 10 euros.",
+        "“We will read more about this later,” he said.",
+        "Leave a reply? No, the minister said, the letter needs no answer.",
+    ]:
+        assert chrome_reason(line) is None, line
+
+
+def test_hard_wrapped_lines_joined_and_names_kept_apart():
+    art = _clean("Talks to resume after the holiday\n\nTasha Example\nAssociated Press\n\nThe talks will resume\nafter the "
+                 "holiday, the minister said.\nThey last ten days.")
+    assert art.paragraphs == ["The talks will resume after the holiday, the minister said.",
+                              "They last ten days."]
+    assert art.byline == "Tasha Example; Associated Press"
+
+
+def test_title_repeat_removed():
+    art = _clean("Body text of the article, long enough.\n\nSERGEY LAVROV: TALKS SOON",
+                 title="Sergey Lavrov: talks soon")
+    assert art.removed == ["SERGEY LAVROV: TALKS SOON"]
+    assert art.removed_reasons == ["title repeated"]
+
+
+def _article(i, paragraphs):
+    return clean_article(Article(id=f"a{i}", text="\n\n".join(paragraphs), title=f"T{i}"))
+
+
+STORIES = [
+    ["The mayor opened the new bridge over the river on Monday after three years of work.",
+     "Traffic on the old crossing had doubled since the factory opened in the north of town."],
+    ["The football club sacked its coach after a fifth straight defeat in the league on Saturday.",
+     "The board said a new coach would be named before the derby against the city rivals."],
+    ["Scientists found a new species of frog in the cloud forest during a survey last spring.",
+     "The frog is smaller than a thumbnail and sings at a pitch most people cannot hear."],
+    ["The central bank left interest rates unchanged and said inflation would fall next year.",
+     "Markets had expected a cut after two months of weaker than expected retail sales figures."],
+]
+TEMPLATE = "Coastline Daily is an independent newsroom paid for by readers like you."
+
+
+def test_learned_boilerplate_is_template_across_stories():
+    articles = [_article(i, s + [TEMPLATE]) for i, s in enumerate(STORIES)]
+    keys = [paragraph_keys(a) for a in articles]
+    learned = learn_boilerplate(articles, keys, Config())
+    assert set(learned) == {keys[0][-1]}
+    assert learned[keys[0][-1]] == 4
+
+
+def test_shared_story_paragraph_is_not_boilerplate():
+    # Three reprints of one story share a paragraph and the rest of their text: not boilerplate.
+    shared = "The mayor said the bridge cost 40 million euros, most of it from the regional fund."
+    articles = [_article(i, STORIES[0] + [shared]) for i in range(3)]
+    keys = [paragraph_keys(a) for a in articles]
+    assert learn_boilerplate(articles, keys, Config()) == {}

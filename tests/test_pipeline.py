@@ -1,0 +1,103 @@
+"""The whole run on the demo corpus and on inputs full of bad records."""
+
+import json
+import subprocess
+import sys
+
+import orjson
+
+from wiretrace import Config, run, write_outputs
+from wiretrace.store import Store
+
+
+def _read_jsonl(path):
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_demo_corpus_relations_and_families(demo_dir, tmp_path):
+    result = run([demo_dir], Config(workers=1))
+    kinds = {frozenset((r.a, r.b)): r.relation for r in result.relations}
+    assert kinds[frozenset(("reprint_with_chrome", "wire_original"))] in ("copy", "partial")
+    assert frozenset(("independent_report", "wire_original")) not in kinds
+    assert not any("unrelated_story" in pair for pair in kinds)
+    assert [sorted(f.members) for f in result.families] == [["reprint_with_chrome", "wire_original"]]
+    # README.md of the demo folder is accounted for, not silently dropped.
+    assert result.accounting.records == 6
+    assert result.accounting.processed == 5
+    assert [s.reason for s in result.accounting.skipped] == ["unsupported file type (.md)"]
+
+
+def test_every_record_accounted_for_with_bad_input(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    good = "The council approved the new budget for schools and roads on Thursday evening. " * 3
+    lines = [
+        orjson.dumps({"id": "g1", "text": good}),
+        orjson.dumps({"id": "g1", "text": "duplicate id with other text " * 3}),
+        b'{"id": "broken", "text": ',
+        orjson.dumps({"id": "short", "text": "Too short."}),
+        orjson.dumps({"id": "chrome", "text": "Advertisement\n\nShare this article\n\nRead More"}),
+    ]
+    (src / "a.jsonl").write_bytes(b"\n".join(lines))
+    (src / "bin.txt").write_bytes(bytes(range(256)) * 4)
+    (src / "empty.txt").write_bytes(b"")
+    result = run([src], Config(workers=1))
+    acc = result.accounting
+    assert acc.records == 7
+    assert acc.processed + len(acc.skipped) == acc.records
+    reasons = sorted(s.reason.split(" (")[0].split(":")[0] for s in acc.skipped)
+    assert reasons == ["binary content", "duplicate id", "empty file", "malformed JSON",
+                       "too short after cleaning", "too short after cleaning"]
+    assert [a.id for a in result.articles] == ["g1"]
+    paths = write_outputs(result, tmp_path / "out", Config())
+    report = json.loads(paths["report"].read_text())
+    assert report["accounting"]["records"] == 7
+    assert len(report["accounting"]["skipped_records"]) == 6
+
+
+def test_parallel_run_gives_same_result_as_serial(demo_dir, tmp_path):
+    corpus = tmp_path / "many.jsonl"
+    texts = [p.read_text() for p in sorted(demo_dir.glob("*.txt"))]
+    with open(corpus, "wb") as fh:
+        for i in range(60):
+            text = texts[i % len(texts)].replace("Tuesday", f"day {i}")
+            fh.write(orjson.dumps({"id": f"d{i}", "text": text, "title": f"t{i}"}) + b"\n")
+    serial = run([corpus], Config(workers=1))
+    parallel = run([corpus], Config(workers=2, chunk_size=10))
+    assert [r.to_dict() for r in serial.relations] == [r.to_dict() for r in parallel.relations]
+    assert serial.families == parallel.families
+
+
+def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for name in ("wire_original", "ferry_story", "unrelated_story"):
+        (first / f"{name}.txt").write_text((demo_dir / f"{name}.txt").read_text())
+    (second / "reprint_with_chrome.txt").write_text((demo_dir / "reprint_with_chrome.txt").read_text())
+    db = tmp_path / "index.db"
+    r1 = run([first], Config(workers=1), db=db)
+    assert r1.relations == []
+    r2 = run([second], Config(workers=1), db=db)
+    pairs = {frozenset((r.a, r.b)) for r in r2.relations}
+    assert frozenset(("reprint_with_chrome", "wire_original")) in pairs
+    assert len(r2.articles) == 4
+    with Store(db) as store:
+        assert store.article_count() == 4
+        assert len(list(store.relations())) == len(r2.relations)
+    # Running the same input again changes nothing and says why.
+    r3 = run([second], Config(workers=1), db=db)
+    assert [s.reason for s in r3.accounting.skipped] == ["already in the store (same text)"]
+    assert len(r3.relations) == len(r2.relations)
+
+
+def test_cli_run_writes_outputs(demo_dir, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "wiretrace.cli", "run", str(demo_dir), "--out",
+                           str(out)], capture_output=True, text=True, check=True)
+    assert "copy families" in proc.stderr
+    for name in ("articles.jsonl", "relations.jsonl", "families.jsonl", "report.json"):
+        assert (out / name).exists()
+    articles = _read_jsonl(out / "articles.jsonl")
+    assert {a["id"] for a in articles} >= {"wire_original", "reprint_with_chrome"}
+    assert all(isinstance(a["paragraphs"], list) and isinstance(a["removed"], list) for a in articles)
