@@ -10,7 +10,7 @@ The Python API mirrors the command line::
 __version__ = "0.1.0"
 
 from wiretrace.config import Config  # noqa: E402
-from wiretrace.pipeline import RunResult, run  # noqa: E402
+from wiretrace.pipeline import RunResult, run, run_records  # noqa: E402
 from wiretrace.report import write_outputs  # noqa: E402
 
-__all__ = ["Config", "RunResult", "__version__", "run", "write_outputs"]
+__all__ = ["Config", "RunResult", "__version__", "run", "run_records", "write_outputs"]

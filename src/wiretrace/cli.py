@@ -19,7 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from wiretrace import __version__
 from wiretrace.config import Config
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+
+
+def shared_data() -> Path:
+    """../shared/data beside the working folder, else beside this checkout."""
+    here = Path.cwd() / ".." / "shared" / "data"
+    checkout = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+    return here if here.exists() or not checkout.exists() else checkout
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -66,14 +72,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from wiretrace.bench import evaluations
 
-    data_dir = Path(args.data) if args.data else SHARED_DATA
+    data_dir = Path(args.data) if args.data else shared_data()
     return evaluations.main(args.name, data_dir, _config(args), Console())
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from wiretrace.bench import copies, hashing
 
-    data_dir = Path(args.data) if args.data else SHARED_DATA
+    data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.name == "copies":
         return copies.main(data_dir, _config(args), console, n_articles=args.articles,

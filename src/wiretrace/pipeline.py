@@ -129,11 +129,11 @@ class _Executor:
 
 
 # -- the run -----------------------------------------------------------------
-def ingest(paths: Iterable[str | Path], config: Config, accounting: Accounting) -> list[Article]:
-    """Read all inputs; skip records whose id an earlier record of this run had."""
+def ingest(records: Iterable[Article | Skipped], accounting: Accounting) -> list[Article]:
+    """Count every record; skip those whose id an earlier record of this run had."""
     articles: list[Article] = []
     first_seen: dict[str, str] = {}
-    for record in read_inputs(paths, config.max_chars):
+    for record in records:
         accounting.records += 1
         if isinstance(record, Skipped):
             accounting.skip(record)
@@ -153,7 +153,18 @@ def run(
     db: str | Path | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Find every copy among the articles under ``inputs`` (and those in ``db``)."""
+    """Find every copy among the articles in the files and folders ``inputs`` (and in ``db``)."""
+    config = config or Config()
+    return run_records(read_inputs(inputs, config.max_chars), config, db, progress)
+
+
+def run_records(
+    records: Iterable[Article | Skipped],
+    config: Config | None = None,
+    db: str | Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """:func:`run` over records already read (or made) in Python."""
     config = config or Config()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -168,7 +179,7 @@ def run(
     try:
         stored_hashes = store.content_hashes() if store else {}
         accounting = Accounting()
-        raw = ingest(inputs, config, accounting)
+        raw = ingest(records, accounting)
         lap("ingest")
 
         executor = _Executor(config, len(raw))

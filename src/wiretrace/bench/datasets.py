@@ -1,0 +1,36 @@
+"""Readers for the labelled sets in ../shared/data (never copied into the repository)."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+
+
+class MissingData(FileNotFoundError):
+    """A data set is not where it should be; the message says where it was looked for."""
+
+
+def _jsonl_gz(path: Path) -> Iterator[dict]:
+    if not path.exists():
+        raise MissingData(f"{path} not found: this command needs ../shared/data next to the repo "
+                          "(or --data DIR)")
+    with gzip.open(path, "rb") as fh:
+        for line in fh:
+            if line.strip():
+                yield orjson.loads(line)
+
+
+def clough_documents(data_dir: Path) -> list[dict]:
+    """The 95 answers and 5 sources of Clough & Stevenson (2011)."""
+    return list(_jsonl_gz(data_dir / "clough_stevenson_2011" / "documents.jsonl.gz"))
+
+
+def allsides_articles(data_dir: Path, limit: int | None = None) -> Iterator[dict]:
+    """AllSides articles in file order (by date), at most ``limit``."""
+    for n, row in enumerate(_jsonl_gz(data_dir / "allsides_baly2020" / "articles.jsonl.gz")):
+        if limit is not None and n >= limit:
+            return
+        yield row

@@ -1,0 +1,78 @@
+"""``wiretrace eval NAME``: the shipped configuration on labelled data sets.
+
+One configuration for every set; nothing here tunes a threshold on the labels.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace.bench.datasets import MissingData, clough_documents
+from wiretrace.config import Config
+from wiretrace.pipeline import run_records
+from wiretrace.records import Article
+
+CLOUGH_CATEGORIES = ("cut", "light", "heavy", "non")
+PREDICTIONS = ("duplicate", "copy", "partial", "none")
+
+
+def clough_confusion(data_dir: Path, config: Config) -> dict[str, Counter]:
+    """Relation found between each answer and its task's source, per answer category.
+
+    The 100 texts are run as one corpus, as a user would: an answer may be related to
+    its source, to nothing, or (wrongly) to other texts.
+    """
+    docs = clough_documents(data_dir)
+    records = [Article(id=d["file"], text=d["text"], title=d["file"], origin="clough")
+               for d in docs]
+    result = run_records(records, config)
+    relation = {frozenset((r.a, r.b)): r.relation for r in result.relations}
+    confusion: dict[str, Counter] = {c: Counter() for c in CLOUGH_CATEGORIES}
+    for d in docs:
+        if d["role"] != "answer":
+            continue
+        found = relation.get(frozenset((d["file"], d["source_file"])), "none")
+        confusion[d["category"]][found] += 1
+    sources = {d["file"] for d in docs if d["role"] == "source"}
+    answers_of = {d["file"]: d["task"] for d in docs if d["role"] == "answer"}
+    cross = [r for r in result.relations
+             if not ({r.a, r.b} & sources) and answers_of.get(r.a) and answers_of.get(r.b)]
+    confusion["_answer_pairs"] = Counter(r.relation for r in cross)
+    return confusion
+
+
+def print_clough(confusion: dict[str, Counter], console: Console) -> None:
+    table = Table(title="Clough & Stevenson: relation of each answer to its source",
+                  header_style="bold")
+    table.add_column("category")
+    for p in PREDICTIONS:
+        table.add_column(p, justify="right")
+    for c in CLOUGH_CATEGORIES:
+        table.add_row(c, *(str(confusion[c][p]) for p in PREDICTIONS))
+    console.print(table)
+    related = sum(confusion[c][p] for c in ("cut", "light") for p in PREDICTIONS[:3])
+    total = sum(sum(confusion[c].values()) for c in ("cut", "light"))
+    non_ok = confusion["non"]["none"]
+    non_total = sum(confusion["non"].values())
+    console.print(f"cut+light related to their source: {related}/{total}; "
+                  f"non not related: {non_ok}/{non_total}; "
+                  f"heavy related: {sum(confusion['heavy'][p] for p in PREDICTIONS[:3])}/"
+                  f"{sum(confusion['heavy'].values())} (rewrites: meaning-level matching, issue 3)")
+    pairs = confusion["_answer_pairs"]
+    console.print(f"relations between answers (students copying the same source): "
+                  f"{dict(pairs) or 'none'}")
+
+
+def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
+    try:
+        if name == "clough":
+            print_clough(clough_confusion(data_dir, config), console)
+            return 0
+    except MissingData as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    raise ValueError(f"unknown evaluation {name!r}")
