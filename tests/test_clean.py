@@ -15,7 +15,8 @@ def test_chrome_lines_removed_with_reasons():
         "The city switched on a floating solar farm on Tuesday.\n\nAdvertisement\n\n"
         "Share this article\n\nThe mayor said it took four years to build.\n\n"
         "Read more: Ferry operator warns of winter cuts\n\nSee also  Another story title\n\n"
-        "Leave a Reply\n\nYour email address will not be published. Required fields are marked *\n\n"
+        "Leave a Reply\n\n"
+        "Your email address will not be published. Required fields are marked *\n\n"
         "Want us to email you top stories each lunch time?\n\nDownload our Apps\n\n"
         "© Example Media 2024, all rights reserved.\n\nExit mobile version"
     )
@@ -45,16 +46,22 @@ def test_story_sentences_are_not_chrome():
 
 
 def test_hard_wrapped_lines_joined_and_names_kept_apart():
-    art = _clean("Talks to resume after the holiday\n\nTasha Example\nAssociated Press\n\nThe talks will resume\nafter the "
-                 "holiday, the minister said.\nThey last ten days.")
-    assert art.paragraphs == ["The talks will resume after the holiday, the minister said.",
-                              "They last ten days."]
+    art = _clean(
+        "Talks to resume after the holiday\n\nTasha Example\nAssociated Press\n\n"
+        "The talks will resume\nafter the holiday, the minister said.\nThey last ten days."
+    )
+    assert art.paragraphs == [
+        "The talks will resume after the holiday, the minister said.",
+        "They last ten days.",
+    ]
     assert art.byline == "Tasha Example; Associated Press"
 
 
 def test_title_repeat_removed():
-    art = _clean("Body text of the article, long enough.\n\nSERGEY LAVROV: TALKS SOON",
-                 title="Sergey Lavrov: talks soon")
+    art = _clean(
+        "Body text of the article, long enough.\n\nSERGEY LAVROV: TALKS SOON",
+        title="Sergey Lavrov: talks soon",
+    )
     assert art.removed == ["SERGEY LAVROV: TALKS SOON"]
     assert art.removed_reasons == ["title repeated"]
 
@@ -64,14 +71,22 @@ def _article(i, paragraphs):
 
 
 STORIES = [
-    ["The mayor opened the new bridge over the river on Monday after three years of work.",
-     "Traffic on the old crossing had doubled since the factory opened in the north of town."],
-    ["The football club sacked its coach after a fifth straight defeat in the league on Saturday.",
-     "The board said a new coach would be named before the derby against the city rivals."],
-    ["Scientists found a new species of frog in the cloud forest during a survey last spring.",
-     "The frog is smaller than a thumbnail and sings at a pitch most people cannot hear."],
-    ["The central bank left interest rates unchanged and said inflation would fall next year.",
-     "Markets had expected a cut after two months of weaker than expected retail sales figures."],
+    [
+        "The mayor opened the new bridge over the river on Monday after three years of work.",
+        "Traffic on the old crossing had doubled since the factory opened in the north of town.",
+    ],
+    [
+        "The football club sacked its coach after a fifth straight defeat in the league.",
+        "The board said a new coach would be named before the derby against the city rivals.",
+    ],
+    [
+        "Scientists found a new species of frog in the cloud forest during a survey last spring.",
+        "The frog is smaller than a thumbnail and sings at a pitch most people cannot hear.",
+    ],
+    [
+        "The central bank left interest rates unchanged and said inflation would fall next year.",
+        "Markets had expected a cut after two months of weaker than expected retail sales figures.",
+    ],
 ]
 TEMPLATE = "Coastline Daily is an independent newsroom paid for by readers like you."
 

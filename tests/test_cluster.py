@@ -39,15 +39,22 @@ def test_stitched_in_paragraphs_do_not_pull_their_story_in():
 
 def test_families_merge_only_when_their_anchors_are_related():
     # x1~x2 and y1~y2 are copy pairs; a weak partial x2~y1 must not merge the families.
-    rels = [_rel("x1", "x2", "copy", 0.9, 0.9), _rel("y1", "y2", "copy", 0.9, 0.9),
-            _rel("x2", "y1", "partial", 0.6, 0.5)]
+    rels = [
+        _rel("x1", "x2", "copy", 0.9, 0.9),
+        _rel("y1", "y2", "copy", 0.9, 0.9),
+        _rel("x2", "y1", "partial", 0.6, 0.5),
+    ]
     words = {"x1": 500, "x2": 400, "y1": 450, "y2": 300}
     assert sorted(_families(list(words), rels, words)) == [["x1", "x2"], ["y1", "y2"]]
 
 
 def test_result_does_not_depend_on_relation_order():
-    rels = [_rel("a", "b", "copy", 0.9, 0.8), _rel("b", "c", "copy", 0.75, 0.8),
-            _rel("c", "d", "partial", 0.3, 0.7), _rel("e", "f", "duplicate", 1, 1)]
+    rels = [
+        _rel("a", "b", "copy", 0.9, 0.8),
+        _rel("b", "c", "copy", 0.75, 0.8),
+        _rel("c", "d", "partial", 0.3, 0.7),
+        _rel("e", "f", "duplicate", 1, 1),
+    ]
     words = {"a": 500, "b": 450, "c": 400, "d": 200, "e": 100, "f": 100}
     extra = {frozenset(p): _rel(*p, "copy", 0.8, 0.8) for p in [("a", "c"), ("a", "d")]}
     expected = _families(list(words), rels, words, extra)

@@ -11,8 +11,21 @@ from wiretrace.fingerprint.shingles import shingle_paragraphs, word_spans
 def test_words_match_word_spans_in_any_script():
     text = "Lavrov’s “main work” — talks in Москва, 東京 and café (2021)! l'été"
     words = [text[s:e] for s, e in word_spans(text)]
-    assert words == ["Lavrov", "s", "main", "work", "talks", "in", "Москва", "東京", "and", "café",
-                     "2021", "l", "été"]
+    assert words == [
+        "Lavrov",
+        "s",
+        "main",
+        "work",
+        "talks",
+        "in",
+        "Москва",
+        "東京",
+        "and",
+        "café",
+        "2021",
+        "l",
+        "été",
+    ]
     assert shingle_paragraphs([text], 4).words.tolist() == [len(words)]
 
 
@@ -67,11 +80,15 @@ def test_bands_chosen_from_edit_model_reach_their_recall():
 
 
 def test_fingerprints_share_keys_for_copies_only():
-    base = ("The city of Lindholm switched on a floating solar farm on Tuesday, covering most of "
-            "a disused reservoir with panels that officials say will power thousands of homes.")
+    base = (
+        "The city of Lindholm switched on a floating solar farm on Tuesday, covering most of "
+        "a disused reservoir with panels that officials say will power thousands of homes."
+    )
     edited = base.replace("switched on", "opened").replace("Tuesday", "Monday")
-    other = ("The central bank left interest rates unchanged and said inflation would fall next "
-             "year as energy prices ease and wage growth slows across the region.")
+    other = (
+        "The central bank left interest rates unchanged and said inflation would fall next "
+        "year as energy prices ease and wage growth slows across the region."
+    )
     fps = fingerprint_batch([[base], [edited], [other], []], ["a", "b", "c", "empty"], Config())
     shared = set(fps[0].passage_keys) & set(fps[1].passage_keys)
     assert shared

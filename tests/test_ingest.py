@@ -8,7 +8,9 @@ from wiretrace.records import Article, Skipped
 
 def _read(*paths, max_chars=400_000):
     records = list(read_inputs(paths, max_chars))
-    return [r for r in records if isinstance(r, Article)], [r for r in records if isinstance(r, Skipped)]
+    return [r for r in records if isinstance(r, Article)], [
+        r for r in records if isinstance(r, Skipped)
+    ]
 
 
 def test_text_folder_ids_from_file_names(tmp_path):
@@ -25,8 +27,16 @@ def test_text_folder_ids_from_file_names(tmp_path):
 def test_jsonl_fields_and_bad_lines(tmp_path):
     path = tmp_path / "in.jsonl"
     lines = [
-        orjson.dumps({"id": "x1", "text": "Some text here.", "title": "T", "url": "http://a/1",
-                      "source": "A", "published": "2021-12-27"}),
+        orjson.dumps(
+            {
+                "id": "x1",
+                "text": "Some text here.",
+                "title": "T",
+                "url": "http://a/1",
+                "source": "A",
+                "published": "2021-12-27",
+            }
+        ),
         b"{not json",
         orjson.dumps(["a list"]),
         orjson.dumps({"text": "no id"}),
@@ -44,8 +54,12 @@ def test_jsonl_fields_and_bad_lines(tmp_path):
     reasons = [s.reason for s in skipped]
     assert reasons[0].startswith("malformed JSON")
     assert skipped[0].origin.endswith("in.jsonl:2")
-    assert reasons[1:] == ["record is a list, not an object", "missing 'id'", "missing 'text'",
-                           "empty 'text'"]
+    assert reasons[1:] == [
+        "record is a list, not an object",
+        "missing 'id'",
+        "missing 'text'",
+        "empty 'text'",
+    ]
 
 
 def test_jsonl_gz_and_truncated_gzip(tmp_path):

@@ -20,7 +20,9 @@ def test_demo_corpus_relations_and_families(demo_dir, tmp_path):
     assert kinds[frozenset(("reprint_with_chrome", "wire_original"))] in ("copy", "partial")
     assert frozenset(("independent_report", "wire_original")) not in kinds
     assert not any("unrelated_story" in pair for pair in kinds)
-    assert [sorted(f.members) for f in result.families] == [["reprint_with_chrome", "wire_original"]]
+    assert [sorted(f.members) for f in result.families] == [
+        ["reprint_with_chrome", "wire_original"]
+    ]
     # README.md of the demo folder is accounted for, not silently dropped.
     assert result.accounting.records == 6
     assert result.accounting.processed == 5
@@ -46,8 +48,14 @@ def test_every_record_accounted_for_with_bad_input(tmp_path):
     assert acc.records == 7
     assert acc.processed + len(acc.skipped) == acc.records
     reasons = sorted(s.reason.split(" (")[0].split(":")[0] for s in acc.skipped)
-    assert reasons == ["binary content", "duplicate id", "empty file", "malformed JSON",
-                       "too short after cleaning", "too short after cleaning"]
+    assert reasons == [
+        "binary content",
+        "duplicate id",
+        "empty file",
+        "malformed JSON",
+        "too short after cleaning",
+        "too short after cleaning",
+    ]
     assert [a.id for a in result.articles] == ["g1"]
     paths = write_outputs(result, tmp_path / "out", Config())
     report = json.loads(paths["report"].read_text())
@@ -74,7 +82,9 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
     second.mkdir()
     for name in ("wire_original", "ferry_story", "unrelated_story"):
         (first / f"{name}.txt").write_text((demo_dir / f"{name}.txt").read_text())
-    (second / "reprint_with_chrome.txt").write_text((demo_dir / "reprint_with_chrome.txt").read_text())
+    (second / "reprint_with_chrome.txt").write_text(
+        (demo_dir / "reprint_with_chrome.txt").read_text()
+    )
     db = tmp_path / "index.db"
     r1 = run([first], Config(workers=1), db=db)
     assert r1.relations == []
@@ -93,11 +103,17 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
 
 def test_cli_run_writes_outputs(demo_dir, tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "wiretrace.cli", "run", str(demo_dir), "--out",
-                           str(out)], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wiretrace.cli", "run", str(demo_dir), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "copy families" in proc.stderr
     for name in ("articles.jsonl", "relations.jsonl", "families.jsonl", "report.json"):
         assert (out / name).exists()
     articles = _read_jsonl(out / "articles.jsonl")
     assert {a["id"] for a in articles} >= {"wire_original", "reprint_with_chrome"}
-    assert all(isinstance(a["paragraphs"], list) and isinstance(a["removed"], list) for a in articles)
+    assert all(
+        isinstance(a["paragraphs"], list) and isinstance(a["removed"], list) for a in articles
+    )

@@ -1,17 +1,27 @@
 """What issue 2 asks of the five seed articles in ../shared/seeds."""
 
 import pytest
-
 from tests.conftest import SEEDS, need
+
 from wiretrace import Config, run
 
 #: Chrome lines listed in ../shared/seeds/README.md (and their neighbours in the files).
 CHROME = [
-    "Advertisement", "Share this article", "Read More", "Download our Apps",
-    "Want us to email you top stories each lunch time?", "© BreakingNews.ie",
-    "For the latest headlines, follow our Google News channel", "Trending", "Exit mobile version",
-    "Read more: Russia, US start talks", "See also", "Leave a Reply", "Leave a Comment",
-    "Your email address will not be published", "You may also like",
+    "Advertisement",
+    "Share this article",
+    "Read More",
+    "Download our Apps",
+    "Want us to email you top stories each lunch time?",
+    "© BreakingNews.ie",
+    "For the latest headlines, follow our Google News channel",
+    "Trending",
+    "Exit mobile version",
+    "Read more: Russia, US start talks",
+    "See also",
+    "Leave a Reply",
+    "Leave a Comment",
+    "Your email address will not be published",
+    "You may also like",
 ]
 A001, A002 = "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
 
@@ -39,7 +49,10 @@ def test_001_and_002_are_copies_with_aligned_paragraphs(seeds):
     # Offsets point at real, matching text.
     first = rel.evidence[0]
     a_text, b_text = _text(seeds, rel.a), _text(seeds, rel.b)
-    assert a_text[first.a_start : first.a_end].split()[:3] == b_text[first.b_start : first.b_end].split()[:3]
+    assert (
+        a_text[first.a_start : first.a_end].split()[:3]
+        == b_text[first.b_start : first.b_end].split()[:3]
+    )
 
 
 def test_chrome_lines_not_left_in_articles(seeds):

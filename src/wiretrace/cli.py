@@ -1,8 +1,8 @@
 """Command line: a thin layer over the Python API.
 
-    wiretrace run INPUT... --out DIR [--db index.db]
-    wiretrace eval clough
-    wiretrace bench copies | hashing
+wiretrace run INPUT... --out DIR [--db index.db]
+wiretrace eval clough
+wiretrace bench copies | hashing
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wiretrace import __version__
 from wiretrace.config import Config
-
 
 
 def shared_data() -> Path:
@@ -42,8 +41,14 @@ def _progress_bar(enabled: bool, console: Console):
     if not enabled:
         yield None
         return
-    bar = Progress(TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=console, transient=True)
+    bar = Progress(
+        TextColumn("{task.description:>12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     tasks: dict[str, int] = {}
 
     def update(label: str, done: int, total: int) -> None:
@@ -77,19 +82,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from wiretrace.bench import copies, hashing
-
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.name == "copies":
-        return copies.main(data_dir, _config(args), console, n_articles=args.articles,
-                           n_copies=args.copies, seed=args.seed, baseline=not args.no_baseline)
+        from wiretrace.bench import copies
+
+        return copies.main(
+            data_dir,
+            _config(args),
+            console,
+            n_articles=args.articles,
+            n_copies=args.copies,
+            seed=args.seed,
+            baseline=not args.no_baseline,
+        )
+    from wiretrace.bench import hashing
+
     return hashing.main(data_dir, console, n_articles=args.articles)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wiretrace", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="wiretrace", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"wiretrace {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

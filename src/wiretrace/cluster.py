@@ -50,7 +50,9 @@ def copy_families(
             x = parent[x]
         return x
 
-    edges = [r for r in relations if joins_family(r, min_coverage) and r.a in parent and r.b in parent]
+    edges = [
+        r for r in relations if joins_family(r, min_coverage) and r.a in parent and r.b in parent
+    ]
     edges.sort(key=lambda r: (-_RANK[r.relation], -strength(r), r.a, r.b))
     known = {frozenset((r.a, r.b)): r for r in relations}
     for rel in edges:

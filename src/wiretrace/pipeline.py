@@ -139,8 +139,11 @@ def ingest(records: Iterable[Article | Skipped], accounting: Accounting) -> list
             accounting.skip(record)
             continue
         if record.id in first_seen:
-            accounting.skip(Skipped(record.origin, f"duplicate id (first at {first_seen[record.id]})",
-                                    record.id))
+            accounting.skip(
+                Skipped(
+                    record.origin, f"duplicate id (first at {first_seen[record.id]})", record.id
+                )
+            )
             continue
         first_seen[record.id] = record.origin
         articles.append(record)
@@ -184,8 +187,9 @@ def run_records(
 
         executor = _Executor(config, len(raw))
         try:
-            cleaned_chunks = executor.map(_clean_chunk, _chunks(raw, config.chunk_size),
-                                          progress, "clean", len(raw))
+            cleaned_chunks = executor.map(
+                _clean_chunk, _chunks(raw, config.chunk_size), progress, "clean", len(raw)
+            )
             del raw
             cleaned = [c for chunk in cleaned_chunks for c in chunk]
             del cleaned_chunks
@@ -193,10 +197,17 @@ def run_records(
             articles, keys = _remove_learned_boilerplate(cleaned, config, store)
             articles, keys = _admit(articles, keys, config, accounting, stored_hashes)
             lap("boilerplate")
-            batches = [([a.paragraphs for a in chunk], [a.id for a in chunk])
-                       for chunk in _chunks(articles, config.chunk_size)]
-            fingerprints = [f for part in executor.map(_fingerprint_chunk, batches, progress,
-                                                       "fingerprint", len(articles)) for f in part]
+            batches = [
+                ([a.paragraphs for a in chunk], [a.id for a in chunk])
+                for chunk in _chunks(articles, config.chunk_size)
+            ]
+            fingerprints = [
+                f
+                for part in executor.map(
+                    _fingerprint_chunk, batches, progress, "fingerprint", len(articles)
+                )
+                for f in part
+            ]
             lap("fingerprint")
         finally:
             executor.close()
@@ -238,8 +249,9 @@ def run_records(
             store.add_relations(new_relations)
         relations = old_relations + new_relations
         words = {f.id: f.words for f in all_fps}
-        families = copy_families([a.id for a in all_articles], relations, words, relate,
-                                 config.family_min_coverage)
+        families = copy_families(
+            [a.id for a in all_articles], relations, words, relate, config.family_min_coverage
+        )
         lap("cluster")
     finally:
         if store:
@@ -271,8 +283,11 @@ def _remove_learned_boilerplate(
         for idx, (article, article_keys) in enumerate(zip(articles, keys, strict=True)):
             drop = {i for i, k in enumerate(article_keys) if k in learned}
             if drop:
-                reason = {i: f"learned boilerplate (in {learned[article_keys[i]]} articles of "
-                             "different stories)" for i in drop}
+                reason = {
+                    i: f"learned boilerplate (in {learned[article_keys[i]]} articles of "
+                    "different stories)"
+                    for i in drop
+                }
                 drop_paragraphs(article, drop, reason.__getitem__)
                 keys[idx] = [k for i, k in enumerate(article_keys) if i not in drop]
     return articles, keys
@@ -284,14 +299,21 @@ def _admit(articles, keys, config: Config, accounting: Accounting, stored: dict[
     for article, article_keys in zip(articles, keys, strict=True):
         n_words = sum(len(p.split()) for p in article.paragraphs)
         if n_words < config.min_words:
-            accounting.skip(Skipped(article.origin,
-                                    f"too short after cleaning ({n_words} words of story text)",
-                                    article.id))
+            accounting.skip(
+                Skipped(
+                    article.origin,
+                    f"too short after cleaning ({n_words} words of story text)",
+                    article.id,
+                )
+            )
             continue
         if article.id in stored:
             same = stored[article.id] == content_hash(article)
-            reason = ("already in the store (same text)" if same
-                      else "duplicate id (stored earlier with different text)")
+            reason = (
+                "already in the store (same text)"
+                if same
+                else "duplicate id (stored earlier with different text)"
+            )
             accounting.skip(Skipped(article.origin, reason, article.id))
             continue
         accounting.processed += 1

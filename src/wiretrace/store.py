@@ -76,7 +76,9 @@ class Store:
         if version is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         elif int(version) != SCHEMA_VERSION:
-            raise RuntimeError(f"{path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}")
+            raise RuntimeError(
+                f"{path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
+            )
         self.db.commit()
 
     def close(self) -> None:
@@ -122,7 +124,9 @@ class Store:
             )
             yield id_, tag, fp
 
-    def add(self, articles: Iterable[CleanArticle], fingerprints: Iterable[Fingerprint], tag: str) -> None:
+    def add(
+        self, articles: Iterable[CleanArticle], fingerprints: Iterable[Fingerprint], tag: str
+    ) -> None:
         """Store articles with their fingerprints in one transaction."""
         with self.db:
             self.db.executemany(

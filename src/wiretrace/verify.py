@@ -174,7 +174,9 @@ def classify(
     return None
 
 
-def _word_range(art: ShingledArticle, paragraph: int, first: int, last: int, k: int) -> tuple[int, int]:
+def _word_range(
+    art: ShingledArticle, paragraph: int, first: int, last: int, k: int
+) -> tuple[int, int]:
     """Words covered by shingles starting at positions first..last of a paragraph."""
     n_words = len(art.spans(paragraph))
     return first, min(last + k, n_words)

@@ -15,8 +15,9 @@ class MissingData(FileNotFoundError):
 
 def _jsonl_gz(path: Path) -> Iterator[dict]:
     if not path.exists():
-        raise MissingData(f"{path} not found: this command needs ../shared/data next to the repo "
-                          "(or --data DIR)")
+        raise MissingData(
+            f"{path} not found: this command needs ../shared/data next to the repo (or --data DIR)"
+        )
     with gzip.open(path, "rb") as fh:
         for line in fh:
             if line.strip():

@@ -27,8 +27,9 @@ def clough_confusion(data_dir: Path, config: Config) -> dict[str, Counter]:
     its source, to nothing, or (wrongly) to other texts.
     """
     docs = clough_documents(data_dir)
-    records = [Article(id=d["file"], text=d["text"], title=d["file"], origin="clough")
-               for d in docs]
+    records = [
+        Article(id=d["file"], text=d["text"], title=d["file"], origin="clough") for d in docs
+    ]
     result = run_records(records, config)
     relation = {frozenset((r.a, r.b)): r.relation for r in result.relations}
     confusion: dict[str, Counter] = {c: Counter() for c in CLOUGH_CATEGORIES}
@@ -39,15 +40,19 @@ def clough_confusion(data_dir: Path, config: Config) -> dict[str, Counter]:
         confusion[d["category"]][found] += 1
     sources = {d["file"] for d in docs if d["role"] == "source"}
     answers_of = {d["file"]: d["task"] for d in docs if d["role"] == "answer"}
-    cross = [r for r in result.relations
-             if not ({r.a, r.b} & sources) and answers_of.get(r.a) and answers_of.get(r.b)]
+    cross = [
+        r
+        for r in result.relations
+        if not ({r.a, r.b} & sources) and answers_of.get(r.a) and answers_of.get(r.b)
+    ]
     confusion["_answer_pairs"] = Counter(r.relation for r in cross)
     return confusion
 
 
 def print_clough(confusion: dict[str, Counter], console: Console) -> None:
-    table = Table(title="Clough & Stevenson: relation of each answer to its source",
-                  header_style="bold")
+    table = Table(
+        title="Clough & Stevenson: relation of each answer to its source", header_style="bold"
+    )
     table.add_column("category")
     for p in PREDICTIONS:
         table.add_column(p, justify="right")
@@ -58,13 +63,16 @@ def print_clough(confusion: dict[str, Counter], console: Console) -> None:
     total = sum(sum(confusion[c].values()) for c in ("cut", "light"))
     non_ok = confusion["non"]["none"]
     non_total = sum(confusion["non"].values())
-    console.print(f"cut+light related to their source: {related}/{total}; "
-                  f"non not related: {non_ok}/{non_total}; "
-                  f"heavy related: {sum(confusion['heavy'][p] for p in PREDICTIONS[:3])}/"
-                  f"{sum(confusion['heavy'].values())} (rewrites: meaning-level matching, issue 3)")
+    console.print(
+        f"cut+light related to their source: {related}/{total}; "
+        f"non not related: {non_ok}/{non_total}; "
+        f"heavy related: {sum(confusion['heavy'][p] for p in PREDICTIONS[:3])}/"
+        f"{sum(confusion['heavy'].values())} (rewrites: meaning-level matching, issue 3)"
+    )
     pairs = confusion["_answer_pairs"]
-    console.print(f"relations between answers (students copying the same source): "
-                  f"{dict(pairs) or 'none'}")
+    console.print(
+        f"relations between answers (students copying the same source): {dict(pairs) or 'none'}"
+    )
 
 
 def main(name: str, data_dir: Path, config: Config, console: Console) -> int:

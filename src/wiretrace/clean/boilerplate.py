@@ -68,8 +68,11 @@ def learn_boilerplate(
         """Shingles of an article without its recurring short lines (all, if that leaves little:
         an exact reprint recurs line by line)."""
         if idx not in shingle_cache:
-            rest = [p for p, k in zip(articles[idx].paragraphs, keys[idx], strict=True)
-                    if k not in short]
+            rest = [
+                p
+                for p, k in zip(articles[idx].paragraphs, keys[idx], strict=True)
+                if k not in short
+            ]
             hashes = np.unique(shingle_paragraphs(rest, config.shingle_size).hashes)
             if len(hashes) < _MIN_CONTENT:
                 all_paras = articles[idx].paragraphs

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"[.!?\"”’»)]$")
 #: Zero-width and other invisible characters that only break matching.
@@ -18,17 +17,20 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 
 
 def normalize(text: str) -> str:
-    """NFKC, one kind of line break, no invisible characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPACES.sub(" ", text)
+    """NFKC, one kind of line break, no invisible characters (spaces: see split_blocks)."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii() and any(chr(c) in text for c in _INVISIBLE):
+        text = text.translate(_INVISIBLE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def split_blocks(text: str) -> list[list[str]]:
-    """Blocks of non-empty stripped lines, split at blank lines."""
+    """Blocks of non-empty lines with single spaces, split at blank lines."""
     blocks = []
     for block in _BLANK_LINES.split(text):
-        lines = [line.strip() for line in block.split("\n")]
+        lines = [" ".join(line.split()) for line in block.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             blocks.append(lines)

@@ -91,5 +91,7 @@ def fingerprint_batch(
         rows = order[pass_bounds[i] : pass_bounds[i + 1]]
         rows = rows[p_nonempty[rows]]
         doc_keys = d_keys[i] if doc_sig[i, 0] != EMPTY else np.empty(0, dtype=np.uint64)
-        out.append(Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(), int(words_per_doc[i])))
+        out.append(
+            Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(), int(words_per_doc[i]))
+        )
     return out

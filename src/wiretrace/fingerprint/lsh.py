@@ -46,7 +46,7 @@ class Banding:
 
 
 def choose_bands(num_perm: int, target_jaccard: float, recall: float) -> Banding:
-    """Fewest chance collisions among (b, r) that find pairs at ``target_jaccard`` with ``recall``."""
+    """The (b, r) with fewest chance collisions that finds ``target_jaccard`` with ``recall``."""
     for rows in range(num_perm, 0, -1):
         p = target_jaccard**rows
         if p < 1e-9:

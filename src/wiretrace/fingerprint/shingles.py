@@ -30,8 +30,16 @@ _U32 = np.uint32
 _P = _U32(0x01000193)  # odd: invertible mod 2^32
 _P_INV = _U32(pow(int(_P), -1, 2**32))
 _MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x94D049BB133111EB,
+        0xBF58476D1CE4E5B9,
+    ],
     dtype=np.uint64,
 )
 
@@ -81,7 +89,8 @@ def _word_bytes(buf: np.ndarray) -> np.ndarray:
     lead2 = np.flatnonzero(buf[:-1] == 0xC2)  # U+0080-U+00BF
     mid = buf[1:-1]
     lead3 = np.flatnonzero(
-        ((buf[:-2] == 0xE2) & ((mid == 0x80) | (mid == 0x81))) | ((buf[:-2] == 0xE3) & (mid == 0x80))
+        ((buf[:-2] == 0xE2) & ((mid == 0x80) | (mid == 0x81)))
+        | ((buf[:-2] == 0xE3) & (mid == 0x80))
     )
     for offset in (0, 1):
         is_word[lead2 + offset] = False

@@ -55,7 +55,9 @@ def truncate(article: Article, max_chars: int) -> Article:
     return article
 
 
-def read_inputs(paths: Iterable[str | Path], max_chars: int = 400_000) -> Iterator[Article | Skipped]:
+def read_inputs(
+    paths: Iterable[str | Path], max_chars: int = 400_000
+) -> Iterator[Article | Skipped]:
     """Read every article under ``paths``; yield Articles and Skipped records in input order."""
     for path in iter_files(paths):
         if not path.exists():

@@ -12,7 +12,6 @@ import orjson
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.records import Article, Skipped
 
-
 #: Lines longer than this are not parsed; shorter ones with long texts are cut to max_chars.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 

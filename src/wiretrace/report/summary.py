@@ -8,7 +8,9 @@ from rich.table import Table
 from wiretrace.pipeline import RunResult
 
 
-def print_summary(result: RunResult, console: Console | None = None, out_dir: str | None = None) -> None:
+def print_summary(
+    result: RunResult, console: Console | None = None, out_dir: str | None = None
+) -> None:
     console = console or Console(stderr=True)
     acc = result.accounting
     table = Table(title="wiretrace run", show_header=True, header_style="bold")

@@ -1,0 +1,207 @@
+"""``wiretrace bench copies``: planted copies in AllSides, wiretrace vs datasketch.
+
+Both run as separate processes on the same JSONL file, one after the other,
+so wall time and peak memory (whole process tree) are comparable; the ratio
+of the two is the figure to quote, since the machines are noisy.
+
+Scoring (see :mod:`wiretrace.bench.planted`):
+
+* recall: share of the planted family pairs (original-copy and copy-copy)
+  that are output as related;
+* precision: among output pairs that involve a planted copy, the share that
+  are planted family pairs. Pairs of a copy with the article it had
+  paragraphs stitched in from are counted apart (they do share text), and so
+  are relations between two original AllSides articles (real reprints in the
+  data, not planted: reported with a sample to check by eye).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace.bench.datasets import MissingData, allsides_articles
+from wiretrace.bench.measure import measure
+from wiretrace.bench.planted import PlantedCorpus, plant_copies
+from wiretrace.config import Config
+
+
+def score(found: set[frozenset[str]], corpus: PlantedCorpus) -> dict:
+    expected = corpus.expected_pairs()
+    donors = corpus.donor_pairs()
+    planted = set(corpus.copy_params)
+    originals_related = {p for p in found if not (p & planted)}
+    # A copy is also related to whatever its original is really related to in the data.
+    natural_partner: dict[str, set[str]] = {}
+    for pair in originals_related:
+        a, b = tuple(pair)
+        natural_partner.setdefault(a, set()).add(b)
+        natural_partner.setdefault(b, set()).add(a)
+
+    def explained(pair: frozenset[str]) -> bool:
+        a, b = tuple(pair)
+        fa, fb = corpus.family_of.get(a, a), corpus.family_of.get(b, b)
+        return fb in natural_partner.get(fa, ()) or pair in donors
+
+    judged = {p for p in found if p & planted and not (p not in expected and explained(p))}
+    true_pos = judged & expected
+    orig_copy = {p for p in expected if not p <= planted}
+    return {
+        "expected": len(expected),
+        "found_expected": len(true_pos),
+        "recall": len(true_pos) / max(len(expected), 1),
+        "recall_original_copy": len(true_pos & orig_copy) / max(len(orig_copy), 1),
+        "recall_copy_copy": len(true_pos - orig_copy) / max(len(expected - orig_copy), 1),
+        "precision": len(true_pos) / max(len(judged), 1),
+        "false_pairs": sorted(tuple(sorted(p)) for p in judged - expected)[:10],
+        "donor_pairs_found": len(found & donors),
+        "donor_pairs": len(donors),
+        "original_pairs_found": sorted(tuple(sorted(p)) for p in originals_related),
+        "missed": sorted(tuple(sorted(p)) for p in expected - true_pos),
+    }
+
+
+def _read_pairs_jsonl(path: Path, wiretrace_format: bool) -> set[frozenset[str]]:
+    pairs = set()
+    for line in path.read_bytes().splitlines():
+        row = orjson.loads(line)
+        pairs.add(frozenset((row["a"], row["b"])) if wiretrace_format else frozenset(row))
+    return pairs
+
+
+def main(
+    data_dir: Path,
+    config: Config,
+    console: Console,
+    n_articles: int,
+    n_copies: int,
+    seed: int,
+    baseline: bool,
+) -> int:
+    try:
+        originals = [
+            {"id": a["id"], "title": a["title"], "text": a["text"]}
+            for a in allsides_articles(data_dir, n_articles)
+        ]
+    except MissingData as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    corpus = plant_copies(originals, n_copies, seed)
+    n_docs = len(corpus.articles)
+    console.print(
+        f"{len(originals)} AllSides articles + {n_copies} planted copies = {n_docs} "
+        f"documents; {len(corpus.expected_pairs())} planted family pairs; seed {seed}"
+    )
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
+        tmp_path = Path(tmp)
+        corpus_path = tmp_path / "corpus.jsonl"
+        with open(corpus_path, "wb") as fh:
+            for a in corpus.articles:
+                fh.write(orjson.dumps(a) + b"\n")
+        config_path = tmp_path / "config.json"
+        config_path.write_bytes(orjson.dumps(config.to_dict()))
+        out = tmp_path / "out"
+        wt = measure(
+            [
+                sys.executable,
+                "-m",
+                "wiretrace.cli",
+                "run",
+                str(corpus_path),
+                "--out",
+                str(out),
+                "--quiet",
+                "--config",
+                str(config_path),
+            ]
+        )
+        if wt.returncode != 0:
+            console.print(f"[red]wiretrace failed[/red]\n{wt.stderr}")
+            return 1
+        wt_score = score(_read_pairs_jsonl(out / "relations.jsonl", True), corpus)
+        report = orjson.loads((out / "report.json").read_bytes())
+        rows.append(("wiretrace", wt, wt_score))
+        if baseline:
+            pairs_path = tmp_path / "baseline_pairs.jsonl"
+            ds = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "wiretrace.bench.baseline",
+                    str(corpus_path),
+                    str(pairs_path),
+                ]
+            )
+            if ds.returncode != 0:
+                console.print(f"[red]baseline failed[/red]\n{ds.stderr}")
+                return 1
+            rows.append(
+                (
+                    "datasketch MinHashLSH (128 perm, 5-shingles, t=0.8)",
+                    ds,
+                    score(_read_pairs_jsonl(pairs_path, False), corpus),
+                )
+            )
+
+    table = Table(title="bench copies: planted copies in AllSides", header_style="bold")
+    for col in (
+        "system",
+        "seconds",
+        "docs/s",
+        "peak MB",
+        "recall",
+        "precision",
+        "recall orig-copy",
+        "recall copy-copy",
+    ):
+        table.add_column(col, justify="right" if col != "system" else "left")
+    for name, m, s in rows:
+        table.add_row(
+            name,
+            f"{m.seconds:.1f}",
+            f"{n_docs / m.seconds:,.0f}",
+            f"{m.peak_rss_mb:,.0f}",
+            f"{s['recall']:.4f}",
+            f"{s['precision']:.4f}",
+            f"{s['recall_original_copy']:.4f}",
+            f"{s['recall_copy_copy']:.4f}",
+        )
+    console.print(table)
+    if len(rows) == 2:
+        ratio = rows[1][1].seconds / rows[0][1].seconds
+        console.print(
+            f"throughput ratio wiretrace / datasketch: {ratio:.1f}x; "
+            f"memory ratio: {rows[0][1].peak_rss_mb / rows[1][1].peak_rss_mb:.2f}x"
+        )
+    s = rows[0][2]
+    console.print(f"wiretrace stage seconds: {report['counts']['seconds']}")
+    console.print(
+        f"wiretrace relations: {report['counts']['relations']}; candidate pairs: "
+        f"{report['counts']['candidate_pairs']}"
+    )
+    console.print(
+        f"copy-donor pairs found (stitched-in text, counted apart): "
+        f"{s['donor_pairs_found']}/{s['donor_pairs']}"
+    )
+    console.print(
+        f"relations between original AllSides articles (not planted): "
+        f"{len(s['original_pairs_found'])}, e.g. {s['original_pairs_found'][:5]}"
+    )
+    if s["false_pairs"]:
+        console.print(f"unexplained pairs (first 10): {s['false_pairs']}")
+    if s["missed"]:
+        console.print(f"missed planted pairs: {len(s['missed'])}, e.g. {s['missed'][:5]}")
+        params = Counter()
+        for pair in s["missed"][:200]:
+            for x in pair:
+                if x in corpus.copy_params:
+                    params.update(k for k in corpus.copy_params[x] if k != "source")
+        console.print(f"edits in the missed copies: {dict(params)}")
+    return 0
