@@ -25,8 +25,6 @@ class Config:
     #: ... and the articles sharing it must otherwise be different stories:
     #: the median containment between sampled pairs of them stays below this.
     boilerplate_max_story_overlap: float = 0.2
-    #: Lines longer than this (words) are never learned as boilerplate.
-    boilerplate_max_words: int = 60
 
     # -- fingerprint ----------------------------------------------------------
     #: Word n-gram size of the shingles hashed into MinHash sketches.
@@ -51,6 +49,9 @@ class Config:
     max_bucket: int = 400
 
     # -- verify ---------------------------------------------------------------
+    #: Candidates sharing fewer shingles than this (or than half the smaller article's)
+    #: are dropped before alignment: no relation rests on less.
+    verify_min_shared: int = 12
     #: Two paragraphs align when this share of the smaller one's shingles is in the other.
     align_min_containment: float = 0.3
     #: ... and they share at least this many shingles.
@@ -59,8 +60,10 @@ class Config:
     copy_min_coverage: float = 0.7
     #: ``partial`` when they cover this share of the smaller article ...
     partial_min_coverage: float = 0.5
-    #: ... or the shared block has at least this many words.
+    #: ... or the shared block has at least this many words and this share of the smaller
+    #: article (one quoted paragraph in a long article is not a partial copy of it).
     partial_min_block_words: int = 40
+    partial_min_block_share: float = 0.1
 
     # -- cluster --------------------------------------------------------------
     #: A relation joins two families only if the families' largest members are

@@ -27,7 +27,7 @@ from wiretrace.fingerprint import Fingerprint, fingerprint_batch
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped
 from wiretrace.store import Store, content_hash
-from wiretrace.verify import ShingledArticle, compare
+from wiretrace.verify import Verifier
 
 Progress = Callable[[str, int, int], None]
 
@@ -96,6 +96,29 @@ def _fingerprint_chunk(chunk: tuple[list[list[str]], list[str]]) -> list[Fingerp
     return fingerprint_batch(paragraph_lists, ids, _CONFIG)
 
 
+_VERIFIER: Verifier | None = None
+
+
+def _verify_chunk(pairs: list[tuple[str, str]]) -> list[Relation]:
+    assert _VERIFIER is not None, "set before the worker processes were forked"
+    return _VERIFIER.relate_pairs(pairs)
+
+
+def _verify(verifier: Verifier, pairs: list[tuple[str, str]], config: Config,
+            progress: Progress | None) -> list[Relation]:
+    """Relations among candidate pairs, in worker processes forked with the articles."""
+    global _VERIFIER
+    _VERIFIER = verifier
+    chunks = _chunks(pairs, 4 * config.chunk_size)
+    executor = _Executor(config, len(pairs), fork_only=True)
+    try:
+        parts = executor.map(_verify_chunk, chunks, progress, "verify", len(pairs))
+    finally:
+        executor.close()
+        _VERIFIER = None
+    return [r for part in parts for r in part]
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -103,11 +126,12 @@ def _chunks(items: list, size: int) -> list[list]:
 class _Executor:
     """Maps a stage over chunks, in worker processes when there is enough work."""
 
-    def __init__(self, config: Config, n_items: int):
+    def __init__(self, config: Config, n_items: int, fork_only: bool = False):
         workers = config.workers or os.cpu_count() or 1
         self.pool = None
-        if workers > 1 and n_items >= 2 * config.chunk_size:
-            ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+        can_fork = "fork" in mp.get_all_start_methods()
+        if workers > 1 and n_items >= 2 * config.chunk_size and (can_fork or not fork_only):
+            ctx = mp.get_context("fork") if can_fork else mp.get_context()
             self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
         else:
             _init_worker(config)
@@ -226,31 +250,17 @@ def run_records(
         pairs, cstats = _candidates(all_fps, config, new_from=len(stored_fps))
         lap("candidates")
 
-        by_id = {a.id: a for a in all_articles}
-        shingled: dict[str, ShingledArticle] = {}
-
-        def get(article_id: str) -> ShingledArticle:
-            if article_id not in shingled:
-                shingled[article_id] = ShingledArticle.of(by_id[article_id], config)
-            return shingled[article_id]
-
-        def relate(a: str, b: str) -> Relation | None:
-            return compare(get(a), get(b), config)
-
-        new_relations = []
-        for n, (i, j) in enumerate(pairs.tolist()):
-            rel = relate(all_fps[i].id, all_fps[j].id)
-            if rel is not None:
-                new_relations.append(rel)
-            if progress and n % 1000 == 999:
-                progress("verify", n + 1, len(pairs))
+        verifier = Verifier(all_articles, config)
+        id_pairs = [(all_fps[i].id, all_fps[j].id) for i, j in pairs.tolist()]
+        new_relations = _verify(verifier, id_pairs, config, progress)
         lap("verify")
         if store:
             store.add_relations(new_relations)
         relations = old_relations + new_relations
         words = {f.id: f.words for f in all_fps}
         families = copy_families(
-            [a.id for a in all_articles], relations, words, relate, config.family_min_coverage
+            [a.id for a in all_articles], relations, words, verifier.relate,
+            config.family_min_coverage
         )
         lap("cluster")
     finally:

@@ -14,8 +14,9 @@ compared paragraph by paragraph:
 
 Then: ``duplicate`` when both have the same words in the same order; ``copy``
 when aligned spans cover ``copy_min_coverage`` of both; ``partial`` when they
-cover ``partial_min_coverage`` of the smaller one or form a block of at least
-``partial_min_block_words`` words; otherwise no relation.
+cover ``partial_min_coverage`` of the smaller one, or form a block of at least
+``partial_min_block_words`` words that is ``partial_min_block_share`` of the smaller
+one; otherwise no relation.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from wiretrace.config import Config
-from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs, word_spans
+from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, Relation
 
 
@@ -40,6 +41,31 @@ class ShingledArticle:
     @classmethod
     def of(cls, article: CleanArticle, config: Config) -> ShingledArticle:
         return cls(article, shingle_paragraphs(article.paragraphs, config.shingle_size))
+
+    @classmethod
+    def many(cls, articles: list[CleanArticle], config: Config) -> list[ShingledArticle]:
+        """Shingle many articles in one vectorised pass (as :func:`of` one by one)."""
+        counts = np.array([len(a.paragraphs) for a in articles], dtype=np.int64)
+        flat = [p for a in articles for p in a.paragraphs]
+        sh = shingle_paragraphs(flat, config.shingle_size)
+        par_start = np.concatenate(([0], np.cumsum(counts)))
+        sh_start = np.searchsorted(sh.paragraph, par_start)
+        out = []
+        word_start = np.concatenate((sh.first_word, [len(sh.word_bytes)]))
+        for i, article in enumerate(articles):
+            lo, hi = sh_start[i], sh_start[i + 1]
+            p0, p1 = par_start[i], par_start[i + 1]
+            w0, w1 = word_start[p0], word_start[p1]
+            part = Shingled(
+                sh.hashes[lo:hi],
+                sh.paragraph[lo:hi] - p0,
+                sh.position[lo:hi],
+                sh.words[p0:p1],
+                sh.word_bytes[w0:w1],
+                sh.first_word[p0:p1] - w0,
+            )
+            out.append(cls(article, part))
+        return out
 
     @cached_property
     def unique(self) -> np.ndarray:
@@ -57,25 +83,66 @@ class ShingledArticle:
     def total_words(self) -> int:
         return int(self.shingles.words.sum())
 
-    def spans(self, paragraph: int) -> list[tuple[int, int]]:
-        cache = self.__dict__.setdefault("_spans", {})
-        if paragraph not in cache:
-            cache[paragraph] = word_spans(self.article.paragraphs[paragraph])
-        return cache[paragraph]
+    def char_span(self, paragraph: int, first: int, last: int) -> tuple[int, int]:
+        """Offsets in :attr:`CleanArticle.text` of words first..last-1 of a paragraph."""
+        start, end = self.shingles.char_span(self.article.paragraphs[paragraph], paragraph,
+                                             first, last)
+        return self.starts[paragraph] + start, self.starts[paragraph] + end
+
+
+class Verifier:
+    """Compares articles by id, shingling each once, in batches."""
+
+    def __init__(self, articles: list[CleanArticle], config: Config):
+        self.by_id = {a.id: a for a in articles}
+        self.config = config
+        self.cache: dict[str, ShingledArticle] = {}
+
+    def prepare(self, ids: list[str]) -> None:
+        todo = [self.by_id[i] for i in dict.fromkeys(ids) if i not in self.cache]
+        for shingled in ShingledArticle.many(todo, self.config):
+            self.cache[shingled.article.id] = shingled
+
+    def relate(self, a: str, b: str) -> Relation | None:
+        self.prepare([a, b])
+        return compare(self.cache[a], self.cache[b], self.config)
+
+    def relate_pairs(self, pairs: list[tuple[str, str]]) -> list[Relation]:
+        self.prepare([i for pair in pairs for i in pair])
+        found = (compare(self.cache[a], self.cache[b], self.config) for a, b in pairs)
+        return [r for r in found if r is not None]
+
+
+def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Values in both sorted unique arrays: a binary search, no sort (cf. np.intersect1d)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return a[b[idx] == a]
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a sorted set, by binary search."""
+    idx = np.searchsorted(sorted_set, values)
+    idx[idx == len(sorted_set)] = 0
+    return sorted_set[idx] == values
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:
     """Share of the unique sorted hashes ``a`` that are also in ``b``."""
     if not len(a):
         return 0.0
-    return len(np.intersect1d(a, b, assume_unique=True)) / len(a)
+    return len(sorted_intersection(a, b)) / len(a)
 
 
 def _paragraph_overlap(a: ShingledArticle, b: ShingledArticle, common: np.ndarray):
     """Shared-shingle counts and word-position ranges for every paragraph pair that shares any."""
     sa, sb = a.shingles, b.shingles
-    in_a = np.isin(sa.hashes, common, assume_unique=False)
-    in_b = np.isin(sb.hashes, common, assume_unique=False)
+    in_a = _member(sa.hashes, common)
+    in_b = _member(sb.hashes, common)
     ha, pa, posa = sa.hashes[in_a], sa.paragraph[in_a], sa.position[in_a]
     hb, pb, posb = sb.hashes[in_b], sb.paragraph[in_b], sb.position[in_b]
     order = np.argsort(hb, kind="stable")
@@ -94,7 +161,10 @@ def _paragraph_overlap(a: ShingledArticle, b: ShingledArticle, common: np.ndarra
 
 def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation | None:
     """The relation between two articles with its evidence, or None when they share no text."""
-    common = np.intersect1d(a.unique, b.unique, assume_unique=True)
+    common = sorted_intersection(a.unique, b.unique)
+    # Too little shared text for any relation: most LSH candidates stop here, cheaply.
+    if len(common) < min(config.verify_min_shared, len(a.unique) // 2, len(b.unique) // 2):
+        return None
     if len(common) < config.align_min_shared:
         return None
     union = len(a.unique) + len(b.unique) - len(common)
@@ -127,14 +197,16 @@ def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation 
         wb = _word_range(b, j, int(first_b[idx]), int(last_b[idx]), k)
         _extend(covered_a, i, wa)
         _extend(covered_b, j, wb)
+        a_start, a_end = a.char_span(i, *wa)
+        b_start, b_end = b.char_span(j, *wb)
         evidence.append(
             AlignedPassage(
                 a_paragraph=i,
-                a_start=a.starts[i] + a.spans(i)[wa[0]][0],
-                a_end=a.starts[i] + a.spans(i)[wa[1] - 1][1],
+                a_start=a_start,
+                a_end=a_end,
                 b_paragraph=j,
-                b_start=b.starts[j] + b.spans(j)[wb[0]][0],
-                b_end=b.starts[j] + b.spans(j)[wb[1] - 1][1],
+                b_start=b_start,
+                b_end=b_end,
                 similarity=round(float(min(similarity[idx], 1.0)), 3),
                 words=wa[1] - wa[0],
             )
@@ -169,7 +241,11 @@ def classify(
     if min(cov_a, cov_b) >= config.copy_min_coverage:
         return "copy"
     smaller_cov = cov_a if a.total_words <= b.total_words else cov_b
-    if smaller_cov >= config.partial_min_coverage or block >= config.partial_min_block_words:
+    if smaller_cov >= config.partial_min_coverage:
+        return "partial"
+    if block >= config.partial_min_block_words and (
+        block >= config.partial_min_block_share * min(a.total_words, b.total_words)
+    ):
         return "partial"
     return None
 
@@ -178,8 +254,7 @@ def _word_range(
     art: ShingledArticle, paragraph: int, first: int, last: int, k: int
 ) -> tuple[int, int]:
     """Words covered by shingles starting at positions first..last of a paragraph."""
-    n_words = len(art.spans(paragraph))
-    return first, min(last + k, n_words)
+    return first, min(last + k, int(art.shingles.words[paragraph]))
 
 
 def _extend(covered: dict[int, tuple[int, int]], paragraph: int, span: tuple[int, int]) -> None:

@@ -6,9 +6,11 @@ Everything taken out is kept, with its reason, in ``removed`` and
 
 from __future__ import annotations
 
+import functools
 import re
 
-from wiretrace.clean.chrome import WIRE_LINE, chrome_reason, is_byline
+from wiretrace.clean.chrome import WIRE_LINE, is_byline
+from wiretrace.clean.chrome import chrome_reason as chrome_reason_of_line
 from wiretrace.clean.paragraphs import join_block, normalize, split_blocks
 from wiretrace.records import Article, CleanArticle
 
@@ -20,7 +22,7 @@ def _fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-def _paragraphs(text: str) -> list[str]:
+def _paragraphs(text: str, chrome_reason) -> list[str]:
     """Paragraphs, with whole lines that are chrome kept apart from their neighbours."""
     out: list[str] = []
     for block in split_blocks(text):
@@ -39,7 +41,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def clean_article(article: Article) -> CleanArticle:
     """The story text of ``article``: title, paragraphs, and what was removed."""
-    paragraphs = _paragraphs(normalize(article.text))
+    chrome_reason = functools.cache(chrome_reason_of_line)  # lines are tested twice
+    paragraphs = _paragraphs(normalize(article.text), chrome_reason)
     title = normalize(article.title).strip()
     removed: list[str] = []
     reasons: list[str] = []
@@ -63,7 +66,7 @@ def clean_article(article: Article) -> CleanArticle:
             else:
                 drop(para, reason)
             continue
-        if title and _fold(para) == _fold(title):
+        if title and len(para) < 2 * len(title) + 10 and _fold(para) == _fold(title):
             drop(para, "title repeated")
             continue
         if reason:

@@ -7,8 +7,7 @@ told apart by the rest of the articles: reprints of one story share much more
 text, template lines sit in articles that share nothing else. So a line is
 boilerplate when
 
-* it recurs (same folded text) in at least ``boilerplate_min_df`` articles,
-* it has at most ``boilerplate_max_words`` words, and
+* it recurs (same folded text) in at least ``boilerplate_min_df`` articles, and
 * for sampled pairs of those articles, the median share of the smaller
   article's shingles (without the recurring lines) found in the other is
   below ``boilerplate_max_story_overlap``.
@@ -18,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -28,15 +26,16 @@ from wiretrace.config import Config
 from wiretrace.fingerprint.shingles import shingle_paragraphs
 from wiretrace.records import CleanArticle
 
-_FOLD = re.compile(r"[\W\d_]+")
+#: ASCII bytes that do not count in a line key: spacing, punctuation and digits.
+_NOT_KEY = bytes(c for c in range(128) if not chr(c).isalpha())
 _SAMPLE = 6
 _MIN_CONTENT = 20
 
 
 def line_key(paragraph: str) -> bytes:
-    """A key equal for lines that differ only in case, punctuation, digits and spacing."""
-    folded = _FOLD.sub(" ", paragraph.lower()).strip()
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest()
+    """A key equal for lines that differ only in case, ASCII punctuation, digits and spacing."""
+    folded = paragraph.lower().encode("utf-8").translate(None, _NOT_KEY)
+    return hashlib.blake2b(folded, digest_size=8).digest()
 
 
 def paragraph_keys(article: CleanArticle) -> list[bytes]:
@@ -54,37 +53,29 @@ def learn_boilerplate(
     if not frequent:
         return {}
     holders: dict[bytes, list[int]] = defaultdict(list)
-    short: set[bytes] = set()
-    for idx, (article, article_keys) in enumerate(zip(articles, keys, strict=True)):
-        for para, key in zip(article.paragraphs, article_keys, strict=True):
-            if key in frequent:
-                if len(holders[key]) < _SAMPLE and idx not in holders[key]:
-                    holders[key].append(idx)
-                if len(para.split()) <= config.boilerplate_max_words:
-                    short.add(key)
+    for idx, article_keys in enumerate(keys):
+        for key in frequent.intersection(article_keys):
+            if len(holders[key]) < _SAMPLE:
+                holders[key].append(idx)
     shingle_cache: dict[int, np.ndarray] = {}
 
     def content(idx: int) -> np.ndarray:
-        """Shingles of an article without its recurring short lines (all, if that leaves little:
-        an exact reprint recurs line by line)."""
+        """Shingles of an article without its recurring lines; all of them if that leaves
+        little, as for an exact reprint, which recurs line by line."""
         if idx not in shingle_cache:
-            rest = [
-                p
-                for p, k in zip(articles[idx].paragraphs, keys[idx], strict=True)
-                if k not in short
-            ]
+            paragraphs = articles[idx].paragraphs
+            rest = [p for p, k in zip(paragraphs, keys[idx], strict=True) if k not in frequent]
             hashes = np.unique(shingle_paragraphs(rest, config.shingle_size).hashes)
             if len(hashes) < _MIN_CONTENT:
-                all_paras = articles[idx].paragraphs
-                hashes = np.unique(shingle_paragraphs(all_paras, config.shingle_size).hashes)
+                hashes = np.unique(shingle_paragraphs(paragraphs, config.shingle_size).hashes)
             shingle_cache[idx] = hashes
         return shingle_cache[idx]
 
-    learned = {}
-    for key in short:
-        if _different_stories(holders[key], content, config.boilerplate_max_story_overlap):
-            learned[key] = df[key]
-    return learned
+    return {
+        key: df[key]
+        for key in frequent
+        if _different_stories(holders[key], content, config.boilerplate_max_story_overlap)
+    }
 
 
 def _different_stories(members: Iterable[int], content, max_overlap: float) -> bool:

@@ -175,10 +175,31 @@ CHROME_RULES: list[tuple[str, re.Pattern[str] | _Contains]] = [
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)»]$")
 
 
+#: No rule matches a longer line: story paragraphs skip the rules at once.
+MAX_CHROME_CHARS = 300
+
+
+#: The regular-expression rules as one pattern (one match call a line), group i = rule i.
+_COMBINED = re.compile(
+    "|".join(
+        f"(?P<r{i}>{pattern.pattern})"
+        for i, (_, pattern) in enumerate(CHROME_RULES)
+        if isinstance(pattern, re.Pattern)
+    ),
+    _I,
+)
+_PHRASE_RULES = [(reason, rule) for reason, rule in CHROME_RULES if isinstance(rule, _Contains)]
+
+
 def chrome_reason(line: str) -> str | None:
     """Why ``line`` is site chrome, or None when it may be story text."""
-    for reason, pattern in CHROME_RULES:
-        if pattern.match(line):
+    if len(line) > MAX_CHROME_CHARS:
+        return None
+    m = _COMBINED.match(line)
+    if m:
+        return CHROME_RULES[int(m.lastgroup[1:])][0]
+    for reason, rule in _PHRASE_RULES:
+        if rule.match(line):
             return reason
     words = line.split()
     if len(words) <= 3 and not _SENTENCE_END.search(line):

@@ -109,13 +109,25 @@ class Shingled:
     """Shingle hashes of a batch of paragraphs.
 
     ``hashes[i]`` comes from paragraph ``paragraph[i]`` and starts at its word
-    ``position[i]``; ``words[p]`` is paragraph p's word count.
+    ``position[i]``; ``words[p]`` is paragraph p's word count. Word j of paragraph p
+    spans bytes ``word_bytes[first_word[p] + j]`` of the paragraph's lower-cased UTF-8.
     """
 
     hashes: np.ndarray  # uint64
     paragraph: np.ndarray  # int64
     position: np.ndarray  # int32
     words: np.ndarray  # int64, per paragraph
+    word_bytes: np.ndarray | None = None  # int64 (n_words, 2)
+    first_word: np.ndarray | None = None  # int64, per paragraph
+
+    def char_span(self, paragraph: str, index: int, first: int, last: int) -> tuple[int, int]:
+        """Character span in ``paragraph`` (number ``index``) of its words first..last-1."""
+        base = int(self.first_word[index])
+        start, end = int(self.word_bytes[base + first, 0]), int(self.word_bytes[base + last - 1, 1])
+        if paragraph.isascii():
+            return start, end
+        data = prepare(paragraph).encode("utf-8")
+        return tuple(len(data[:b].decode("utf-8", "ignore")) for b in (start, end))
 
 
 def shingle_paragraphs(paragraphs: list[str], k: int) -> Shingled:
@@ -123,7 +135,8 @@ def shingle_paragraphs(paragraphs: list[str], k: int) -> Shingled:
     n_par = len(paragraphs)
     if n_par == 0:
         empty = np.empty(0, dtype=np.uint64)
-        return Shingled(empty, np.empty(0, np.int64), np.empty(0, np.int32), np.zeros(0, np.int64))
+        return Shingled(empty, np.empty(0, np.int64), np.empty(0, np.int32), np.zeros(0, np.int64),
+                        np.empty((0, 2), np.int64), np.zeros(0, np.int64))
     joined = "\n".join(paragraphs)
     if joined.count("\n") != n_par - 1:  # a paragraph with a line break of its own
         joined = "\n".join(p.replace("\n", " ") for p in paragraphs)
@@ -173,4 +186,7 @@ def shingle_paragraphs(paragraphs: list[str], k: int) -> Shingled:
         sh_pos = np.concatenate((sh_pos, np.zeros(len(short), dtype=np.int32)))
         order = np.argsort(sh_par, kind="stable")
         hashes, sh_par, sh_pos = hashes[order], sh_par[order], sh_pos[order]
-    return Shingled(hashes, sh_par.astype(np.int64), sh_pos.astype(np.int32), counts)
+    par_start = np.concatenate(([0], newlines + 1))
+    word_bytes = np.stack((starts, ends), axis=1) - par_start[word_par][:, None]
+    return Shingled(hashes, sh_par.astype(np.int64), sh_pos.astype(np.int32), counts,
+                    word_bytes, first_word)
