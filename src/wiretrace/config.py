@@ -36,7 +36,7 @@ class Config:
     #: Paragraphs longer than this many words are cut into windows of this size.
     passage_max_words: int = 120
     #: Paragraphs shorter than this are joined to the next one before sketching.
-    passage_min_words: int = 12
+    passage_min_words: int = 30
     #: Word edit rate the LSH must survive: bands and rows are chosen so that a
     #: copy with this rate of substituted words is found with ``lsh_recall``.
     edit_rate: float = 0.10
@@ -50,8 +50,9 @@ class Config:
 
     # -- verify ---------------------------------------------------------------
     #: Candidates sharing fewer shingles than this (or than half the smaller article's)
-    #: are dropped before alignment: no relation rests on less.
-    verify_min_shared: int = 12
+    #: are dropped before alignment. A 40-word block (``partial_min_block_words``) with 10%
+    #: of its words edited keeps about 40 * 0.9^4 = 26 shingles; fewer is no relation.
+    verify_min_shared: int = 24
     #: Two paragraphs align when this share of the smaller one's shingles is in the other.
     align_min_containment: float = 0.3
     #: ... and they share at least this many shingles.

@@ -250,7 +250,8 @@ def run_records(
         pairs, cstats = _candidates(all_fps, config, new_from=len(stored_fps))
         lap("candidates")
 
-        verifier = Verifier(all_articles, config)
+        uniques = {f.id: f.shingles for f in fingerprints if f.shingles is not None}
+        verifier = Verifier(all_articles, config, uniques)
         id_pairs = [(all_fps[i].id, all_fps[j].id) for i, j in pairs.tolist()]
         new_relations = _verify(verifier, id_pairs, config, progress)
         lap("verify")

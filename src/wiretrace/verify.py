@@ -27,6 +27,7 @@ from functools import cached_property
 import numpy as np
 
 from wiretrace.config import Config
+from wiretrace.fingerprint.hashsets import member, sorted_intersection, unique_sorted
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, Relation
 
@@ -69,7 +70,7 @@ class ShingledArticle:
 
     @cached_property
     def unique(self) -> np.ndarray:
-        return np.unique(self.shingles.hashes)
+        return unique_sorted(self.shingles.hashes)
 
     @cached_property
     def per_paragraph(self) -> np.ndarray:
@@ -90,59 +91,51 @@ class ShingledArticle:
         return self.starts[paragraph] + start, self.starts[paragraph] + end
 
 
-class Verifier:
-    """Compares articles by id, shingling each once, in batches."""
+def enough_shared(a: np.ndarray, b: np.ndarray, config: Config) -> bool:
+    """Whether two sorted unique shingle sets share enough for any relation to rest on."""
+    needed = min(config.verify_min_shared, len(a) // 2, len(b) // 2)
+    return len(sorted_intersection(a, b)) >= max(needed, config.align_min_shared)
 
-    def __init__(self, articles: list[CleanArticle], config: Config):
+
+class Verifier:
+    """Compares articles by id, shingling each once, in batches.
+
+    ``uniques`` (article id to sorted unique shingle hashes, as the fingerprint
+    stage makes them) lets most candidate pairs be dropped before any article
+    is shingled again.
+    """
+
+    def __init__(self, articles: list[CleanArticle], config: Config,
+                 uniques: dict[str, np.ndarray] | None = None):
         self.by_id = {a.id: a for a in articles}
         self.config = config
+        self.uniques = uniques or {}
         self.cache: dict[str, ShingledArticle] = {}
 
-    def prepare(self, ids: list[str]) -> None:
+    def prepare(self, ids: list[str], batch: int = 256) -> None:
         todo = [self.by_id[i] for i in dict.fromkeys(ids) if i not in self.cache]
-        for shingled in ShingledArticle.many(todo, self.config):
-            self.cache[shingled.article.id] = shingled
+        for start in range(0, len(todo), batch):  # bounded batches: bounded temporary memory
+            for shingled in ShingledArticle.many(todo[start : start + batch], self.config):
+                self.cache[shingled.article.id] = shingled
 
     def relate(self, a: str, b: str) -> Relation | None:
         self.prepare([a, b])
         return compare(self.cache[a], self.cache[b], self.config)
 
     def relate_pairs(self, pairs: list[tuple[str, str]]) -> list[Relation]:
+        u = self.uniques
+        pairs = [(a, b) for a, b in pairs
+                 if a not in u or b not in u or enough_shared(u[a], u[b], self.config)]
         self.prepare([i for pair in pairs for i in pair])
         found = (compare(self.cache[a], self.cache[b], self.config) for a, b in pairs)
         return [r for r in found if r is not None]
 
 
-def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Values in both sorted unique arrays: a binary search, no sort (cf. np.intersect1d)."""
-    if len(a) > len(b):
-        a, b = b, a
-    if not len(a):
-        return a
-    idx = np.searchsorted(b, a)
-    idx[idx == len(b)] = 0
-    return a[b[idx] == a]
-
-
-def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a sorted set, by binary search."""
-    idx = np.searchsorted(sorted_set, values)
-    idx[idx == len(sorted_set)] = 0
-    return sorted_set[idx] == values
-
-
-def containment(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the unique sorted hashes ``a`` that are also in ``b``."""
-    if not len(a):
-        return 0.0
-    return len(sorted_intersection(a, b)) / len(a)
-
-
 def _paragraph_overlap(a: ShingledArticle, b: ShingledArticle, common: np.ndarray):
     """Shared-shingle counts and word-position ranges for every paragraph pair that shares any."""
     sa, sb = a.shingles, b.shingles
-    in_a = _member(sa.hashes, common)
-    in_b = _member(sb.hashes, common)
+    in_a = member(sa.hashes, common)
+    in_b = member(sb.hashes, common)
     ha, pa, posa = sa.hashes[in_a], sa.paragraph[in_a], sa.position[in_a]
     hb, pb, posb = sb.hashes[in_b], sb.paragraph[in_b], sb.position[in_b]
     order = np.argsort(hb, kind="stable")
@@ -161,12 +154,9 @@ def _paragraph_overlap(a: ShingledArticle, b: ShingledArticle, common: np.ndarra
 
 def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation | None:
     """The relation between two articles with its evidence, or None when they share no text."""
+    if not enough_shared(a.unique, b.unique, config):
+        return None  # most LSH candidates stop here, cheaply
     common = sorted_intersection(a.unique, b.unique)
-    # Too little shared text for any relation: most LSH candidates stop here, cheaply.
-    if len(common) < min(config.verify_min_shared, len(a.unique) // 2, len(b.unique) // 2):
-        return None
-    if len(common) < config.align_min_shared:
-        return None
     union = len(a.unique) + len(b.unique) - len(common)
     c_ab, c_ba = len(common) / len(a.unique), len(common) / len(b.unique)
 

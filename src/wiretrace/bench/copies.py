@@ -181,7 +181,7 @@ def main(
             name,
             f"{m.seconds:.1f}",
             f"{n_docs / m.seconds:,.0f}",
-            f"{m.peak_rss_mb:,.0f}",
+            f"{m.peak_mb:,.0f}",
             f"{s['recall']:.4f}",
             f"{s['precision']:.4f}",
             f"{s['recall_original_copy']:.4f}",
@@ -192,7 +192,7 @@ def main(
         ratio = rows[1][1].seconds / rows[0][1].seconds
         console.print(
             f"throughput ratio wiretrace / datasketch: {ratio:.1f}x; "
-            f"memory ratio: {rows[0][1].peak_rss_mb / rows[1][1].peak_rss_mb:.2f}x"
+            f"memory ratio: {rows[0][1].peak_mb / rows[1][1].peak_mb:.2f}x"
         )
     s = rows[0][2]
     console.print(f"wiretrace stage seconds: {report['counts']['seconds']}")

@@ -13,19 +13,24 @@ from pathlib import Path
 @dataclass
 class Measured:
     seconds: float
-    peak_rss_mb: float
+    peak_mb: float
     returncode: int
     stderr: str
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def _tree_memory_kb(pid: int) -> int:
+    """Proportional set size (PSS) of a process and all its descendants, from /proc.
+
+    PSS splits pages shared between processes (forked workers share most of
+    their parent's memory) among them, so the sum is the tree's real footprint;
+    summing RSS would count shared pages once per worker.
+    """
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1])
                     break
             for task in Path(f"/proc/{p}/task").iterdir():
@@ -37,7 +42,7 @@ def _tree_rss_kb(pid: int) -> int:
 
 
 def measure(cmd: list[str], env: dict | None = None) -> Measured:
-    """Run ``cmd``; sample the memory of its process tree every 20 ms."""
+    """Run ``cmd``; sample the memory of its process tree every 100 ms."""
     peak = 0
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -52,8 +57,8 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            time.sleep(0.02)
+            peak = max(peak, _tree_memory_kb(proc.pid))
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from wiretrace.config import Config
+from wiretrace.fingerprint.hashsets import sorted_intersection, unique_sorted
 from wiretrace.fingerprint.shingles import shingle_paragraphs
 from wiretrace.records import CleanArticle
 
@@ -57,20 +58,9 @@ def learn_boilerplate(
         for key in frequent.intersection(article_keys):
             if len(holders[key]) < _SAMPLE:
                 holders[key].append(idx)
-    shingle_cache: dict[int, np.ndarray] = {}
-
-    def content(idx: int) -> np.ndarray:
-        """Shingles of an article without its recurring lines; all of them if that leaves
-        little, as for an exact reprint, which recurs line by line."""
-        if idx not in shingle_cache:
-            paragraphs = articles[idx].paragraphs
-            rest = [p for p, k in zip(paragraphs, keys[idx], strict=True) if k not in frequent]
-            hashes = np.unique(shingle_paragraphs(rest, config.shingle_size).hashes)
-            if len(hashes) < _MIN_CONTENT:
-                hashes = np.unique(shingle_paragraphs(paragraphs, config.shingle_size).hashes)
-            shingle_cache[idx] = hashes
-        return shingle_cache[idx]
-
+    sampled = sorted({i for key in frequent for i in holders[key]})
+    content = dict(zip(sampled, _content_shingles(articles, keys, sampled, frequent, config),
+                       strict=True))
     return {
         key: df[key]
         for key in frequent
@@ -78,12 +68,33 @@ def learn_boilerplate(
     }
 
 
-def _different_stories(members: Iterable[int], content, max_overlap: float) -> bool:
+def _content_shingles(articles, keys, indices, frequent, config) -> list[np.ndarray]:
+    """Shingles of each article without its recurring lines, in one batch; all its lines if
+    that leaves little, as for an exact reprint, which recurs line by line."""
+    rests = [[p for p, k in zip(articles[i].paragraphs, keys[i], strict=True) if k not in frequent]
+             for i in indices]
+    out = _batch_unique_shingles(rests, config)
+    short = [n for n, hashes in enumerate(out) if len(hashes) < _MIN_CONTENT]
+    for n, hashes in zip(short, _batch_unique_shingles(
+            [articles[indices[n]].paragraphs for n in short], config), strict=True):
+        out[n] = hashes
+    return out
+
+
+def _batch_unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
+    counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
+    sh = shingle_paragraphs([p for ps in paragraph_lists for p in ps], config.shingle_size)
+    bounds = np.searchsorted(sh.paragraph, np.concatenate(([0], np.cumsum(counts))))
+    return [unique_sorted(sh.hashes[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
+
+
+def _different_stories(members: Iterable[int], content: dict[int, np.ndarray],
+                       max_overlap: float) -> bool:
     overlaps = []
     for i, j in itertools.combinations(members, 2):
-        a, b = content(i), content(j)
+        a, b = content[i], content[j]
         if len(a) > len(b):
             a, b = b, a
-        shared = len(np.intersect1d(a, b, assume_unique=True))
+        shared = len(sorted_intersection(a, b))
         overlaps.append(shared / len(a) if len(a) else 0.0)
     return bool(overlaps) and float(np.median(overlaps)) < max_overlap

@@ -26,11 +26,18 @@ def normalize(text: str) -> str:
     return text
 
 
+def _single_spaced(line: str) -> str:
+    line = line.strip()
+    if "  " in line or "\t" in line or "\xa0" in line or "\u2009" in line:
+        return " ".join(line.split())
+    return line
+
+
 def split_blocks(text: str) -> list[list[str]]:
     """Blocks of non-empty lines with single spaces, split at blank lines."""
     blocks = []
     for block in _BLANK_LINES.split(text):
-        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [_single_spaced(line) for line in block.split("\n")]
         lines = [line for line in lines if line]
         if lines:
             blocks.append(lines)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wiretrace.config import Config
+from wiretrace.fingerprint.hashsets import unique_sorted
 from wiretrace.fingerprint.lsh import Banding, band_keys, choose_bands, edited_jaccard
 from wiretrace.fingerprint.minhash import EMPTY, sketch
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
@@ -27,6 +28,8 @@ class Fingerprint:
     doc_keys: np.ndarray  # uint64, one per document band
     passage_keys: np.ndarray  # uint64, (passages x passage bands), flattened
     words: int
+    #: Sorted unique shingle hashes, kept for this run's verification (not stored).
+    shingles: np.ndarray | None = None
 
 
 def passage_banding(config: Config) -> Banding:
@@ -87,11 +90,12 @@ def fingerprint_batch(
     out = []
     order = np.argsort(doc_of_pass, kind="stable")
     pass_bounds = np.searchsorted(doc_of_pass[order], np.arange(len(ids) + 1))
+    sh_bounds = np.searchsorted(doc_of_sh, np.arange(len(ids) + 1))
     for i, article_id in enumerate(ids):
         rows = order[pass_bounds[i] : pass_bounds[i + 1]]
         rows = rows[p_nonempty[rows]]
         doc_keys = d_keys[i] if doc_sig[i, 0] != EMPTY else np.empty(0, dtype=np.uint64)
-        out.append(
-            Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(), int(words_per_doc[i]))
-        )
+        shingles = unique_sorted(sh.hashes[sh_bounds[i] : sh_bounds[i + 1]])
+        out.append(Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(),
+                               int(words_per_doc[i]), shingles))
     return out
