@@ -95,3 +95,15 @@ def test_fingerprints_share_keys_for_copies_only():
     assert not set(fps[0].passage_keys) & set(fps[2].passage_keys)
     assert len(fps[3].doc_keys) == 0 and len(fps[3].passage_keys) == 0
     assert [f.words for f in fps] == [len(word_spans(t)) for t in (base, edited, other, "")]
+
+
+def test_large_inputs_are_hashed_in_groups_with_the_same_result(monkeypatch):
+    import wiretrace.fingerprint.shingles as shingles
+
+    paragraphs = [f"Paragraph {i} tells of event number {i * 7} in the city." for i in range(50)]
+    paragraphs[10] = "Short one"
+    whole = shingles.shingle_paragraphs(paragraphs, 4)
+    monkeypatch.setattr(shingles, "GROUP", 8)
+    grouped = shingles.shingle_paragraphs(paragraphs, 4)
+    for field in ("hashes", "paragraph", "position", "words", "word_bytes", "first_word"):
+        assert np.array_equal(getattr(whole, field), getattr(grouped, field)), field

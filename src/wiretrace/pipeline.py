@@ -194,12 +194,14 @@ def run_records(
     """:func:`run` over records already read (or made) in Python."""
     config = config or Config()
     timings: dict[str, float] = {}
+    memory: dict[str, float] = {}
     clock = time.perf_counter()
 
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[name] = round(now - clock, 3)
+        memory[name] = _rss_mb()
         clock = now
 
     store = Store(db) if db else None
@@ -277,8 +279,18 @@ def run_records(
         "families": len(families),
         "articles_in_families": sum(len(f.members) for f in families),
         "seconds": timings,
+        "main_process_rss_mb": memory,
     }
     return RunResult(all_articles, relations, families, accounting, stats)
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return round(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except (OSError, ValueError):
+        return 0.0
 
 
 def _remove_learned_boilerplate(
@@ -308,7 +320,7 @@ def _admit(articles, keys, config: Config, accounting: Accounting, stored: dict[
     """Keep articles with enough story text that are not already stored."""
     kept, kept_keys = [], []
     for article, article_keys in zip(articles, keys, strict=True):
-        n_words = sum(len(p.split()) for p in article.paragraphs)
+        n_words = sum(p.count(" ") + 1 for p in article.paragraphs)  # paragraphs are single-spaced
         if n_words < config.min_words:
             accounting.skip(
                 Skipped(

@@ -161,7 +161,12 @@ def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation 
     c_ab, c_ba = len(common) / len(a.unique), len(common) / len(b.unique)
 
     code, pos_a, pos_b, n_b = _paragraph_overlap(a, b, common)
-    pairs, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    # Group the shared shingles by paragraph pair: one sort, then per-group reductions.
+    order = np.argsort(code, kind="stable")
+    code, pos_a, pos_b = code[order], pos_a[order], pos_b[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    pairs = code[starts]
+    counts = np.diff(np.r_[starts, len(code)])
     par_a, par_b = pairs // n_b, pairs % n_b
     smaller = np.minimum(a.per_paragraph[par_a], b.per_paragraph[par_b])
     similarity = counts / np.maximum(smaller, 1)
@@ -170,13 +175,8 @@ def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation 
         return None
 
     k = config.shingle_size
-    first_a = np.full(len(pairs), np.iinfo(np.int32).max)
-    last_a = np.full(len(pairs), -1)
-    first_b, last_b = first_a.copy(), last_a.copy()
-    np.minimum.at(first_a, inverse, pos_a)
-    np.maximum.at(last_a, inverse, pos_a)
-    np.minimum.at(first_b, inverse, pos_b)
-    np.maximum.at(last_b, inverse, pos_b)
+    first_a, last_a = np.minimum.reduceat(pos_a, starts), np.maximum.reduceat(pos_a, starts)
+    first_b, last_b = np.minimum.reduceat(pos_b, starts), np.maximum.reduceat(pos_b, starts)
 
     evidence: list[AlignedPassage] = []
     covered_a: dict[int, tuple[int, int]] = {}

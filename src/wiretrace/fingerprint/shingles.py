@@ -130,8 +130,29 @@ class Shingled:
         return tuple(len(data[:b].decode("utf-8", "ignore")) for b in (start, end))
 
 
+#: Paragraphs hashed in one numpy pass; larger inputs go in groups of this many, which
+#: bounds the temporary arrays (and the table of powers) whatever the caller passes.
+GROUP = 4096
+
+
 def shingle_paragraphs(paragraphs: list[str], k: int) -> Shingled:
     """Shingles of every paragraph; a paragraph of fewer than k words gives one shingle."""
+    if len(paragraphs) <= GROUP:
+        return _shingle_group(paragraphs, k)
+    parts = [_shingle_group(paragraphs[i : i + GROUP], k) for i in range(0, len(paragraphs), GROUP)]
+    par_offsets = np.arange(len(parts), dtype=np.int64) * GROUP
+    word_offsets = np.concatenate(([0], np.cumsum([len(p.word_bytes) for p in parts])[:-1]))
+    return Shingled(
+        np.concatenate([p.hashes for p in parts]),
+        np.concatenate([p.paragraph + o for p, o in zip(parts, par_offsets, strict=True)]),
+        np.concatenate([p.position for p in parts]),
+        np.concatenate([p.words for p in parts]),
+        np.concatenate([p.word_bytes for p in parts]),
+        np.concatenate([p.first_word + o for p, o in zip(parts, word_offsets, strict=True)]),
+    )
+
+
+def _shingle_group(paragraphs: list[str], k: int) -> Shingled:
     n_par = len(paragraphs)
     if n_par == 0:
         empty = np.empty(0, dtype=np.uint64)
