@@ -10,10 +10,11 @@ Scoring (see :mod:`wiretrace.bench.planted`):
   that are output as related;
 * precision: among output pairs that involve a planted copy, the share that
   are planted family pairs. Counted apart, as they do share text: pairs of a
-  copy with the article it had paragraphs stitched in from; pairs whose
-  originals share text in the data already (at least ``SHARED_4GRAMS`` exact
-  word 4-grams: AllSides has real reprints and shared quotes); relations
-  between two original AllSides articles (reported with a sample to check).
+  copy with the article it had paragraphs stitched in from; pairs of articles
+  that carry text of one original (through stitching) or of two originals
+  that share text in the data already (at least ``SHARED_4GRAMS`` exact word
+  4-grams: AllSides has real reprints of wire copy and shared quotes);
+  relations between two original AllSides articles (reported with a sample).
 """
 
 from __future__ import annotations
@@ -50,18 +51,27 @@ def score(found: set[frozenset[str]], corpus: PlantedCorpus) -> dict:
     texts = {a["id"]: a["text"] for a in corpus.articles}
     grams: dict[str, set] = {}
 
-    def originals_share_text(pair: frozenset[str]) -> bool:
-        """True when the originals behind the pair share text in the data themselves
-        (counted by exact word 4-grams, independently of wiretrace's code)."""
-        fa, fb = (corpus.family_of.get(x, x) for x in pair)
-        for f in (fa, fb):
-            if f not in grams:
-                grams[f] = _four_grams(texts[f])
-        return fa != fb and len(grams[fa] & grams[fb]) >= SHARED_4GRAMS
+    def sources(x: str) -> set[str]:
+        """Originals whose text article x carries: its family's and any stitched in."""
+        return {corpus.family_of.get(x, x)} | corpus.donors.get(x, set())
+
+    def grams_of(f: str) -> set:
+        if f not in grams:
+            grams[f] = _four_grams(texts[f])
+        return grams[f]
+
+    def shares_text_in_data(pair: frozenset[str]) -> bool:
+        """True when the two articles carry text of one original, or of two originals that
+        share text in the data themselves (exact word 4-grams, independent of wiretrace)."""
+        a, b = tuple(pair)
+        sa, sb = sources(a), sources(b)
+        if sa & sb:
+            return True
+        return any(len(grams_of(x) & grams_of(y)) >= SHARED_4GRAMS for x in sa for y in sb)
 
     unexpected = {p for p in found if p & planted and p not in expected}
     donor_found = unexpected & donors
-    natural = {p for p in unexpected - donors if originals_share_text(p)}
+    natural = {p for p in unexpected - donors if shares_text_in_data(p)}
     judged = {p for p in found if p & planted} - donor_found - natural
     true_pos = judged & expected
     orig_copy = {p for p in expected if not p <= planted}
