@@ -215,6 +215,10 @@ def main(
         f"{s['donor_pairs_found']}/{s['donor_pairs']}"
     )
     console.print(
+        f"pairs carrying text of one original, or of originals that share text in the data "
+        f"(counted apart): {s['natural_pairs_found']}"
+    )
+    console.print(
         f"relations between original AllSides articles (not planted): "
         f"{len(s['original_pairs_found'])}, e.g. {s['original_pairs_found'][:5]}"
     )
