@@ -74,6 +74,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from wiretrace.compare import compare_pairs
+
+    with open(args.pairs, "rb") as fh:
+        lines = [line for line in fh if line.strip()]
+    answers = compare_pairs(lines, _config(args))
+    with open(args.out, "wb") as out:
+        for answer in answers:
+            out.write(orjson.dumps(answer) + b"\n")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from wiretrace.bench import evaluations
 
@@ -117,8 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser("compare", help="relation and same-story similarity of article pairs")
+    p.add_argument("pairs", help='JSONL, one {"id", "a": ARTICLE, "b": ARTICLE} per line')
+    p.add_argument("--out", required=True, help='JSONL answers: {"id", "relation", "similarity"}')
+    p.add_argument("--config", help="JSON file of settings")
+    p.set_defaults(func=cmd_compare)
+
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
-    p.add_argument("name", choices=["clough"])
+    p.add_argument("name", choices=["clough", "semeval"])
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)

@@ -66,6 +66,14 @@ class Config:
     partial_min_block_words: int = 40
     partial_min_block_share: float = 0.1
 
+    # -- story (meaning-level matching) ----------------------------------------
+    #: Words of title + lead that stand for an article's story.
+    story_lead_words: int = 300
+    #: Sentence encoder for meaning-level matching ("none": lexical TF-IDF only).
+    encoder: str = "none"
+    #: Pairs at or above this same-story similarity are ``same_story``.
+    same_story_min: float = 0.35
+
     # -- cluster --------------------------------------------------------------
     #: A relation joins two families only if the families' largest members are
     #: related with at least this coverage of the smaller one (no chaining).

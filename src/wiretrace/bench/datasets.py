@@ -35,3 +35,8 @@ def allsides_articles(data_dir: Path, limit: int | None = None) -> Iterator[dict
         if limit is not None and n >= limit:
             return
         yield row
+
+
+def semeval_pairs(data_dir: Path) -> list[dict]:
+    """SemEval-2022 Task 8 dev pairs with both texts and the human scores."""
+    return list(_jsonl_gz(data_dir / "semeval2022_task8" / "dev_pairs_with_text.jsonl.gz"))

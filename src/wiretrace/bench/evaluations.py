@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, clough_documents
+from wiretrace.bench.datasets import MissingData, clough_documents, semeval_pairs
 from wiretrace.config import Config
 from wiretrace.pipeline import run_records
 from wiretrace.records import Article
@@ -75,10 +76,46 @@ def print_clough(confusion: dict[str, Counter], console: Console) -> None:
     )
 
 
+def semeval_correlations(data_dir: Path, config: Config) -> dict[str, tuple[float, int]]:
+    """Pearson r of ``similarity`` with -overall (1 = same story), per language and pooled."""
+    from scipy.stats import pearsonr
+
+    from wiretrace.compare import compare_pairs
+
+    rows = semeval_pairs(data_dir)
+    lines = [{"id": r["pair_id"],
+              "a": {"title": r["title1"], "text": r["text1"] or r["title1"] or "-"},
+              "b": {"title": r["title2"], "text": r["text2"] or r["title2"] or "-"}}
+             for r in rows]
+    answers = list(compare_pairs(lines, config))
+    sim = np.array([a.get("similarity", 0.0) for a in answers])
+    gold = -np.array([r["overall"] for r in rows])
+    langs = np.array([r["lang1"] for r in rows])
+    out = {"pooled": (float(pearsonr(sim, gold)[0]), len(rows))}
+    for lang in sorted(set(langs)):
+        m = langs == lang
+        out[lang] = (float(pearsonr(sim[m], gold[m])[0]), int(m.sum()))
+    return out
+
+
+def print_semeval(results: dict[str, tuple[float, int]], console: Console) -> None:
+    table = Table(title="SemEval-2022 Task 8 dev pairs: Pearson r of similarity vs -overall",
+                  header_style="bold")
+    table.add_column("language")
+    table.add_column("pairs", justify="right")
+    table.add_column("Pearson r", justify="right")
+    for lang, (r, n) in results.items():
+        table.add_row(lang, str(n), f"{r:.3f}")
+    console.print(table)
+
+
 def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
     try:
         if name == "clough":
             print_clough(clough_confusion(data_dir, config), console)
+            return 0
+        if name == "semeval":
+            print_semeval(semeval_correlations(data_dir, config), console)
             return 0
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")

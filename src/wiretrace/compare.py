@@ -1,0 +1,77 @@
+"""``wiretrace compare``: the relation and same-story similarity of given article pairs.
+
+Input lines are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in the
+JSONL input; each output line is ``{"id", "relation", "similarity"}``, or
+``{"id", "error"}`` for a line that cannot be compared, so every input line is
+answered. IDF statistics are fitted on all articles of the file together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import orjson
+
+from wiretrace.clean.article import clean_article
+from wiretrace.config import Config
+from wiretrace.ingest.fields import article_from_fields
+from wiretrace.records import Article, CleanArticle, Skipped
+from wiretrace.story.encoder import Encoder, load_encoder
+from wiretrace.story.similarity import StorySpace
+from wiretrace.verify import Verifier
+
+
+def _parse(line: bytes | dict, n: int) -> tuple[str, Article, Article] | dict:
+    try:
+        row = orjson.loads(line) if isinstance(line, bytes | str) else line
+    except orjson.JSONDecodeError as exc:
+        return {"id": None, "line": n, "error": f"malformed JSON: {exc}"}
+    if not isinstance(row, dict):
+        return {"id": None, "line": n, "error": "line is not an object"}
+    pair_id = row.get("id", n)
+    sides = []
+    for side in ("a", "b"):
+        record = row.get(side)
+        if isinstance(record, dict) and "id" not in record:
+            record = {**record, "id": f"{pair_id}/{side}"}
+        article = article_from_fields(record, f"line {n}, {side}")
+        if isinstance(article, Skipped):
+            return {"id": pair_id, "error": f"{side}: {article.reason}"}
+        article.id = f"{n}/{side}"  # ids inside one file may repeat across pairs
+        sides.append(article)
+    return pair_id, sides[0], sides[1]
+
+
+def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
+                  encoder: Encoder | None = None) -> Iterator[dict]:
+    """One answer per input line, in input order."""
+    config = config or Config()
+    if encoder is None:
+        encoder = load_encoder(config.encoder)
+    parsed = [_parse(line, n) for n, line in enumerate(lines, start=1) if line]
+    good = [p for p in parsed if isinstance(p, tuple)]
+    articles: list[CleanArticle] = [clean_article(a) for _, a, b in good for a in (a, b)]
+    index = {a.id: i for i, a in enumerate(articles)}
+    similarity = np.zeros(len(good))
+    if good:
+        space = StorySpace.build(articles, config, encoder)
+        left = np.array([index[a.id] for _, a, _ in good])
+        right = np.array([index[b.id] for _, _, b in good])
+        similarity = space.similarity(left, right)
+    verifier = Verifier(articles, config)
+    answers = iter(range(len(good)))
+    for item in parsed:
+        if isinstance(item, dict):
+            yield item
+            continue
+        k = next(answers)
+        pair_id, a, b = item
+        rel = verifier.relate(a.id, b.id)
+        score = float(similarity[k])
+        if rel is not None:
+            relation = rel.relation
+            score = max(score, min(rel.coverage_a, rel.coverage_b))
+        else:
+            relation = "same_story" if score >= config.same_story_min else "unrelated"
+        yield {"id": pair_id, "relation": relation, "similarity": round(score, 4)}

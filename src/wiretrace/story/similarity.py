@@ -1,0 +1,44 @@
+"""Same-story similarity of article pairs, in [0, 1] (1 = the same story).
+
+The score is the mean of the views available: the lexical TF-IDF cosine
+(:mod:`wiretrace.story.lexical`) and, when an encoder is configured, the
+cosine of the articles' embeddings (:mod:`wiretrace.story.encoder`).
+Shared copy text (a relation from the copy engine) lifts the score to at
+least that relation's coverage: a reprint is the same story by definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from wiretrace.config import Config
+from wiretrace.records import CleanArticle
+from wiretrace.story.encoder import Encoder
+from wiretrace.story.lexical import LexicalSpace, story_text
+
+
+@dataclass
+class StorySpace:
+    """Everything needed to score same-story similarity between articles of one corpus."""
+
+    ids: list[str]
+    lexical: LexicalSpace
+    embeddings: np.ndarray | None  # (n, d), L2-normalised, or None without an encoder
+
+    @classmethod
+    def build(cls, articles: Sequence[CleanArticle], config: Config,
+              encoder: Encoder | None = None) -> StorySpace:
+        texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
+        embeddings = encoder.encode(texts) if encoder is not None and texts else None
+        return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
+
+    def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Same-story similarity of the row pairs (i[k], j[k])."""
+        views = [self.lexical.pair_similarity(i, j)]
+        if self.embeddings is not None:
+            cos = np.einsum("ij,ij->i", self.embeddings[i], self.embeddings[j])
+            views.append(np.clip(cos, 0.0, 1.0))
+        return np.clip(np.mean(views, axis=0), 0.0, 1.0)
