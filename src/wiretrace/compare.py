@@ -73,5 +73,5 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
             relation = rel.relation
             score = max(score, min(rel.coverage_a, rel.coverage_b))
         else:
-            relation = "same_story" if score >= config.same_story_min else "unrelated"
+            relation = "same_story" if score >= config.story_min_similarity else "unrelated"
         yield {"id": pair_id, "relation": relation, "similarity": round(score, 4)}

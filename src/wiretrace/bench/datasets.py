@@ -40,3 +40,8 @@ def allsides_articles(data_dir: Path, limit: int | None = None) -> Iterator[dict
 def semeval_pairs(data_dir: Path) -> list[dict]:
     """SemEval-2022 Task 8 dev pairs with both texts and the human scores."""
     return list(_jsonl_gz(data_dir / "semeval2022_task8" / "dev_pairs_with_text.jsonl.gz"))
+
+
+def ecbplus_documents(data_dir: Path) -> list[dict]:
+    """ECB+ documents with their topic, split and gold event cluster."""
+    return list(_jsonl_gz(data_dir / "ecbplus" / "documents.jsonl.gz"))

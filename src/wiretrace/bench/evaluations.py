@@ -12,7 +12,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, clough_documents, semeval_pairs
+from wiretrace.bench.clustering_metrics import scores
+from wiretrace.bench.datasets import (
+    MissingData,
+    clough_documents,
+    ecbplus_documents,
+    semeval_pairs,
+)
 from wiretrace.config import Config
 from wiretrace.pipeline import run_records
 from wiretrace.records import Article
@@ -109,6 +115,39 @@ def print_semeval(results: dict[str, tuple[float, int]], console: Console) -> No
     console.print(table)
 
 
+def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
+    """Stories found among each split's documents, scored against the gold event clusters."""
+    from wiretrace.clean.article import clean_article
+    from wiretrace.story.clustering import cluster_stories
+    from wiretrace.story.encoder import load_encoder
+    from wiretrace.story.similarity import StorySpace
+
+    docs = ecbplus_documents(data_dir)
+    encoder = load_encoder(config.encoder)
+    out = {}
+    for split in ("train", "dev", "test"):
+        part = [d for d in docs if d["split"] == split]
+        articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in part]
+        space = StorySpace.build(articles, config, encoder)
+        labels = cluster_stories([None] * len(articles), space.matrix,
+                                 config.story_min_similarity, config.story_window)
+        gold = [d["cluster"] for d in part]
+        out[split] = {**scores(gold, labels), "documents": len(part),
+                      "gold_clusters": len(set(gold)), "stories": len(set(labels))}
+    return out
+
+
+def print_ecbplus(results: dict[str, dict[str, float]], console: Console) -> None:
+    table = Table(title="ECB+: stories vs gold event clusters", header_style="bold")
+    for col in ("split", "documents", "gold clusters", "stories", "ARI", "B-cubed F1",
+                "pairwise F1"):
+        table.add_column(col, justify="left" if col == "split" else "right")
+    for split, r in results.items():
+        table.add_row(split, str(r["documents"]), str(r["gold_clusters"]), str(r["stories"]),
+                      f"{r['ari']:.3f}", f"{r['b3_f1']:.3f}", f"{r['pairwise_f1']:.3f}")
+    console.print(table)
+
+
 def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
     try:
         if name == "clough":
@@ -116,6 +155,9 @@ def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
             return 0
         if name == "semeval":
             print_semeval(semeval_correlations(data_dir, config), console)
+            return 0
+        if name == "ecbplus":
+            print_ecbplus(ecbplus_scores(data_dir, config), console)
             return 0
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")

@@ -1,13 +1,17 @@
 """TF-IDF vectors of articles, fitted on the corpus being compared.
 
-Two views, averaged: word unigrams (sublinear tf) and character 3-5-grams
-inside word boundaries, which match inflected forms across the morphology of
-Turkish, German or Arabic where whole words do not. Both are L2-normalised,
-so a dot product is a cosine in [0, 1].
+Three views, averaged:
 
-Measured on SemEval-2022 Task 8 dev pairs (title + first 300 words, Pearson r
-with -overall, pooled over 6 languages): words 0.690, characters 0.697,
-average 0.701 (see ``wiretrace eval semeval``).
+* word unigrams (sublinear tf);
+* character 3-5-grams inside word boundaries, which match inflected forms
+  across the morphology of Turkish, German or Arabic where whole words do not;
+* *names and numbers*: capitalised words not opening a sentence, and figures.
+  Stories are defined by who, where and how many: two rehab check-ins or two
+  earthquakes share their vocabulary but not their names, places or counts
+  (ECB+ is built on exactly such pairs). Scripts without capitals (Arabic)
+  leave this view empty, and an empty view is left out of the mean.
+
+Each view is L2-normalised, so a dot product is a cosine in [0, 1].
 """
 
 from __future__ import annotations
@@ -25,19 +29,68 @@ def story_text(title: str, paragraphs: Sequence[str], max_words: int) -> str:
     return " ".join(words[:max_words])
 
 
+_SENTENCE_END = (".", "!", "?", ":", "\u201d", '"')
+
+
+def names_and_numbers(text: str) -> str:
+    """Capitalised words that do not open a sentence, and numbers, lower-cased.
+
+    Empty for text mostly in a script without letter case (Arabic, Chinese...),
+    where capitals cannot mark names and numbers alone would say little.
+    """
+    sample = text[:2000]
+    letters = sum(c.isalpha() for c in sample)
+    cased = sum(c.isupper() or c.islower() for c in sample)
+    if letters and cased < 0.5 * letters:
+        return ""
+    out = []
+    previous = "."
+    for word in text.split():
+        head = word[:1]
+        if head.isdigit() or (head.isupper() and not previous.endswith(_SENTENCE_END)):
+            out.append(word.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019").lower())
+        previous = word
+    return " ".join(w for w in out if w)
+
+
 class LexicalSpace:
-    """Word and character TF-IDF fitted on the texts given, for cosines between them."""
+    """Word, character and name TF-IDF fitted on the texts given, for cosines between them."""
 
     def __init__(self, texts: Sequence[str]):
-        self.word = TfidfVectorizer(sublinear_tf=True, dtype=np.float32)
-        self.char = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5),
-                                    min_df=2 if len(texts) > 10 else 1, dtype=np.float32)
-        self.word_x = self.word.fit_transform(texts)
-        self.char_x = self.char.fit_transform(texts)
+        def tfidf(**kw) -> TfidfVectorizer:
+            return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw)
+
+        min_df = 2 if len(texts) > 10 else 1
+        self.views = [
+            _fit(tfidf(), texts),
+            _fit(tfidf(analyzer="char_wb", ngram_range=(3, 5), min_df=min_df), texts),
+            _fit(tfidf(token_pattern=r"\S+"), [names_and_numbers(t) for t in texts]),
+        ]
+        self.word_x = self.views[0]
 
     def pair_similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Mean of word and character cosines for the row pairs (i[k], j[k])."""
-        return 0.5 * (_row_dots(self.word_x, i, j) + _row_dots(self.char_x, i, j))
+        """Mean cosine over the views in which both rows of each pair (i[k], j[k]) have terms."""
+        total = np.zeros(len(i), dtype=np.float64)
+        count = np.zeros(len(i), dtype=np.float64)
+        for x in self.views:
+            present = (x.getnnz(axis=1) > 0).astype(np.float64)
+            both = present[i] * present[j]
+            total += _row_dots(x, i, j) * both
+            count += both
+        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+    def matrix(self, rows: np.ndarray) -> np.ndarray:
+        """Pairwise similarities among ``rows`` (dense: for a window of articles)."""
+        n = len(rows)
+        total = np.zeros((n, n))
+        count = np.zeros((n, n))
+        for full in self.views:
+            x = full[rows]
+            present = (x.getnnz(axis=1) > 0).astype(np.float64)
+            both = np.outer(present, present)
+            total += (x @ x.T).toarray() * both
+            count += both
+        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
     def neighbours(self, k: int, min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
         """Pairs (i < j) among each row's ``k`` most similar rows by word TF-IDF."""
@@ -58,6 +111,14 @@ class LexicalSpace:
         lo, hi = np.minimum(i, j), np.maximum(i, j)
         codes = np.unique(lo.astype(np.int64) * x.shape[0] + hi)
         return codes // x.shape[0], codes % x.shape[0]
+
+
+def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
+    """TF-IDF rows of ``texts``; all-zero rows when no text has a term of this view."""
+    try:
+        return vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # empty vocabulary
+        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
 
 
 def _row_dots(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -35,6 +35,15 @@ class StorySpace:
         embeddings = encoder.encode(texts) if encoder is not None and texts else None
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
 
+    def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Dense same-story similarities among ``rows`` (all rows by default)."""
+        rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
+        views = [self.lexical.matrix(rows)]
+        if self.embeddings is not None:
+            e = self.embeddings[rows]
+            views.append(np.clip(e @ e.T, 0.0, 1.0))
+        return np.clip(np.mean(views, axis=0), 0.0, 1.0)
+
     def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same-story similarity of the row pairs (i[k], j[k])."""
         views = [self.lexical.pair_similarity(i, j)]
