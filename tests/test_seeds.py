@@ -4,6 +4,7 @@ import pytest
 from tests.conftest import SEEDS, need
 
 from wiretrace import Config, run
+from wiretrace.records import COPY_RELATIONS
 
 #: Chrome lines listed in ../shared/seeds/README.md (and their neighbours in the files).
 CHROME = [
@@ -23,7 +24,8 @@ CHROME = [
     "Your email address will not be published",
     "You may also like",
 ]
-A001, A002 = "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
+A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
+A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,33 @@ def test_chrome_lines_not_left_in_articles(seeds):
 
 def test_no_copy_relation_with_independent_reports(seeds):
     for rel in seeds.relations:
-        assert not {rel.a, rel.b} & {"003_9733e8d9997f7d75", "004_8e093685829c3042"}
+        if rel.relation in COPY_RELATIONS:
+            assert not {rel.a, rel.b} & {A003, A004}
+
+
+# -- issue 3: rewrites and stories -------------------------------------------------
+
+
+def _relation(result, x, y):
+    return next(r for r in result.relations if {r.a, r.b} == {x, y})
+
+
+def test_round_trip_translation_is_a_rewrite_of_both_reprints(seeds):
+    for other in (A001, A002):
+        rel = _relation(seeds, A000, other)
+        assert rel.relation == "rewrite"
+        assert len(rel.evidence) >= 6
+        side = "a" if rel.a == A000 else "b"
+        indices = [getattr(e, f"{side}_paragraph") for e in rel.evidence]
+        assert indices == sorted(indices)  # aligned in order
+
+
+def test_independent_reports_are_same_story_and_all_five_one_story(seeds):
+    assert _relation(seeds, A003, A004).relation == "same_story"
+    assert len(seeds.stories) == 1
+    assert sorted(seeds.stories[0].members) == sorted(a.id for a in seeds.articles)
+    assert seeds.stories[0].families == [seeds.families[0].family]
+    assert A000 not in seeds.families[0].members
 
 
 def test_family_holds_the_two_reprints(seeds):

@@ -77,6 +77,14 @@ class Config:
     story_min_similarity: float = 0.24
     #: Articles clustered together at most (a sliding window in publication order).
     story_window: int = 3000
+    #: ``same_story`` relations written per article at most (its most similar ones).
+    story_max_neighbours: int = 10
+    #: Two paragraphs are a reworded pair when their similarity is at least this ...
+    rewrite_min_passage_similarity: float = 0.4
+    #: ... and a pair of articles is a ``rewrite`` when such pairs, in order, cover this
+    #: share of the shorter article's words, in at least ``rewrite_min_passages`` pairs.
+    rewrite_min_coverage: float = 0.5
+    rewrite_min_passages: int = 3
 
     # -- cluster --------------------------------------------------------------
     #: A relation joins two families only if the families' largest members are

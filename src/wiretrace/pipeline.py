@@ -25,8 +25,10 @@ from wiretrace.cluster import copy_families
 from wiretrace.config import Config
 from wiretrace.fingerprint import Fingerprint, fingerprint_batch
 from wiretrace.ingest import read_inputs
-from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped
+from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped, Story
 from wiretrace.store import Store, content_hash
+from wiretrace.story.encoder import load_encoder
+from wiretrace.story.stage import find_stories
 from wiretrace.verify import Verifier
 
 Progress = Callable[[str, int, int], None]
@@ -67,11 +69,15 @@ class RunResult:
     articles: list[CleanArticle]
     relations: list[Relation]
     families: list[CopyFamily]
+    stories: list[Story]
     accounting: Accounting
     stats: dict
 
     def family_of(self) -> dict[str, str]:
         return {m: f.family for f in self.families for m in f.members}
+
+    def story_of(self) -> dict[str, str]:
+        return {m: s.story for s in self.stories for m in s.members}
 
 
 # -- worker-side stage functions ---------------------------------------------
@@ -266,6 +272,11 @@ def run_records(
             config.family_min_coverage
         )
         lap("cluster")
+        story_relations, stories = find_stories(
+            all_articles, relations, families, config, load_encoder(config.encoder)
+        )
+        relations = relations + story_relations
+        lap("stories")
     finally:
         if store:
             store.close()
@@ -278,10 +289,12 @@ def run_records(
         "relations": dict(Counter(r.relation for r in relations)),
         "families": len(families),
         "articles_in_families": sum(len(f.members) for f in families),
+        "stories": len(stories),
+        "stories_of_two_or_more": sum(len(s.members) > 1 for s in stories),
         "seconds": timings,
         "main_process_rss_mb": memory,
     }
-    return RunResult(all_articles, relations, families, accounting, stats)
+    return RunResult(all_articles, relations, families, stories, accounting, stats)
 
 
 def _rss_mb() -> float:

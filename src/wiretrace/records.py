@@ -100,7 +100,7 @@ class Relation:
 
     a: str
     b: str
-    relation: str  # duplicate | copy | partial
+    relation: str  # duplicate | copy | partial | rewrite | same_story
     #: Share of a's shingles found in b, and of b's in a.
     containment_ab: float
     containment_ba: float
@@ -109,6 +109,8 @@ class Relation:
     coverage_a: float
     coverage_b: float
     evidence: list[AlignedPassage]
+    #: Same-story similarity in [0, 1] (meaning-level; 0 when not computed).
+    similarity: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -125,5 +127,19 @@ class CopyFamily:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class Story:
+    """Articles reporting the same events, with the copy families among them."""
+
+    story: str
+    members: list[str]
+    families: list[str]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 #: Relation kinds of the copy engine, strongest first.
 COPY_RELATIONS = ("duplicate", "copy", "partial")
+#: Relation kinds found by meaning.
+MEANING_RELATIONS = ("rewrite", "same_story")

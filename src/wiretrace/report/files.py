@@ -24,10 +24,12 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     family_of = result.family_of()
+    story_of = result.story_of()
     paths = {
         "articles": out / "articles.jsonl",
         "relations": out / "relations.jsonl",
         "families": out / "families.jsonl",
+        "stories": out / "stories.jsonl",
         "report": out / "report.json",
     }
     _write_jsonl(
@@ -41,6 +43,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
                 "published": a.published,
                 "byline": a.byline,
                 "family": family_of.get(a.id),
+                "story": story_of.get(a.id),
                 "paragraphs": a.paragraphs,
                 "removed": a.removed,
                 "removed_reasons": a.removed_reasons,
@@ -51,6 +54,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
     )
     _write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
     _write_jsonl(paths["families"], (f.to_dict() for f in result.families))
+    _write_jsonl(paths["stories"], (s.to_dict() for s in result.stories))
     report = {
         "wiretrace": __version__,
         "config": config.to_dict(),

@@ -24,10 +24,11 @@ def print_summary(
     if result.stats.get("articles_stored_before"):
         table.add_row("articles already stored", str(result.stats["articles_stored_before"]))
     table.add_row("candidate pairs", str(result.stats["candidate_pairs"]))
-    for kind in ("duplicate", "copy", "partial"):
+    for kind in ("duplicate", "copy", "partial", "rewrite", "same_story"):
         table.add_row(f"relations: {kind}", str(result.stats["relations"].get(kind, 0)))
     table.add_row("copy families", str(len(result.families)))
     table.add_row("articles in families", str(result.stats["articles_in_families"]))
+    table.add_row("stories (of 2 or more articles)", str(result.stats["stories_of_two_or_more"]))
     secs = sum(result.stats["seconds"].values())
     table.add_row("seconds", f"{secs:.2f}")
     console.print(table)

@@ -1,0 +1,156 @@
+"""The story stage of a run: stories, ``same_story`` and ``rewrite`` relations.
+
+It runs after the copy engine, on its results:
+
+1. articles are clustered into stories (:mod:`wiretrace.story.clustering`);
+   the members of one copy family always end in one story, since a reprint is
+   the same story by definition;
+2. inside each story, every article's most similar fellow members (at least
+   ``story_min_similarity``, at most ``story_max_neighbours``) not already
+   related by the copy engine are checked for a rewrite: their paragraphs are
+   aligned by meaning, in order (:mod:`wiretrace.story.align`); enough aligned
+   passages make a ``rewrite``, with the aligned pairs as evidence; otherwise
+   the pair is ``same_story``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from wiretrace.config import Config
+from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
+from wiretrace.story.align import monotone_alignment
+from wiretrace.story.clustering import cluster_stories
+from wiretrace.story.encoder import Encoder
+from wiretrace.story.lexical import LexicalSpace
+from wiretrace.story.similarity import StorySpace
+
+
+def find_stories(
+    articles: Sequence[CleanArticle],
+    copy_relations: Sequence[Relation],
+    families: Sequence[CopyFamily],
+    config: Config,
+    encoder: Encoder | None = None,
+) -> tuple[list[Relation], list[Story]]:
+    """Meaning-level relations and the stories of ``articles``."""
+    if not articles:
+        return [], []
+    space = StorySpace.build(articles, config, encoder)
+    labels = cluster_stories([a.published for a in articles], space.matrix,
+                             config.story_min_similarity, config.story_window)
+    index = {a.id: i for i, a in enumerate(articles)}
+    labels = _keep_families_together(labels, families, index)
+    related = {frozenset((r.a, r.b)) for r in copy_relations}
+
+    for rel in copy_relations:  # a reprint is the same story: at least its aligned share
+        if rel.a in index and rel.b in index:
+            sim = space.similarity(np.array([index[rel.a]]), np.array([index[rel.b]]))[0]
+            rel.similarity = round(max(float(sim), min(rel.coverage_a, rel.coverage_b)), 4)
+    relations: list[Relation] = []
+    stories: list[Story] = []
+    family_of = {m: f.family for f in families for m in f.members}
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        ids = [articles[i].id for i in members]
+        if len(members) > 1:
+            relations += _story_relations(articles, members, space, related, config, encoder)
+        fams = sorted({family_of[i] for i in ids if i in family_of})
+        stories.append(Story(story="", members=ids, families=fams))
+    stories.sort(key=lambda s: (-len(s.members), s.members[0]))
+    for n, story in enumerate(stories, start=1):
+        story.story = f"story:{n:06d}"
+    return relations, stories
+
+
+def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
+                            index: dict[str, int]) -> np.ndarray:
+    mapping = {int(x): int(x) for x in np.unique(labels)}
+
+    def find(x: int) -> int:
+        while mapping[x] != x:
+            x = mapping[x]
+        return x
+
+    for family in families:
+        roots = {find(int(labels[index[m]])) for m in family.members if m in index}
+        keep = min(roots)
+        for r in roots:
+            mapping[r] = keep
+    return np.array([find(int(x)) for x in labels])
+
+
+def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
+                     config: Config, encoder: Encoder | None) -> list[Relation]:
+    sims = space.matrix(members)
+    np.fill_diagonal(sims, -1.0)
+    chosen: set[tuple[int, int]] = set()
+    k = config.story_max_neighbours
+    for row in range(len(members)):
+        for col in np.argsort(-sims[row])[:k]:
+            if sims[row, col] >= config.story_min_similarity:
+                chosen.add((min(row, col), max(row, col)))
+    pairs = sorted(p for p in chosen
+                   if frozenset((articles[members[p[0]]].id, articles[members[p[1]]].id))
+                   not in related)
+    if not pairs:
+        return []
+    passages = _PassageSpace([articles[members[i]] for i in sorted({x for p in pairs for x in p})],
+                             encoder)
+    out = []
+    for r, c in pairs:
+        a, b = articles[members[r]], articles[members[c]]
+        out.append(_relation(a, b, float(sims[r, c]), passages, config))
+    return out
+
+
+class _PassageSpace:
+    """Paragraph similarities for a set of articles: embeddings, or lexical TF-IDF."""
+
+    def __init__(self, articles: Sequence[CleanArticle], encoder: Encoder | None):
+        self.offset: dict[str, int] = {}
+        texts: list[str] = []
+        for a in articles:
+            self.offset[a.id] = len(texts)
+            texts.extend(a.paragraphs)
+        self.embeddings = encoder.encode(texts) if encoder is not None and texts else None
+        self.lexical = LexicalSpace(texts) if self.embeddings is None and texts else None
+
+    def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
+        ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
+        rb = np.arange(self.offset[b.id], self.offset[b.id] + len(b.paragraphs))
+        if self.embeddings is not None:
+            return np.clip(self.embeddings[ra] @ self.embeddings[rb].T, 0.0, 1.0)
+        both = np.concatenate((ra, rb))
+        return self.lexical.matrix(both)[: len(ra), len(ra) :]
+
+
+def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _PassageSpace,
+              config: Config) -> Relation:
+    m = passages.matrix(a, b)
+    pairs = monotone_alignment(m, config.rewrite_min_passage_similarity) if m.size else []
+    words_a = [p.count(" ") + 1 for p in a.paragraphs]
+    words_b = [p.count(" ") + 1 for p in b.paragraphs]
+    cov_a = sum(words_a[i] for i in {i for i, _ in pairs}) / max(sum(words_a), 1)
+    cov_b = sum(words_b[j] for j in {j for _, j in pairs}) / max(sum(words_b), 1)
+    shorter = cov_a if sum(words_a) <= sum(words_b) else cov_b
+    is_rewrite = (len(pairs) >= config.rewrite_min_passages
+                  and shorter >= config.rewrite_min_coverage)
+    starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
+    evidence = [
+        AlignedPassage(
+            a_paragraph=i, a_start=starts_a[i], a_end=starts_a[i] + len(a.paragraphs[i]),
+            b_paragraph=j, b_start=starts_b[j], b_end=starts_b[j] + len(b.paragraphs[j]),
+            similarity=round(float(m[i, j]), 3), words=words_a[i],
+        )
+        for i, j in pairs
+    ] if is_rewrite else []
+    return Relation(
+        a=a.id, b=b.id, relation="rewrite" if is_rewrite else "same_story",
+        containment_ab=0.0, containment_ba=0.0, jaccard=0.0,
+        coverage_a=round(cov_a, 4) if is_rewrite else 0.0,
+        coverage_b=round(cov_b, 4) if is_rewrite else 0.0,
+        evidence=evidence, similarity=round(similarity, 4),
+    )
