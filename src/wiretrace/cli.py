@@ -33,6 +33,8 @@ def _config(args: argparse.Namespace) -> Config:
         data = orjson.loads(Path(args.config).read_bytes())
     if getattr(args, "workers", None) is not None:
         data["workers"] = args.workers
+    if getattr(args, "no_stories", False):
+        data["find_stories"] = False
     return Config.from_dict(data)
 
 
@@ -127,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
+    p.add_argument("--no-stories", action="store_true",
+                   help="copy engine only: no stories, rewrites or same-story relations")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="relation and same-story similarity of article pairs")
@@ -148,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
+    p.add_argument("--no-stories", action="store_true",
+                   help="time the copy engine alone (no story stage)")
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.set_defaults(func=cmd_bench)

@@ -67,6 +67,8 @@ class Config:
     partial_min_block_share: float = 0.1
 
     # -- story (meaning-level matching) ----------------------------------------
+    #: Find stories, rewrites and same-story relations after the copy engine.
+    find_stories: bool = True
     #: Words of title + lead that stand for an article's story.
     story_lead_words: int = 300
     #: Sentence encoder for meaning-level matching ("none": lexical TF-IDF only).
@@ -74,11 +76,13 @@ class Config:
     #: Same-story similarity at or above which two articles (or, on average, two groups of
     #: them) are one story. Chosen once on the ECB+ *dev* topics (``wiretrace eval ecbplus
     #: --sweep``); the same value serves every data set.
-    story_min_similarity: float = 0.24
+    story_min_similarity: float = 0.20
     #: Articles clustered together at most (a sliding window in publication order).
-    story_window: int = 3000
+    story_window: int = 1000
     #: ``same_story`` relations written per article at most (its most similar ones).
     story_max_neighbours: int = 10
+    #: Only pairs at least this alike as wholes are aligned paragraph by paragraph.
+    rewrite_min_story_similarity: float = 0.45
     #: Two paragraphs are a reworded pair when their similarity is at least this ...
     rewrite_min_passage_similarity: float = 0.4
     #: ... and a pair of articles is a ``rewrite`` when such pairs, in order, cover this

@@ -272,11 +272,13 @@ def run_records(
             config.family_min_coverage
         )
         lap("cluster")
-        story_relations, stories = find_stories(
-            all_articles, relations, families, config, load_encoder(config.encoder)
-        )
-        relations = relations + story_relations
-        lap("stories")
+        stories: list[Story] = []
+        if config.find_stories:
+            story_relations, stories = find_stories(
+                all_articles, relations, families, config, load_encoder(config.encoder)
+            )
+            relations = relations + story_relations
+            lap("stories")
     finally:
         if store:
             store.close()

@@ -33,6 +33,7 @@ from wiretrace.bench.datasets import MissingData, allsides_articles
 from wiretrace.bench.measure import measure
 from wiretrace.bench.planted import PlantedCorpus, plant_copies
 from wiretrace.config import Config
+from wiretrace.records import COPY_RELATIONS
 
 #: Word 4-grams two originals must share to count as sharing text in the data.
 SHARED_4GRAMS = 20
@@ -92,10 +93,14 @@ def score(found: set[frozenset[str]], corpus: PlantedCorpus) -> dict:
 
 
 def _read_pairs_jsonl(path: Path, wiretrace_format: bool) -> set[frozenset[str]]:
+    """Pairs output as copies (wiretrace's rewrite and same_story relations are not scored)."""
     pairs = set()
     for line in path.read_bytes().splitlines():
         row = orjson.loads(line)
-        pairs.add(frozenset((row["a"], row["b"])) if wiretrace_format else frozenset(row))
+        if not wiretrace_format:
+            pairs.add(frozenset(row))
+        elif row["relation"] in COPY_RELATIONS:
+            pairs.add(frozenset((row["a"], row["b"])))
     return pairs
 
 

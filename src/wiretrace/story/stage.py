@@ -24,7 +24,6 @@ from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation
 from wiretrace.story.align import monotone_alignment
 from wiretrace.story.clustering import cluster_stories
 from wiretrace.story.encoder import Encoder
-from wiretrace.story.lexical import LexicalSpace
 from wiretrace.story.similarity import StorySpace
 
 
@@ -97,26 +96,34 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
                    not in related)
     if not pairs:
         return []
-    passages = _PassageSpace([articles[members[i]] for i in sorted({x for p in pairs for x in p})],
-                             encoder)
+    to_align = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
+    passages = _PassageSpace(
+        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoder
+    )
     out = []
     for r, c in pairs:
         a, b = articles[members[r]], articles[members[c]]
-        out.append(_relation(a, b, float(sims[r, c]), passages, config))
+        sim = float(sims[r, c])
+        if sims[r, c] >= config.rewrite_min_story_similarity:
+            out.append(_relation(a, b, sim, passages, config))
+        else:
+            out.append(_same_story(a, b, sim))
     return out
 
 
 class _PassageSpace:
     """Paragraph similarities for a set of articles: embeddings, or lexical TF-IDF."""
 
-    def __init__(self, articles: Sequence[CleanArticle], encoder: Encoder | None):
+    def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
+                 encoder: Encoder | None):
         self.offset: dict[str, int] = {}
         texts: list[str] = []
         for a in articles:
             self.offset[a.id] = len(texts)
             texts.extend(a.paragraphs)
         self.embeddings = encoder.encode(texts) if encoder is not None and texts else None
-        self.lexical = LexicalSpace(texts) if self.embeddings is None and texts else None
+        self.lexical = (space.lexical.transform(texts)
+                        if self.embeddings is None and texts else None)
 
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
@@ -125,6 +132,12 @@ class _PassageSpace:
             return np.clip(self.embeddings[ra] @ self.embeddings[rb].T, 0.0, 1.0)
         both = np.concatenate((ra, rb))
         return self.lexical.matrix(both)[: len(ra), len(ra) :]
+
+
+def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation:
+    return Relation(a=a.id, b=b.id, relation="same_story", containment_ab=0.0, containment_ba=0.0,
+                    jaccard=0.0, coverage_a=0.0, coverage_b=0.0, evidence=[],
+                    similarity=round(similarity, 4))
 
 
 def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _PassageSpace,
@@ -139,6 +152,8 @@ def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _Pa
     is_rewrite = (len(pairs) >= config.rewrite_min_passages
                   and shorter >= config.rewrite_min_coverage)
     starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
+    if not is_rewrite:
+        return _same_story(a, b, similarity)
     evidence = [
         AlignedPassage(
             a_paragraph=i, a_start=starts_a[i], a_end=starts_a[i] + len(a.paragraphs[i]),
@@ -146,11 +161,9 @@ def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _Pa
             similarity=round(float(m[i, j]), 3), words=words_a[i],
         )
         for i, j in pairs
-    ] if is_rewrite else []
+    ]
     return Relation(
-        a=a.id, b=b.id, relation="rewrite" if is_rewrite else "same_story",
-        containment_ab=0.0, containment_ba=0.0, jaccard=0.0,
-        coverage_a=round(cov_a, 4) if is_rewrite else 0.0,
-        coverage_b=round(cov_b, 4) if is_rewrite else 0.0,
+        a=a.id, b=b.id, relation="rewrite", containment_ab=0.0, containment_ba=0.0, jaccard=0.0,
+        coverage_a=round(cov_a, 4), coverage_b=round(cov_b, 4),
         evidence=evidence, similarity=round(similarity, 4),
     )
