@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
-    p.add_argument("name", choices=["clough", "semeval", "ecbplus"])
+    p.add_argument("name", choices=["clough", "semeval", "ecbplus", "mrpc"])
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)

@@ -19,6 +19,7 @@ from wiretrace.ingest.fields import article_from_fields
 from wiretrace.records import Article, CleanArticle, Skipped
 from wiretrace.story.encoder import Encoder, load_encoder
 from wiretrace.story.similarity import StorySpace
+from wiretrace.story.stage import PassageSpace, meaning_relation
 from wiretrace.verify import Verifier
 
 
@@ -54,11 +55,16 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
     articles: list[CleanArticle] = [clean_article(a) for _, a, b in good for a in (a, b)]
     index = {a.id: i for i, a in enumerate(articles)}
     similarity = np.zeros(len(good))
+    passages = None
     if good:
         space = StorySpace.build(articles, config, encoder)
         left = np.array([index[a.id] for _, a, _ in good])
         right = np.array([index[b.id] for _, _, b in good])
         similarity = space.similarity(left, right)
+        close = similarity >= config.rewrite_min_story_similarity
+        pairs_close = [(a, b) for k, (_, a, b) in enumerate(good) if close[k]]
+        to_align = dict.fromkeys(x.id for pair in pairs_close for x in pair)
+        passages = PassageSpace([articles[index[i]] for i in to_align], space, encoder)
     verifier = Verifier(articles, config)
     answers = iter(range(len(good)))
     for item in parsed:
@@ -72,6 +78,9 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
         if rel is not None:
             relation = rel.relation
             score = max(score, min(rel.coverage_a, rel.coverage_b))
+        elif score >= config.rewrite_min_story_similarity:
+            clean_a, clean_b = articles[index[a.id]], articles[index[b.id]]
+            relation = meaning_relation(clean_a, clean_b, score, passages, config).relation
         else:
             relation = "same_story" if score >= config.story_min_similarity else "unrelated"
         yield {"id": pair_id, "relation": relation, "similarity": round(score, 4)}

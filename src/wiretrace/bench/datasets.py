@@ -45,3 +45,8 @@ def semeval_pairs(data_dir: Path) -> list[dict]:
 def ecbplus_documents(data_dir: Path) -> list[dict]:
     """ECB+ documents with their topic, split and gold event cluster."""
     return list(_jsonl_gz(data_dir / "ecbplus" / "documents.jsonl.gz"))
+
+
+def mrpc_pairs(data_dir: Path, split: str) -> list[dict]:
+    """MRPC sentence pairs of ``split`` (train or test), labelled 1 for paraphrases."""
+    return list(_jsonl_gz(data_dir / "mrpc" / f"{split}.jsonl.gz"))

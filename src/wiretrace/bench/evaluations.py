@@ -17,6 +17,7 @@ from wiretrace.bench.datasets import (
     MissingData,
     clough_documents,
     ecbplus_documents,
+    mrpc_pairs,
     semeval_pairs,
 )
 from wiretrace.config import Config
@@ -148,6 +149,45 @@ def print_ecbplus(results: dict[str, dict[str, float]], console: Console) -> Non
     console.print(table)
 
 
+REWRITE_OR_COPY = ("duplicate", "copy", "partial", "rewrite")
+
+
+def mrpc_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
+    """Accuracy and F1 of "rewrite or copy" against MRPC's paraphrase labels, per split."""
+    from wiretrace.compare import compare_pairs
+
+    out = {}
+    for split in ("train", "test"):
+        rows = mrpc_pairs(data_dir, split)
+        lines = [{"id": n, "a": {"text": r["sentence1"]}, "b": {"text": r["sentence2"]}}
+                 for n, r in enumerate(rows)]
+        answers = list(compare_pairs(lines, config))
+        predicted = np.array([a.get("relation") in REWRITE_OR_COPY for a in answers])
+        gold = np.array([r["label"] == 1 for r in rows])
+        tp = int((predicted & gold).sum())
+        precision = tp / max(int(predicted.sum()), 1)
+        recall = tp / max(int(gold.sum()), 1)
+        out[split] = {
+            "pairs": len(rows),
+            "accuracy": float((predicted == gold).mean()),
+            "f1": 2 * precision * recall / (precision + recall) if tp else 0.0,
+            "precision": precision,
+            "recall": recall,
+        }
+    return out
+
+
+def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
+    table = Table(title="MRPC: rewrite-or-copy vs paraphrase label", header_style="bold")
+    for col in ("split", "pairs", "accuracy", "F1", "precision", "recall"):
+        table.add_column(col, justify="left" if col == "split" else "right")
+    for split, r in results.items():
+        table.add_row(split, str(r["pairs"]), f"{r['accuracy']:.3f}", f"{r['f1']:.3f}",
+                      f"{r['precision']:.3f}", f"{r['recall']:.3f}")
+    console.print(table)
+    console.print("(all-positive baseline on test: accuracy 0.665, F1 0.799)")
+
+
 def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
     try:
         if name == "clough":
@@ -158,6 +198,9 @@ def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
             return 0
         if name == "ecbplus":
             print_ecbplus(ecbplus_scores(data_dir, config), console)
+            return 0
+        if name == "mrpc":
+            print_mrpc(mrpc_scores(data_dir, config), console)
             return 0
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")

@@ -97,7 +97,7 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
     if not pairs:
         return []
     to_align = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
-    passages = _PassageSpace(
+    passages = PassageSpace(
         [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoder
     )
     out = []
@@ -105,13 +105,13 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
         a, b = articles[members[r]], articles[members[c]]
         sim = float(sims[r, c])
         if sims[r, c] >= config.rewrite_min_story_similarity:
-            out.append(_relation(a, b, sim, passages, config))
+            out.append(meaning_relation(a, b, sim, passages, config))
         else:
             out.append(_same_story(a, b, sim))
     return out
 
 
-class _PassageSpace:
+class PassageSpace:
     """Paragraph similarities for a set of articles: embeddings, or lexical TF-IDF."""
 
     def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
@@ -140,8 +140,9 @@ def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation
                     similarity=round(similarity, 4))
 
 
-def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _PassageSpace,
-              config: Config) -> Relation:
+def meaning_relation(a: CleanArticle, b: CleanArticle, similarity: float,
+                     passages: PassageSpace, config: Config) -> Relation:
+    """``rewrite`` (with the passages aligned in order as evidence) or ``same_story``."""
     m = passages.matrix(a, b)
     pairs = monotone_alignment(m, config.rewrite_min_passage_similarity) if m.size else []
     words_a = [p.count(" ") + 1 for p in a.paragraphs]
@@ -149,8 +150,8 @@ def _relation(a: CleanArticle, b: CleanArticle, similarity: float, passages: _Pa
     cov_a = sum(words_a[i] for i in {i for i, _ in pairs}) / max(sum(words_a), 1)
     cov_b = sum(words_b[j] for j in {j for _, j in pairs}) / max(sum(words_b), 1)
     shorter = cov_a if sum(words_a) <= sum(words_b) else cov_b
-    is_rewrite = (len(pairs) >= config.rewrite_min_passages
-                  and shorter >= config.rewrite_min_coverage)
+    fewest = min(len(a.paragraphs), len(b.paragraphs), config.rewrite_min_passages)
+    is_rewrite = len(pairs) >= fewest and shorter >= config.rewrite_min_coverage
     starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
     if not is_rewrite:
         return _same_story(a, b, similarity)

@@ -1,0 +1,74 @@
+"""Meaning-level matching: lexical views, ordered alignment, stories."""
+
+import numpy as np
+
+from wiretrace.bench.clustering_metrics import b_cubed_f1, pairwise_f1
+from wiretrace.config import Config
+from wiretrace.records import CleanArticle, CopyFamily
+from wiretrace.story.align import monotone_alignment
+from wiretrace.story.clustering import cluster_stories, time_order
+from wiretrace.story.lexical import LexicalSpace, names_and_numbers
+from wiretrace.story.stage import find_stories
+
+
+def test_names_and_numbers_skip_sentence_starts_and_caseless_scripts():
+    text = "The minister met Anna Berg in Oslo. Talks resume on 12 May. They agreed."
+    assert names_and_numbers(text) == "anna berg oslo 12 may"
+    assert names_and_numbers("قال الوزير إن المحادثات ستستأنف") == ""
+
+
+def test_lexical_similarity_prefers_the_same_event():
+    texts = [
+        "Actress Tara Reid checked into Promises rehab center in Malibu, her publicist said.",
+        "Tara Reid has entered Promises, a rehab facility in Malibu, a spokesman confirmed.",
+        "Actress Lindsay Lohan checked into the Betty Ford rehab center in California.",
+    ]
+    space = LexicalSpace(texts)
+    sims = space.matrix(np.arange(3))
+    assert sims[0, 1] > sims[0, 2]
+    assert np.allclose(sims, sims.T) and np.allclose(np.diag(sims), 1.0)
+
+
+def test_monotone_alignment_keeps_order_and_skips_weak_pairs():
+    m = np.array([
+        [0.9, 0.1, 0.1],
+        [0.1, 0.2, 0.8],
+        [0.1, 0.7, 0.1],  # would need to go backwards after (1, 2)
+    ])
+    assert monotone_alignment(m, 0.3) in ([(0, 0), (1, 2)], [(0, 0), (2, 1)])
+    pairs = monotone_alignment(m, 0.3)
+    assert all(a1 < a2 and b1 < b2 for (a1, b1), (a2, b2) in zip(pairs, pairs[1:], strict=False))
+    assert monotone_alignment(np.full((2, 2), 0.1), 0.3) == []
+
+
+def test_time_order_puts_undated_last():
+    assert time_order(["2021-12-28", None, "2021-12-20", None]) == [2, 0, 1, 3]
+
+
+def test_windows_join_a_story_across_their_overlap():
+    # Six articles in time order; 0-2 one story, 3-5 another. Windows of 4 overlap by 2.
+    story = np.array([0, 0, 0, 1, 1, 1])
+
+    def similarity_of(rows):
+        return (story[rows][:, None] == story[rows][None, :]).astype(float)
+
+    labels = cluster_stories([f"2021-01-0{i}" for i in range(1, 7)], similarity_of, 0.5, 4)
+    assert len(set(labels[:3])) == 1 and len(set(labels[3:])) == 1 and labels[0] != labels[3]
+
+
+def test_copy_family_members_share_a_story():
+    ferry = ["The ferry company cut winter crossings to two a day."]
+    library = ["The library will open until ten on weekdays."]
+    arts = [CleanArticle("a", "Ferry", ferry, [], []), CleanArticle("b", "Books", library, [], [])]
+    family = CopyFamily("family:a", ["a", "b"])  # forced: families always sit inside one story
+    _, stories = find_stories(arts, [], [family], Config())
+    assert [sorted(s.members) for s in stories] == [["a", "b"]]
+    assert stories[0].families == ["family:a"]
+
+
+def test_clustering_metrics():
+    gold = ["x", "x", "y", "y"]
+    assert b_cubed_f1(gold, [1, 1, 2, 2]) == 1.0
+    assert pairwise_f1(gold, [1, 1, 2, 2]) == 1.0
+    assert 0 < b_cubed_f1(gold, [1, 1, 1, 1]) < 1.0
+    assert pairwise_f1(gold, [1, 2, 3, 4]) == 0.0
