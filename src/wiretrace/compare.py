@@ -8,7 +8,7 @@ answered. IDF statistics are fitted on all articles of the file together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import orjson
@@ -17,7 +17,7 @@ from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.records import Article, CleanArticle, Skipped
-from wiretrace.story.encoder import Encoder, load_encoder
+from wiretrace.story.encoder import Encoder, load_encoders
 from wiretrace.story.similarity import StorySpace
 from wiretrace.story.stage import PassageSpace, meaning_relation
 from wiretrace.verify import Verifier
@@ -45,11 +45,11 @@ def _parse(line: bytes | dict, n: int) -> tuple[str, Article, Article] | dict:
 
 
 def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
-                  encoder: Encoder | None = None) -> Iterator[dict]:
+                  encoders: Sequence[Encoder] | None = None) -> Iterator[dict]:
     """One answer per input line, in input order."""
     config = config or Config()
-    if encoder is None:
-        encoder = load_encoder(config.encoder)
+    if encoders is None:
+        encoders = load_encoders(config.encoder, config.encoder_lead_words)
     parsed = [_parse(line, n) for n, line in enumerate(lines, start=1) if line]
     good = [p for p in parsed if isinstance(p, tuple)]
     articles: list[CleanArticle] = [clean_article(a) for _, a, b in good for a in (a, b)]
@@ -57,14 +57,14 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
     similarity = np.zeros(len(good))
     passages = None
     if good:
-        space = StorySpace.build(articles, config, encoder)
+        space = StorySpace.build(articles, config, encoders)
         left = np.array([index[a.id] for _, a, _ in good])
         right = np.array([index[b.id] for _, _, b in good])
         similarity = space.similarity(left, right)
         close = similarity >= config.rewrite_min_story_similarity
         pairs_close = [(a, b) for k, (_, a, b) in enumerate(good) if close[k]]
         to_align = dict.fromkeys(x.id for pair in pairs_close for x in pair)
-        passages = PassageSpace([articles[index[i]] for i in to_align], space, encoder)
+        passages = PassageSpace([articles[index[i]] for i in to_align], space, encoders)
     verifier = Verifier(articles, config)
     answers = iter(range(len(good)))
     for item in parsed:

@@ -71,8 +71,11 @@ class Config:
     find_stories: bool = True
     #: Words of title + lead that stand for an article's story.
     story_lead_words: int = 300
-    #: Sentence encoder for meaning-level matching ("none": lexical TF-IDF only).
+    #: Sentence encoders for meaning-level matching: "none" (lexical TF-IDF only), "e5",
+    #: "use" or "e5+use" (see wiretrace.story.encoder).
     encoder: str = "none"
+    #: Words of each text (title + lead, or paragraph) given to an encoder.
+    encoder_lead_words: int = 100
     #: Same-story similarity at or above which two articles (or, on average, two groups of
     #: them) are one story. Chosen once on the ECB+ *dev* topics (``wiretrace eval ecbplus
     #: --sweep``); the same value serves every data set.

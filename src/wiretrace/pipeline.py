@@ -27,7 +27,7 @@ from wiretrace.fingerprint import Fingerprint, fingerprint_batch
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped, Story
 from wiretrace.store import Store, content_hash
-from wiretrace.story.encoder import load_encoder
+from wiretrace.story.encoder import load_encoders
 from wiretrace.story.stage import find_stories
 from wiretrace.verify import Verifier
 
@@ -275,7 +275,8 @@ def run_records(
         stories: list[Story] = []
         if config.find_stories:
             story_relations, stories = find_stories(
-                all_articles, relations, families, config, load_encoder(config.encoder)
+                all_articles, relations, families, config,
+                load_encoders(config.encoder, config.encoder_lead_words),
             )
             relations = relations + story_relations
             lap("stories")

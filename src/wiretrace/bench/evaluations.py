@@ -123,16 +123,16 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
     """Stories found among each split's documents, scored against the gold event clusters."""
     from wiretrace.clean.article import clean_article
     from wiretrace.story.clustering import cluster_stories
-    from wiretrace.story.encoder import load_encoder
+    from wiretrace.story.encoder import load_encoders
     from wiretrace.story.similarity import StorySpace
 
     docs = ecbplus_documents(data_dir)
-    encoder = load_encoder(config.encoder)
+    encoders = load_encoders(config.encoder, config.encoder_lead_words)
     out = {}
     for split in ("train", "dev", "test"):
         part = [d for d in docs if d["split"] == split]
         articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in part]
-        space = StorySpace.build(articles, config, encoder)
+        space = StorySpace.build(articles, config, encoders)
         labels = cluster_stories([None] * len(articles), space.matrix,
                                  config.story_min_similarity, config.story_window)
         gold = [d["cluster"] for d in part]

@@ -1,8 +1,8 @@
 """Same-story similarity of article pairs, in [0, 1] (1 = the same story).
 
 The score is the mean of the views available: the lexical TF-IDF cosine
-(:mod:`wiretrace.story.lexical`) and, when an encoder is configured, the
-cosine of the articles' embeddings (:mod:`wiretrace.story.encoder`).
+(:mod:`wiretrace.story.lexical`) and, for each configured encoder, the
+calibrated cosine of the articles' embeddings (:mod:`wiretrace.story.encoder`).
 Shared copy text (a relation from the copy engine) lifts the score to at
 least that relation's coverage: a reprint is the same story by definition.
 """
@@ -16,7 +16,7 @@ import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
-from wiretrace.story.encoder import Encoder
+from wiretrace.story.encoder import Encoder, calibrated
 from wiretrace.story.lexical import LexicalSpace, story_text
 
 
@@ -26,28 +26,28 @@ class StorySpace:
 
     ids: list[str]
     lexical: LexicalSpace
-    embeddings: np.ndarray | None  # (n, d), L2-normalised, or None without an encoder
+    #: (floor, L2-normalised vectors) for each encoder.
+    embeddings: list[tuple[float, np.ndarray]]
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
-              encoder: Encoder | None = None) -> StorySpace:
+              encoders: Sequence[Encoder] = ()) -> StorySpace:
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
-        embeddings = encoder.encode(texts) if encoder is not None and texts else None
+        embeddings = [(e.floor, e.encode(texts)) for e in encoders] if texts else []
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
 
     def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Dense same-story similarities among ``rows`` (all rows by default)."""
         rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
         views = [self.lexical.matrix(rows)]
-        if self.embeddings is not None:
-            e = self.embeddings[rows]
-            views.append(np.clip(e @ e.T, 0.0, 1.0))
+        for floor, vectors in self.embeddings:
+            e = vectors[rows]
+            views.append(calibrated(e @ e.T, floor))
         return np.clip(np.mean(views, axis=0), 0.0, 1.0)
 
     def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same-story similarity of the row pairs (i[k], j[k])."""
         views = [self.lexical.pair_similarity(i, j)]
-        if self.embeddings is not None:
-            cos = np.einsum("ij,ij->i", self.embeddings[i], self.embeddings[j])
-            views.append(np.clip(cos, 0.0, 1.0))
+        for floor, vectors in self.embeddings:
+            views.append(calibrated(np.einsum("ij,ij->i", vectors[i], vectors[j]), floor))
         return np.clip(np.mean(views, axis=0), 0.0, 1.0)

@@ -23,7 +23,7 @@ from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.story.align import monotone_alignment
 from wiretrace.story.clustering import cluster_stories
-from wiretrace.story.encoder import Encoder
+from wiretrace.story.encoder import Encoder, calibrated
 from wiretrace.story.similarity import StorySpace
 
 
@@ -32,12 +32,12 @@ def find_stories(
     copy_relations: Sequence[Relation],
     families: Sequence[CopyFamily],
     config: Config,
-    encoder: Encoder | None = None,
+    encoders: Sequence[Encoder] = (),
 ) -> tuple[list[Relation], list[Story]]:
     """Meaning-level relations and the stories of ``articles``."""
     if not articles:
         return [], []
-    space = StorySpace.build(articles, config, encoder)
+    space = StorySpace.build(articles, config, encoders)
     labels = cluster_stories([a.published for a in articles], space.matrix,
                              config.story_min_similarity, config.story_window)
     index = {a.id: i for i, a in enumerate(articles)}
@@ -55,7 +55,7 @@ def find_stories(
         members = np.flatnonzero(labels == label)
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            relations += _story_relations(articles, members, space, related, config, encoder)
+            relations += _story_relations(articles, members, space, related, config, encoders)
         fams = sorted({family_of[i] for i in ids if i in family_of})
         stories.append(Story(story="", members=ids, families=fams))
     stories.sort(key=lambda s: (-len(s.members), s.members[0]))
@@ -82,7 +82,7 @@ def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
 
 
 def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
-                     config: Config, encoder: Encoder | None) -> list[Relation]:
+                     config: Config, encoders: Sequence[Encoder]) -> list[Relation]:
     sims = space.matrix(members)
     np.fill_diagonal(sims, -1.0)
     chosen: set[tuple[int, int]] = set()
@@ -98,7 +98,7 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
         return []
     to_align = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
     passages = PassageSpace(
-        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoder
+        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders
     )
     out = []
     for r, c in pairs:
@@ -112,26 +112,27 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
 
 
 class PassageSpace:
-    """Paragraph similarities for a set of articles: embeddings, or lexical TF-IDF."""
+    """Paragraph similarities for a set of articles: the mean of the lexical view (in the
+    story space's vocabulary) and each encoder's calibrated cosine."""
 
     def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
-                 encoder: Encoder | None):
+                 encoders: Sequence[Encoder]):
         self.offset: dict[str, int] = {}
         texts: list[str] = []
         for a in articles:
             self.offset[a.id] = len(texts)
             texts.extend(a.paragraphs)
-        self.embeddings = encoder.encode(texts) if encoder is not None and texts else None
-        self.lexical = (space.lexical.transform(texts)
-                        if self.embeddings is None and texts else None)
+        self.lexical = space.lexical.transform(texts) if texts else None
+        self.embeddings = [(e.floor, e.encode(texts)) for e in encoders] if texts else []
 
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
         rb = np.arange(self.offset[b.id], self.offset[b.id] + len(b.paragraphs))
-        if self.embeddings is not None:
-            return np.clip(self.embeddings[ra] @ self.embeddings[rb].T, 0.0, 1.0)
         both = np.concatenate((ra, rb))
-        return self.lexical.matrix(both)[: len(ra), len(ra) :]
+        views = [self.lexical.matrix(both)[: len(ra), len(ra) :]]
+        for floor, vectors in self.embeddings:
+            views.append(calibrated(vectors[ra] @ vectors[rb].T, floor))
+        return np.mean(views, axis=0)
 
 
 def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation:
