@@ -1,0 +1,32 @@
+"""The packaged encoders load offline and rank a translation above an unrelated text."""
+
+import numpy as np
+import pytest
+
+from wiretrace.story.encoder import EncoderUnavailable, calibrated, load_encoders
+
+TEXTS = [
+    "Russia and the United States will hold security talks in January, Lavrov said.",
+    "La Russie et les États-Unis tiendront des pourparlers de sécurité en janvier, a dit Lavrov.",
+    "The city library will stay open until ten in the evening from next month.",
+]
+
+
+@pytest.mark.parametrize("name", ["e5", "use"])
+def test_encoder_ranks_translation_above_unrelated(name):
+    try:
+        (encoder,) = load_encoders(name)
+    except EncoderUnavailable as exc:
+        pytest.skip(str(exc))
+    vectors = encoder.encode(TEXTS)
+    assert vectors.shape[0] == 3
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    sims = calibrated(vectors @ vectors.T, encoder.floor)
+    assert sims[0, 1] > sims[0, 2] + 0.2
+    assert encoder.encode([]).shape[0] == 0
+
+
+def test_unknown_encoder_is_a_clear_error():
+    with pytest.raises(EncoderUnavailable, match="unknown encoder 'bert'"):
+        load_encoders("bert")
+    assert load_encoders("none") == []
