@@ -110,6 +110,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             seed=args.seed,
             baseline=not args.no_baseline,
         )
+    if args.name == "embed":
+        from wiretrace.bench import embedding
+
+        return embedding.main(data_dir, _config(args), console, n_articles=args.articles)
     from wiretrace.bench import hashing
 
     return hashing.main(data_dir, console, n_articles=args.articles)
@@ -146,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing"])
+    p.add_argument("name", choices=["copies", "hashing", "embed"])
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--articles", type=int, default=20000, help="AllSides articles to use")
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
