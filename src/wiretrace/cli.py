@@ -35,6 +35,8 @@ def _config(args: argparse.Namespace) -> Config:
         data["workers"] = args.workers
     if getattr(args, "no_stories", False):
         data["find_stories"] = False
+    if getattr(args, "name", None) == "copies" and not getattr(args, "stories", False):
+        data["find_stories"] = False  # bench copies times the copy engine unless --stories
     return Config.from_dict(data)
 
 
@@ -156,8 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
-    p.add_argument("--no-stories", action="store_true",
-                   help="time the copy engine alone (no story stage)")
+    p.add_argument("--stories", action="store_true",
+                   help="bench copies: include the story stage in the timed run")
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.set_defaults(func=cmd_bench)
