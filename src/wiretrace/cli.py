@@ -94,7 +94,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from wiretrace.bench import evaluations
 
     data_dir = Path(args.data) if args.data else shared_data()
-    return evaluations.main(args.name, data_dir, _config(args), Console())
+    return evaluations.main(args.name, data_dir, _config(args), Console(), sweep=args.sweep)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
     p.add_argument("name", choices=["clough", "semeval", "ecbplus", "mrpc"])
+    p.add_argument("--sweep", action="store_true",
+                   help="ecbplus: choose story_min_similarity on the dev topics only")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)

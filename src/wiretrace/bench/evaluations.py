@@ -119,26 +119,51 @@ def print_semeval(results: dict[str, tuple[float, int]], console: Console) -> No
     console.print(table)
 
 
-def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
-    """Stories found among each split's documents, scored against the gold event clusters."""
+def _ecbplus_spaces(data_dir: Path, config: Config, splits: tuple[str, ...]):
+    """(split, gold labels, story space) for each split's documents."""
     from wiretrace.clean.article import clean_article
-    from wiretrace.story.clustering import cluster_stories
     from wiretrace.story.encoder import load_encoders
     from wiretrace.story.similarity import StorySpace
 
     docs = ecbplus_documents(data_dir)
     encoders = load_encoders(config.encoder, config.encoder_lead_words)
-    out = {}
-    for split in ("train", "dev", "test"):
+    for split in splits:
         part = [d for d in docs if d["split"] == split]
         articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in part]
-        space = StorySpace.build(articles, config, encoders)
-        labels = cluster_stories([None] * len(articles), space.matrix,
+        yield split, [d["cluster"] for d in part], StorySpace.build(articles, config, encoders)
+
+
+def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
+    """Stories found among each split's documents, scored against the gold event clusters."""
+    from wiretrace.story.clustering import cluster_stories
+
+    out = {}
+    for split, gold, space in _ecbplus_spaces(data_dir, config, ("train", "dev", "test")):
+        labels = cluster_stories([None] * len(gold), space.matrix,
                                  config.story_min_similarity, config.story_window)
-        gold = [d["cluster"] for d in part]
-        out[split] = {**scores(gold, labels), "documents": len(part),
+        out[split] = {**scores(gold, labels), "documents": len(gold),
                       "gold_clusters": len(set(gold)), "stories": len(set(labels))}
     return out
+
+
+def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
+    """The documented training step for ``story_min_similarity``: ARI on the ECB+ *dev*
+    topics only, over a grid; prints the grid and returns the best value."""
+    from wiretrace.story.clustering import average_link
+
+    (_, gold, space), = _ecbplus_spaces(data_dir, config, ("dev",))
+    matrix = space.matrix()
+    grid = [round(0.10 + 0.02 * k, 2) for k in range(16)]
+    results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
+    table = Table(title="story_min_similarity on ECB+ dev topics", header_style="bold")
+    table.add_column("threshold", justify="right")
+    table.add_column("dev ARI", justify="right")
+    for t, ari in results.items():
+        table.add_row(f"{t:.2f}", f"{ari:.3f}")
+    console.print(table)
+    best = max(results, key=results.get)
+    console.print(f"best on dev: {best:.2f} (configured: {config.story_min_similarity:.2f})")
+    return best
 
 
 def print_ecbplus(results: dict[str, dict[str, float]], console: Console) -> None:
@@ -191,8 +216,12 @@ def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
     console.print("(all-positive baseline on test: accuracy 0.665, F1 0.799)")
 
 
-def main(name: str, data_dir: Path, config: Config, console: Console) -> int:
+def main(name: str, data_dir: Path, config: Config, console: Console,
+         sweep: bool = False) -> int:
     try:
+        if name == "ecbplus" and sweep:
+            ecbplus_sweep(data_dir, config, console)
+            return 0
         if name == "clough":
             print_clough(clough_confusion(data_dir, config), console)
             return 0
