@@ -86,8 +86,9 @@ class LexicalSpace:
         other.word_x = other.views[0]
         return other
 
-    def pair_similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Mean cosine over the views in which both rows of each pair (i[k], j[k]) have terms."""
+    def pair_sums(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Summed cosines of the row pairs (i[k], j[k]) over the views in which both rows
+        have terms, and how many views that is (to average with other views)."""
         total = np.zeros(len(i), dtype=np.float64)
         count = np.zeros(len(i), dtype=np.float64)
         for x in self.views:
@@ -95,10 +96,10 @@ class LexicalSpace:
             both = present[i] * present[j]
             total += _row_dots(x, i, j) * both
             count += both
-        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+        return total, count
 
-    def matrix(self, rows: np.ndarray) -> np.ndarray:
-        """Pairwise similarities among ``rows`` (dense: for a window of articles)."""
+    def matrix_sums(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`pair_sums` for all pairs among ``rows`` (dense: for a window of articles)."""
         n = len(rows)
         total = np.zeros((n, n))
         count = np.zeros((n, n))
@@ -108,27 +109,15 @@ class LexicalSpace:
             both = np.outer(present, present)
             total += (x @ x.T).toarray() * both
             count += both
-        return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+        return total, count
 
-    def neighbours(self, k: int, min_similarity: float) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (i < j) among each row's ``k`` most similar rows by word TF-IDF."""
-        x = self.word_x
-        pairs_i, pairs_j = [], []
-        block = 2048
-        for start in range(0, x.shape[0], block):
-            sims = (x[start : start + block] @ x.T).toarray()
-            for r in range(sims.shape[0]):
-                sims[r, start + r] = -1.0
-            top = np.argpartition(-sims, min(k, sims.shape[1] - 1), axis=1)[:, :k]
-            rows = np.repeat(np.arange(start, start + sims.shape[0]), top.shape[1])
-            cols = top.ravel()
-            keep = sims[rows - start, cols] >= min_similarity
-            pairs_i.append(rows[keep])
-            pairs_j.append(cols[keep])
-        i, j = np.concatenate(pairs_i), np.concatenate(pairs_j)
-        lo, hi = np.minimum(i, j), np.maximum(i, j)
-        codes = np.unique(lo.astype(np.int64) * x.shape[0] + hi)
-        return codes // x.shape[0], codes % x.shape[0]
+    def matrix(self, rows: np.ndarray) -> np.ndarray:
+        """Mean cosine over the views, for all pairs among ``rows``."""
+        return mean_of_views(*self.matrix_sums(rows))
+
+
+def mean_of_views(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
 def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:

@@ -1,8 +1,9 @@
 """Same-story similarity of article pairs, in [0, 1] (1 = the same story).
 
-The score is the mean of the views available: the lexical TF-IDF cosine
-(:mod:`wiretrace.story.lexical`) and, for each configured encoder, the
-calibrated cosine of the articles' embeddings (:mod:`wiretrace.story.encoder`).
+The score is the mean of the views available, each weighted alike: the two
+lexical TF-IDF views (words; names and numbers, :mod:`wiretrace.story.lexical`)
+and, for each configured encoder, the calibrated cosine of the articles'
+embeddings (:mod:`wiretrace.story.encoder`).
 Shared copy text (a relation from the copy engine) lifts the score to at
 least that relation's coverage: a reprint is the same story by definition.
 """
@@ -17,7 +18,7 @@ import numpy as np
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, calibrated
-from wiretrace.story.lexical import LexicalSpace, story_text
+from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text
 
 
 @dataclass
@@ -39,15 +40,17 @@ class StorySpace:
     def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Dense same-story similarities among ``rows`` (all rows by default)."""
         rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
-        views = [self.lexical.matrix(rows)]
+        total, count = self.lexical.matrix_sums(rows)
         for floor, vectors in self.embeddings:
             e = vectors[rows]
-            views.append(calibrated(e @ e.T, floor))
-        return np.clip(np.mean(views, axis=0), 0.0, 1.0)
+            total = total + calibrated(e @ e.T, floor)
+            count = count + 1
+        return np.clip(mean_of_views(total, count), 0.0, 1.0)
 
     def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same-story similarity of the row pairs (i[k], j[k])."""
-        views = [self.lexical.pair_similarity(i, j)]
+        total, count = self.lexical.pair_sums(i, j)
         for floor, vectors in self.embeddings:
-            views.append(calibrated(np.einsum("ij,ij->i", vectors[i], vectors[j]), floor))
-        return np.clip(np.mean(views, axis=0), 0.0, 1.0)
+            total = total + calibrated(np.einsum("ij,ij->i", vectors[i], vectors[j]), floor)
+            count = count + 1
+        return np.clip(mean_of_views(total, count), 0.0, 1.0)

@@ -24,6 +24,7 @@ from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation
 from wiretrace.story.align import monotone_alignment
 from wiretrace.story.clustering import cluster_stories
 from wiretrace.story.encoder import Encoder, calibrated
+from wiretrace.story.lexical import mean_of_views
 from wiretrace.story.similarity import StorySpace
 
 
@@ -112,7 +113,7 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
 
 
 class PassageSpace:
-    """Paragraph similarities for a set of articles: the mean of the lexical view (in the
+    """Paragraph similarities for a set of articles: the mean of the lexical views (in the
     story space's vocabulary) and each encoder's calibrated cosine."""
 
     def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
@@ -128,11 +129,12 @@ class PassageSpace:
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
         rb = np.arange(self.offset[b.id], self.offset[b.id] + len(b.paragraphs))
-        both = np.concatenate((ra, rb))
-        views = [self.lexical.matrix(both)[: len(ra), len(ra) :]]
+        total, count = self.lexical.matrix_sums(np.concatenate((ra, rb)))
+        total, count = total[: len(ra), len(ra) :], count[: len(ra), len(ra) :]
         for floor, vectors in self.embeddings:
-            views.append(calibrated(vectors[ra] @ vectors[rb].T, floor))
-        return np.mean(views, axis=0)
+            total = total + calibrated(vectors[ra] @ vectors[rb].T, floor)
+            count = count + 1
+        return mean_of_views(total, count)
 
 
 def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation:
