@@ -32,9 +32,21 @@ class StorySpace:
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
-              encoders: Sequence[Encoder] = ()) -> StorySpace:
+              encoders: Sequence[Encoder] = (),
+              same_text_as: dict[str, str] | None = None) -> StorySpace:
+        """``same_text_as`` maps an article to one whose vector it may share (a copy of it):
+        only articles the copy engine has not explained are embedded."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
-        embeddings = [(e.floor, e.encode(texts)) for e in encoders] if texts else []
+        index = {a.id: i for i, a in enumerate(articles)}
+        same = same_text_as or {}
+        source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)])
+        unique = np.unique(source)
+        embeddings = []
+        for e in encoders:
+            if not texts:
+                break
+            vectors = e.encode([texts[i] for i in unique])
+            embeddings.append((e.floor, vectors[np.searchsorted(unique, source)]))
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
 
     def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:

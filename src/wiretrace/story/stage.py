@@ -38,7 +38,9 @@ def find_stories(
     """Meaning-level relations and the stories of ``articles``."""
     if not articles:
         return [], []
-    space = StorySpace.build(articles, config, encoders)
+    # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
+    same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
+    space = StorySpace.build(articles, config, encoders, same_text_as)
     labels = cluster_stories([a.published for a in articles], space.matrix,
                              config.story_min_similarity, config.story_window)
     index = {a.id: i for i, a in enumerate(articles)}
