@@ -121,3 +121,17 @@ def test_cli_run_writes_outputs(demo_dir, tmp_path):
     assert all(
         isinstance(a["paragraphs"], list) and isinstance(a["removed"], list) for a in articles
     )
+
+
+def test_store_caches_embeddings_between_runs(demo_dir, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "index.db"
+    run([demo_dir], Config(workers=1), db=db)
+    with sqlite3.connect(db) as con:
+        first = con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+    assert first >= 4  # article leads (copies share their anchor's) and aligned paragraphs
+    again = run([demo_dir], Config(workers=1), db=db)  # everything stored: nothing new to embed
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == first
+    assert again.stories and again.relations

@@ -276,7 +276,7 @@ def run_records(
         if config.find_stories:
             story_relations, stories = find_stories(
                 all_articles, relations, families, config,
-                load_encoders(config.encoder, config.encoder_lead_words),
+                load_encoders(config.encoder, config.encoder_lead_words), cache=store,
             )
             relations = relations + story_relations
             lap("stories")

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (a, b)
 );
 CREATE TABLE IF NOT EXISTS boilerplate (key BLOB PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS embeddings (
+    key BLOB PRIMARY KEY,  -- blake2b of (encoder, text): content-addressed
+    vector BLOB NOT NULL   -- float32
+);
 """
 
 
@@ -154,6 +158,25 @@ class Store:
             self.db.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
                 ((r.a, r.b, orjson.dumps(r.to_dict())) for r in relations),
+            )
+
+    # -- embeddings -------------------------------------------------------------
+    def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """Stored vectors of the given keys (see :func:`wiretrace.story.encoder.text_key`)."""
+        found: dict[bytes, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT key, vector FROM embeddings WHERE key IN ({marks})"
+            for key, blob in self.db.execute(query, part):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def add_vectors(self, items: dict[bytes, np.ndarray]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()),
             )
 
     # -- boilerplate ----------------------------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
-from wiretrace.story.encoder import Encoder, calibrated
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text
 
 
@@ -33,7 +33,8 @@ class StorySpace:
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
               encoders: Sequence[Encoder] = (),
-              same_text_as: dict[str, str] | None = None) -> StorySpace:
+              same_text_as: dict[str, str] | None = None,
+              cache: VectorCache | None = None) -> StorySpace:
         """``same_text_as`` maps an article to one whose vector it may share (a copy of it):
         only articles the copy engine has not explained are embedded."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
@@ -45,7 +46,7 @@ class StorySpace:
         for e in encoders:
             if not texts:
                 break
-            vectors = e.encode([texts[i] for i in unique])
+            vectors = encode_cached(e, [texts[i] for i in unique], cache)
             embeddings.append((e.floor, vectors[np.searchsorted(unique, source)]))
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
 

@@ -23,7 +23,7 @@ from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.story.align import monotone_alignment
 from wiretrace.story.clustering import cluster_stories
-from wiretrace.story.encoder import Encoder, calibrated
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import mean_of_views
 from wiretrace.story.similarity import StorySpace
 
@@ -34,13 +34,14 @@ def find_stories(
     families: Sequence[CopyFamily],
     config: Config,
     encoders: Sequence[Encoder] = (),
+    cache: VectorCache | None = None,
 ) -> tuple[list[Relation], list[Story]]:
     """Meaning-level relations and the stories of ``articles``."""
     if not articles:
         return [], []
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
-    space = StorySpace.build(articles, config, encoders, same_text_as)
+    space = StorySpace.build(articles, config, encoders, same_text_as, cache)
     labels = cluster_stories([a.published for a in articles], space.matrix,
                              config.story_min_similarity, config.story_window)
     index = {a.id: i for i, a in enumerate(articles)}
@@ -58,7 +59,8 @@ def find_stories(
         members = np.flatnonzero(labels == label)
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            relations += _story_relations(articles, members, space, related, config, encoders)
+            relations += _story_relations(articles, members, space, related, config, encoders,
+                                          cache)
         fams = sorted({family_of[i] for i in ids if i in family_of})
         stories.append(Story(story="", members=ids, families=fams))
     stories.sort(key=lambda s: (-len(s.members), s.members[0]))
@@ -85,7 +87,8 @@ def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
 
 
 def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
-                     config: Config, encoders: Sequence[Encoder]) -> list[Relation]:
+                     config: Config, encoders: Sequence[Encoder],
+                     cache: VectorCache | None) -> list[Relation]:
     sims = space.matrix(members)
     np.fill_diagonal(sims, -1.0)
     chosen: set[tuple[int, int]] = set()
@@ -101,7 +104,8 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
         return []
     to_align = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
     passages = PassageSpace(
-        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders
+        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders,
+        cache,
     )
     out = []
     for r, c in pairs:
@@ -119,14 +123,15 @@ class PassageSpace:
     story space's vocabulary) and each encoder's calibrated cosine."""
 
     def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
-                 encoders: Sequence[Encoder]):
+                 encoders: Sequence[Encoder], cache: VectorCache | None = None):
         self.offset: dict[str, int] = {}
         texts: list[str] = []
         for a in articles:
             self.offset[a.id] = len(texts)
             texts.extend(a.paragraphs)
         self.lexical = space.lexical.transform(texts) if texts else None
-        self.embeddings = [(e.floor, e.encode(texts)) for e in encoders] if texts else []
+        self.embeddings = ([(e.floor, encode_cached(e, texts, cache)) for e in encoders]
+                           if texts else [])
 
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
