@@ -23,3 +23,24 @@ def need(path: Path) -> Path:
 @pytest.fixture
 def demo_dir() -> Path:
     return DEMO
+
+
+@pytest.fixture
+def counting_use():
+    """The real USE encoder, wrapped to record every text it is asked to embed."""
+    from wiretrace.story.encoder import EncoderUnavailable, load_encoders
+
+    try:
+        (use,) = load_encoders("use")
+    except EncoderUnavailable as exc:
+        pytest.skip(str(exc))
+    seen: list[str] = []
+
+    class Counting:
+        name, floor = use.name, use.floor
+
+        def encode(self, texts):
+            seen.extend(texts)
+            return use.encode(texts)
+
+    return Counting(), seen

@@ -32,24 +32,15 @@ def test_unknown_encoder_is_a_clear_error():
     assert load_encoders("none") == []
 
 
-def test_encode_cached_embeds_each_text_once_across_runs(tmp_path):
+def test_encode_cached_embeds_each_text_once_across_runs(tmp_path, counting_use):
     from wiretrace.store import Store
     from wiretrace.story.encoder import encode_cached
 
-    (use,) = load_encoders("use")
-    seen = []
-
-    class Counting:
-        name, floor = use.name, use.floor
-
-        def encode(self, texts):
-            seen.extend(texts)
-            return use.encode(texts)
-
+    counting, seen = counting_use
     with Store(tmp_path / "index.db") as store:
-        first = encode_cached(Counting(), TEXTS + TEXTS[:1], store)
+        first = encode_cached(counting, TEXTS + TEXTS[:1], store)
         assert seen == TEXTS  # the repeated text is embedded once
     with Store(tmp_path / "index.db") as store:
-        second = encode_cached(Counting(), TEXTS[::-1], store)
+        second = encode_cached(counting, TEXTS[::-1], store)
     assert seen == TEXTS  # nothing new: all from the store
     assert np.allclose(second, first[:3][::-1])

@@ -74,23 +74,13 @@ def test_clustering_metrics():
     assert pairwise_f1(gold, [1, 2, 3, 4]) == 0.0
 
 
-def test_copies_share_their_anchor_vector_instead_of_being_embedded():
-    from wiretrace.story.encoder import load_encoders
+def test_copies_share_their_anchor_vector_instead_of_being_embedded(counting_use):
     from wiretrace.story.similarity import StorySpace
 
-    (use,) = load_encoders("use")
-    seen = []
-
-    class Counting:
-        name, floor = use.name, use.floor
-
-        def encode(self, texts):
-            seen.extend(texts)
-            return use.encode(texts)
-
+    counting, seen = counting_use
     text = ["The ferry company cut its winter timetable to two crossings a day from December."]
     arts = [CleanArticle(i, "Ferry cuts", text, [], []) for i in ("a", "b", "c")]
-    space = StorySpace.build(arts, Config(), [Counting()], same_text_as={"b": "a"})
+    space = StorySpace.build(arts, Config(), [counting], same_text_as={"b": "a"})
     assert len(seen) == 2  # a and c embedded; b shares a's vector
     vectors = space.embeddings[0][1]
     assert np.array_equal(vectors[0], vectors[1])

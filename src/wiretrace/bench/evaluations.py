@@ -216,25 +216,26 @@ def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
     console.print("(all-positive baseline on test: accuracy 0.665, F1 0.799)")
 
 
+#: Each evaluation: (compute figures from data and config, print them).
+EVALUATIONS = {
+    "clough": (clough_confusion, print_clough),
+    "semeval": (semeval_correlations, print_semeval),
+    "ecbplus": (ecbplus_scores, print_ecbplus),
+    "mrpc": (mrpc_scores, print_mrpc),
+}
+
+
 def main(name: str, data_dir: Path, config: Config, console: Console,
          sweep: bool = False) -> int:
+    if name not in EVALUATIONS:
+        raise ValueError(f"unknown evaluation {name!r}")
     try:
         if name == "ecbplus" and sweep:
             ecbplus_sweep(data_dir, config, console)
-            return 0
-        if name == "clough":
-            print_clough(clough_confusion(data_dir, config), console)
-            return 0
-        if name == "semeval":
-            print_semeval(semeval_correlations(data_dir, config), console)
-            return 0
-        if name == "ecbplus":
-            print_ecbplus(ecbplus_scores(data_dir, config), console)
-            return 0
-        if name == "mrpc":
-            print_mrpc(mrpc_scores(data_dir, config), console)
-            return 0
+        else:
+            compute, show = EVALUATIONS[name]
+            show(compute(data_dir, config), console)
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    raise ValueError(f"unknown evaluation {name!r}")
+    return 0
