@@ -141,5 +141,3 @@ class Story:
 
 #: Relation kinds of the copy engine, strongest first.
 COPY_RELATIONS = ("duplicate", "copy", "partial")
-#: Relation kinds found by meaning.
-MEANING_RELATIONS = ("rewrite", "same_story")

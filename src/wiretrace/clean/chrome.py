@@ -56,7 +56,6 @@ BYLINE = re.compile(
     _I,
 )
 WIRE_LINE = re.compile(rf"^(?:{_WIRE})\.?$", _I)
-PERSON_NAME = re.compile(r"^[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3}$")
 
 #: (reason, pattern) pairs; the first that matches a line removes it.
 CHROME_RULES: list[tuple[str, re.Pattern[str] | _Contains]] = [

@@ -69,7 +69,6 @@ class LexicalSpace:
         self.vectorizers = [tfidf(), tfidf(token_pattern=r"\S+")]
         self.views = [_fit(v, x) for v, x in zip(self.vectorizers, self._inputs(texts),
                                                      strict=True)]
-        self.word_x = self.views[0]
 
     @staticmethod
     def _inputs(texts: Sequence[str]) -> list[Sequence[str]]:
@@ -83,7 +82,6 @@ class LexicalSpace:
             v.transform(x).tocsr() if hasattr(v, "idf_") else sparse.csr_matrix((len(texts), 1))
             for v, x in zip(self.vectorizers, self._inputs(texts), strict=True)
         ]
-        other.word_x = other.views[0]
         return other
 
     def pair_sums(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
