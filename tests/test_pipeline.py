@@ -135,3 +135,20 @@ def test_store_caches_embeddings_between_runs(demo_dir, tmp_path):
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == first
     assert again.stories and again.relations
+
+
+def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for name in ("wire_original", "unrelated_story"):
+        (first / f"{name}.txt").write_text((demo_dir / f"{name}.txt").read_text())
+    report = (demo_dir / "independent_report.txt").read_text()
+    (second / "independent_report.txt").write_text(report)
+    db = tmp_path / "index.db"
+    r1 = run([first], Config(workers=1), db=db)
+    r2 = run([second], Config(workers=1), db=db)
+    name = r1.story_of()["wire_original"]
+    assert name == "story:wire_original"
+    assert r2.story_of()["independent_report"] == name
+    assert r2.story_of()["unrelated_story"] != name

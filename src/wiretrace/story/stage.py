@@ -63,11 +63,11 @@ def find_stories(
                                           cache)
         fams = sorted({family_of[i] for i in ids if i in family_of})
         stories.append(Story(story="", members=ids, families=fams))
-    # A story is named after its first article in time: the name stays when later runs
-    # add articles to it.
+    # A story is named after its first article in time (or, undated, the first one read):
+    # the name stays when later runs add articles to it.
     published = {a.id: a.published for a in articles}
-    for story in stories:
-        story.members.sort(key=lambda i: (published[i] is None, published[i] or "", i))
+    for story in stories:  # undated articles keep input (store) order
+        story.members.sort(key=lambda i: (published[i] is None, published[i] or "", index[i]))
         story.story = f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
     return relations, stories
