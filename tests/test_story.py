@@ -84,3 +84,33 @@ def test_copies_share_their_anchor_vector_instead_of_being_embedded(counting_use
     assert len(seen) == 2  # a and c embedded; b shares a's vector
     vectors = space.embeddings[0][1]
     assert np.array_equal(vectors[0], vectors[1])
+
+
+def test_translation_is_a_rewrite_across_languages(demo_dir):
+    from pathlib import Path
+
+    from wiretrace import run
+
+    fixture = Path(__file__).parent / "fixtures" / "solar_farm_fr.txt"
+    result = run([demo_dir / "wire_original.txt", demo_dir / "unrelated_story.txt", fixture],
+                 Config(workers=1))
+    rel = {frozenset((r.a, r.b)): r for r in result.relations}
+    pair = rel[frozenset(("wire_original", "solar_farm_fr"))]
+    assert pair.relation == "rewrite"
+    assert len(pair.evidence) >= 4
+    assert frozenset(("unrelated_story", "solar_farm_fr")) not in rel
+    story = result.story_of()
+    assert story["wire_original"] == story["solar_farm_fr"] != story["unrelated_story"]
+
+
+def test_distinct_keeps_only_clear_mutual_best_matches():
+    from wiretrace.story.align import distinct
+
+    m = np.array([
+        [0.30, 0.05, 0.04],  # clear best in its row and column: kept, though modest
+        [0.10, 0.42, 0.40],  # 0.42 beats 0.40 in its row by too little: both dropped
+        [0.02, 0.06, 0.50],
+    ])
+    kept = distinct(m, 0.05)
+    assert kept[0, 0] == 0.30 and kept[2, 2] == 0.50
+    assert kept[1, 1] == 0.0 and kept[1, 2] == 0.0

@@ -86,12 +86,15 @@ class Config:
     #: ``same_story`` relations written per article at most (its most similar ones).
     story_max_neighbours: int = 10
     #: Only pairs at least this alike as wholes are aligned paragraph by paragraph.
-    rewrite_min_story_similarity: float = 0.45
-    #: Two paragraphs are a reworded pair when their similarity is at least this ...
-    rewrite_min_passage_similarity: float = 0.4
+    rewrite_min_story_similarity: float = 0.35
+    #: Two paragraphs are a reworded pair when their similarity is at least this and beats
+    #: every other pairing of either paragraph by ``rewrite_margin`` ...
+    rewrite_min_passage_similarity: float = 0.25
+    rewrite_margin: float = 0.05
     #: ... and a pair of articles is a ``rewrite`` when such pairs, in order, cover this
-    #: share of the shorter article's words, in at least ``rewrite_min_passages`` pairs.
-    rewrite_min_coverage: float = 0.5
+    #: share of the words of *both* articles (an independent report of the same events
+    #: retells some of it, not most of both), in at least ``rewrite_min_passages`` pairs.
+    rewrite_min_coverage: float = 0.6
     rewrite_min_passages: int = 3
 
     # -- cluster --------------------------------------------------------------

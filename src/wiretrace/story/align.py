@@ -6,11 +6,30 @@ word. Given a matrix ``M`` of paragraph similarities, the alignment is the
 monotone matching that maximises ``sum(M[i, j] - floor)`` over its pairs
 (Needleman-Wunsch with free gaps): paragraphs may be dropped or inserted on
 either side, never reordered, and a pair below ``floor`` is never matched.
+
+Absolute similarity alone does not tell a translated paragraph (low lexical
+overlap, so a modest mean similarity) from two paragraphs on the same topic.
+What does is *distinctness*: a paragraph and its rewrite are each other's
+clear best match. :func:`distinct` keeps only such cells.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def distinct(similarity: np.ndarray, margin: float) -> np.ndarray:
+    """``similarity`` with 0 wherever a cell does not beat every other cell of its row and
+    of its column by ``margin`` (a 1-row or 1-column matrix is returned as it is)."""
+    n, m = similarity.shape
+    if n < 2 or m < 2:
+        return similarity
+    rows = np.sort(similarity, axis=1)
+    cols = np.sort(similarity, axis=0)
+    # The best *other* cell: the runner-up for the maximum, the maximum for the rest.
+    row_rival = np.where(similarity >= rows[:, -1:], rows[:, -2:-1], rows[:, -1:])
+    col_rival = np.where(similarity >= cols[-1:, :], cols[-2:-1, :], cols[-1:, :])
+    return np.where(similarity - np.maximum(row_rival, col_rival) >= margin, similarity, 0.0)
 
 
 def monotone_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, int]]:

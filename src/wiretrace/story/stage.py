@@ -8,9 +8,9 @@ It runs after the copy engine, on its results:
 2. inside each story, every article's most similar fellow members (at least
    ``story_min_similarity``, at most ``story_max_neighbours``) not already
    related by the copy engine are checked for a rewrite: their paragraphs are
-   aligned by meaning, in order (:mod:`wiretrace.story.align`); enough aligned
-   passages make a ``rewrite``, with the aligned pairs as evidence; otherwise
-   the pair is ``same_story``.
+   aligned by meaning, in order (:mod:`wiretrace.story.align`); aligned
+   passages covering most of both articles make a ``rewrite``, with the
+   aligned pairs as evidence; otherwise the pair is ``same_story``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
-from wiretrace.story.align import monotone_alignment
+from wiretrace.story.align import distinct, monotone_alignment
 from wiretrace.story.clustering import cluster_stories
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import mean_of_views
@@ -158,14 +158,14 @@ def meaning_relation(a: CleanArticle, b: CleanArticle, similarity: float,
                      passages: PassageSpace, config: Config) -> Relation:
     """``rewrite`` (with the passages aligned in order as evidence) or ``same_story``."""
     m = passages.matrix(a, b)
-    pairs = monotone_alignment(m, config.rewrite_min_passage_similarity) if m.size else []
+    clear = distinct(m, config.rewrite_margin) if m.size else m
+    pairs = monotone_alignment(clear, config.rewrite_min_passage_similarity) if m.size else []
     words_a = [p.count(" ") + 1 for p in a.paragraphs]
     words_b = [p.count(" ") + 1 for p in b.paragraphs]
     cov_a = sum(words_a[i] for i in {i for i, _ in pairs}) / max(sum(words_a), 1)
     cov_b = sum(words_b[j] for j in {j for _, j in pairs}) / max(sum(words_b), 1)
-    shorter = cov_a if sum(words_a) <= sum(words_b) else cov_b
     fewest = min(len(a.paragraphs), len(b.paragraphs), config.rewrite_min_passages)
-    is_rewrite = len(pairs) >= fewest and shorter >= config.rewrite_min_coverage
+    is_rewrite = len(pairs) >= fewest and min(cov_a, cov_b) >= config.rewrite_min_coverage
     starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
     if not is_rewrite:
         return _same_story(a, b, similarity)
