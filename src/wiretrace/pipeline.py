@@ -277,6 +277,7 @@ def run_records(
             story_relations, stories = find_stories(
                 all_articles, relations, families, config,
                 load_encoders(config.encoder, config.encoder_lead_words), cache=store,
+                progress=progress,
             )
             relations = relations + story_relations
             lap("stories")

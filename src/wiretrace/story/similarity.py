@@ -10,7 +10,7 @@ least that relation's coverage: a reprint is the same story by definition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,9 @@ from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text
+
+#: Texts embedded (and cached) at a time: progress and store writes come per chunk.
+_CHUNK = 512
 
 
 @dataclass
@@ -34,7 +37,8 @@ class StorySpace:
     def build(cls, articles: Sequence[CleanArticle], config: Config,
               encoders: Sequence[Encoder] = (),
               same_text_as: dict[str, str] | None = None,
-              cache: VectorCache | None = None) -> StorySpace:
+              cache: VectorCache | None = None,
+              progress: Callable[[str, int, int], None] | None = None) -> StorySpace:
         """``same_text_as`` maps an article to one whose vector it may share (a copy of it):
         only articles the copy engine has not explained are embedded."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
@@ -46,7 +50,13 @@ class StorySpace:
         for e in encoders:
             if not texts:
                 break
-            vectors = encode_cached(e, [texts[i] for i in unique], cache)
+            todo = [texts[i] for i in unique]
+            parts = []
+            for start in range(0, len(todo), _CHUNK):
+                parts.append(encode_cached(e, todo[start : start + _CHUNK], cache))
+                if progress:
+                    progress(f"embed ({e.name})", min(start + _CHUNK, len(todo)), len(todo))
+            vectors = np.concatenate(parts)
             embeddings.append((e.floor, vectors[np.searchsorted(unique, source)]))
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings)
 

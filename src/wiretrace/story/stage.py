@@ -15,7 +15,7 @@ It runs after the copy engine, on its results:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -35,13 +35,14 @@ def find_stories(
     config: Config,
     encoders: Sequence[Encoder] = (),
     cache: VectorCache | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Relation], list[Story]]:
     """Meaning-level relations and the stories of ``articles``."""
     if not articles:
         return [], []
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
-    space = StorySpace.build(articles, config, encoders, same_text_as, cache)
+    space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress)
     labels = cluster_stories([a.published for a in articles], space.matrix,
                              config.story_min_similarity, config.story_window)
     index = {a.id: i for i, a in enumerate(articles)}
@@ -55,7 +56,10 @@ def find_stories(
     relations: list[Relation] = []
     stories: list[Story] = []
     family_of = {m: f.family for f in families for m in f.members}
-    for label in np.unique(labels):
+    all_labels = np.unique(labels)
+    for n, label in enumerate(all_labels, start=1):
+        if progress and (n % 200 == 0 or n == len(all_labels)):
+            progress("stories", n, len(all_labels))
         members = np.flatnonzero(labels == label)
         ids = [articles[i].id for i in members]
         if len(members) > 1:
