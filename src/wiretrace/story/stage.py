@@ -49,18 +49,21 @@ def find_stories(
     labels = _keep_families_together(labels, families, index)
     related = {frozenset((r.a, r.b)) for r in copy_relations}
 
-    for rel in copy_relations:  # a reprint is the same story: at least its aligned share
-        if rel.a in index and rel.b in index:
-            sim = space.similarity(np.array([index[rel.a]]), np.array([index[rel.b]]))[0]
+    scored = [r for r in copy_relations if r.a in index and r.b in index]
+    if scored:  # a reprint is the same story: at least its aligned share
+        sims = space.similarity(np.array([index[r.a] for r in scored]),
+                                np.array([index[r.b] for r in scored]))
+        for rel, sim in zip(scored, sims, strict=True):
             rel.similarity = round(max(float(sim), min(rel.coverage_a, rel.coverage_b)), 4)
     relations: list[Relation] = []
     stories: list[Story] = []
     family_of = {m: f.family for f in families for m in f.members}
-    all_labels = np.unique(labels)
-    for n, label in enumerate(all_labels, start=1):
-        if progress and (n % 200 == 0 or n == len(all_labels)):
-            progress("stories", n, len(all_labels))
-        members = np.flatnonzero(labels == label)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
+    groups = [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+    for n, members in enumerate(groups, start=1):
+        if progress and (n % 200 == 0 or n == len(groups)):
+            progress("stories", n, len(groups))
         ids = [articles[i].id for i in members]
         if len(members) > 1:
             relations += _story_relations(articles, members, space, related, config, encoders,
