@@ -114,3 +114,23 @@ def test_distinct_keeps_only_clear_mutual_best_matches():
     kept = distinct(m, 0.05)
     assert kept[0, 0] == 0.30 and kept[2, 2] == 0.50
     assert kept[1, 1] == 0.0 and kept[1, 2] == 0.0
+
+
+def test_sparse_chain_matches_the_full_dynamic_programme():
+    from wiretrace.story.align import _best_chain, _dense_alignment
+
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        n, m = (int(x) for x in rng.integers(1, 8, size=2))
+        matrix = np.zeros((n, m))
+        k = min(n, m)
+        matrix[rng.permutation(n)[:k], rng.permutation(m)[:k]] = rng.random(k)
+        cells = np.argwhere(matrix > 0.2)
+        chain = _best_chain(cells, matrix[cells[:, 0], cells[:, 1]] - 0.2)
+        full = _dense_alignment(matrix, 0.2)
+
+        def total(pairs, matrix=matrix):
+            return sum(matrix[i, j] - 0.2 for i, j in pairs)
+
+        assert abs(total(chain) - total(full)) < 1e-9
+        assert all(a < c and b < d for (a, b), (c, d) in zip(chain, chain[1:], strict=False))

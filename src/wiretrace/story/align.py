@@ -35,6 +35,15 @@ def distinct(similarity: np.ndarray, margin: float) -> np.ndarray:
 def monotone_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, int]]:
     """Pairs (i, j), increasing in both, maximising the summed similarity above ``floor``."""
     n, m = similarity.shape
+    cells = np.argwhere(similarity > floor)
+    if len(cells) <= min(n, m):  # sparse (as after :func:`distinct`): chain the few cells
+        return _best_chain(cells, similarity[cells[:, 0], cells[:, 1]] - floor)
+    return _dense_alignment(similarity, floor)
+
+
+def _dense_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """The dynamic programme over the whole matrix (O(n m) in Python)."""
+    n, m = similarity.shape
     gain = similarity - floor
     score = np.zeros((n + 1, m + 1))
     move = np.zeros((n + 1, m + 1), dtype=np.int8)  # 0 skip a, 1 skip b, 2 match
@@ -58,3 +67,25 @@ def monotone_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, 
         else:
             j -= 1
     return pairs[::-1]
+
+
+def _best_chain(cells: np.ndarray, gain: np.ndarray) -> list[tuple[int, int]]:
+    """The heaviest chain of cells increasing in both coordinates (O(k^2), k small)."""
+    k = len(cells)
+    if k == 0:
+        return []
+    order = np.lexsort((cells[:, 1], cells[:, 0]))
+    cells, gain = cells[order], gain[order]
+    best = gain.astype(float).copy()
+    back = np.full(k, -1)
+    for t in range(k):
+        for u in range(t):
+            before = cells[u, 0] < cells[t, 0] and cells[u, 1] < cells[t, 1]
+            if before and best[u] + gain[t] > best[t]:
+                best[t], back[t] = best[u] + gain[t], u
+    t = int(np.argmax(best))
+    chain = []
+    while t >= 0:
+        chain.append((int(cells[t, 0]), int(cells[t, 1])))
+        t = int(back[t])
+    return chain[::-1]

@@ -35,6 +35,7 @@ def story_text(title: str, paragraphs: Sequence[str], max_words: int) -> str:
 
 _SENTENCE_END = (".", "!", "?", ":", "\u201d", '"')
 _LETTER = re.compile(r"[^\W\d_]")
+_PUNCT = ".,;:!?\"'()[]\u201c\u201d\u2018\u2019"
 
 
 def names_and_numbers(text: str) -> str:
@@ -43,19 +44,19 @@ def names_and_numbers(text: str) -> str:
     Empty for text mostly in a script without letter case (Arabic, Chinese...),
     where capitals cannot mark names and numbers alone would say little.
     """
-    sample = text[:500]
+    sample = text[:200]
     if not sample.isascii():
         letters = len(_LETTER.findall(sample))
         cased = sum(map(str.__ne__, sample.lower(), sample.upper()))
         if letters and cased < 0.5 * letters:
             return ""
-    out = []
-    previous = "."
-    for word in text.split():
-        head = word[:1]
-        if head.isdigit() or (head.isupper() and not previous.endswith(_SENTENCE_END)):
-            out.append(word.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019").lower())
-        previous = word
+    words = text.split()
+    opens = [True, *(w.endswith(_SENTENCE_END) for w in words[:-1])]
+    out = [
+        w.strip(_PUNCT).lower()
+        for w, first in zip(words, opens, strict=True)
+        if w[:1].isdigit() or (not first and w[:1].isupper())
+    ]
     return " ".join(w for w in out if w)
 
 
