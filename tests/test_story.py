@@ -15,6 +15,7 @@ def test_names_and_numbers_skip_sentence_starts_and_caseless_scripts():
     text = "The minister met Anna Berg in Oslo. Talks resume on 12 May. They agreed."
     assert names_and_numbers(text) == "anna berg oslo 12 may"
     assert names_and_numbers("قال الوزير إن المحادثات ستستأنف") == ""
+    assert names_and_numbers("") == names_and_numbers("  ") == ""
 
 
 def test_lexical_similarity_prefers_the_same_event():

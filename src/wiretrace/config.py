@@ -85,8 +85,13 @@ class Config:
     story_window: int = 1000
     #: ``same_story`` relations written per article at most (its most similar ones).
     story_max_neighbours: int = 10
-    #: Only pairs at least this alike as wholes are aligned paragraph by paragraph.
+    #: Only pairs at least this alike as wholes are aligned paragraph by paragraph ...
     rewrite_min_story_similarity: float = 0.35
+    #: ... and, when they share words (word TF-IDF cosine at least ``rewrite_foreign_word_
+    #: similarity``: one language), at least this alike: same-language reports of one story
+    #: are alike as wholes too, and aligning them all costs more than the rest of the run.
+    rewrite_min_story_similarity_same_language: float = 0.55
+    rewrite_foreign_word_similarity: float = 0.1
     #: Two paragraphs are a reworded pair when their similarity is at least this and beats
     #: every other pairing of either paragraph by ``rewrite_margin`` ...
     rewrite_min_passage_similarity: float = 0.25

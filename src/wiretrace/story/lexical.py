@@ -51,6 +51,8 @@ def names_and_numbers(text: str) -> str:
         if letters and cased < 0.5 * letters:
             return ""
     words = text.split()
+    if not words:
+        return ""
     opens = [True, *(w.endswith(_SENTENCE_END) for w in words[:-1])]
     out = [
         w.strip(_PUNCT).lower()

@@ -70,6 +70,11 @@ class StorySpace:
             count = count + 1
         return np.clip(mean_of_views(total, count), 0.0, 1.0)
 
+    def word_similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Word TF-IDF cosine alone: near 0 for texts in different languages."""
+        x = self.lexical.views[0]
+        return np.asarray(x[i].multiply(x[j]).sum(axis=1)).ravel()
+
     def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Same-story similarity of the row pairs (i[k], j[k])."""
         total, count = self.lexical.pair_sums(i, j)

@@ -113,7 +113,7 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
                    not in related)
     if not pairs:
         return []
-    to_align = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
+    to_align = _worth_aligning(pairs, sims, members, space, config)
     passages = PassageSpace(
         [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders,
         cache,
@@ -122,11 +122,27 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
     for r, c in pairs:
         a, b = articles[members[r]], articles[members[c]]
         sim = float(sims[r, c])
-        if sims[r, c] >= config.rewrite_min_story_similarity:
+        if (r, c) in to_align:
             out.append(meaning_relation(a, b, sim, passages, config))
         else:
             out.append(_same_story(a, b, sim))
     return out
+
+
+def _worth_aligning(pairs, sims: np.ndarray, members: np.ndarray, space: StorySpace,
+                    config: Config) -> set[tuple[int, int]]:
+    """Pairs to align paragraph by paragraph. Embedding paragraphs costs the most, and
+    independent reports of one story in one language are alike as wholes too; so pairs
+    sharing words (one language) must be closer than pairs that do not (a translation)."""
+    close = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
+    if not close:
+        return set()
+    rows = np.array([members[p[0]] for p in close], dtype=np.int64)
+    cols = np.array([members[p[1]] for p in close], dtype=np.int64)
+    words = space.word_similarity(rows, cols)
+    return {p for p, w in zip(close, words, strict=True)
+            if w < config.rewrite_foreign_word_similarity
+            or sims[p] >= config.rewrite_min_story_similarity_same_language}
 
 
 class PassageSpace:
