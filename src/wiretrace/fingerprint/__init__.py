@@ -28,7 +28,7 @@ class Fingerprint:
     doc_keys: np.ndarray  # uint64, one per document band
     passage_keys: np.ndarray  # uint64, (passages x passage bands), flattened
     words: int
-    #: Sorted unique shingle hashes, kept for this run's verification (not stored).
+    #: Sorted unique shingle hashes (low 32 bits), for this run's prefilter (not stored).
     shingles: np.ndarray | None = None
 
 
@@ -95,7 +95,10 @@ def fingerprint_batch(
         rows = order[pass_bounds[i] : pass_bounds[i + 1]]
         rows = rows[p_nonempty[rows]]
         doc_keys = d_keys[i] if doc_sig[i, 0] != EMPTY else np.empty(0, dtype=np.uint64)
-        shingles = unique_sorted(sh.hashes[sh_bounds[i] : sh_bounds[i + 1]])
+        # Low 32 bits: half the memory, and a chance match of 2^-32 a pair of shingles is
+        # nothing to a prefilter that counts dozens of shared ones.
+        low = sh.hashes[sh_bounds[i] : sh_bounds[i + 1]].astype(np.uint32)
+        shingles = unique_sorted(low)
         out.append(Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(),
                                int(words_per_doc[i]), shingles))
     return out
