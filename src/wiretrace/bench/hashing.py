@@ -48,7 +48,6 @@ instead of rensa (if the figures show it), and it shows which step dominates the
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import time
@@ -59,10 +58,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 from rich.console import Console
 from rich.table import Table
 
+from wiretrace.bench.datasets import allsides_articles
 from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
 from wiretrace.fingerprint.minhash import estimate_jaccard, sketch
@@ -106,21 +105,17 @@ def articles_path(data_dir: Path) -> Path:
     return data_dir / "allsides_baly2020" / "articles.jsonl.gz"
 
 
-def load_docs(path: Path, limit: int) -> tuple[list[Doc], int]:
+def load_docs(data_dir: Path, limit: int) -> tuple[list[Doc], int]:
     """The first ``limit`` articles with some text, as paragraph lists; and how many had none."""
     docs: list[Doc] = []
     empty = 0
-    with gzip.open(path, "rb") as fh:
-        for n, line in enumerate(fh):
-            if n >= limit:
-                break
-            row = orjson.loads(line)
-            paragraphs = [p.strip() for p in _BLANK_LINE.split(row.get("text") or "")]
-            paragraphs = [p for p in paragraphs if p]
-            if paragraphs:
-                docs.append((str(row["id"]), paragraphs))
-            else:
-                empty += 1
+    for row in allsides_articles(data_dir, limit):
+        paragraphs = [p.strip() for p in _BLANK_LINE.split(row.get("text") or "")]
+        paragraphs = [p for p in paragraphs if p]
+        if paragraphs:
+            docs.append((str(row["id"]), paragraphs))
+        else:
+            empty += 1
     return docs, empty
 
 
@@ -360,7 +355,7 @@ def main(data_dir: Path, console: Console, n_articles: int = 20000) -> int:
 
     wall = time.perf_counter()
     with console.status("loading articles"):
-        docs, empty = load_docs(path, n_articles)
+        docs, empty = load_docs(data_dir, n_articles)
     if not docs:
         console.print(f"[red]no article with text among the first {n_articles} of {path}[/]")
         return 2
