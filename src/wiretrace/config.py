@@ -102,6 +102,21 @@ class Config:
     rewrite_min_coverage: float = 0.6
     rewrite_min_passages: int = 3
 
+    # -- trace (provenance and diffs) -----------------------------------------
+    #: Work out originals, derivations and per-version diffs after the stories.
+    trace: bool = True
+    #: Evidence for one version over another (completeness, containment) must differ by
+    #: at least this; otherwise the direction is marked as undetermined.
+    trace_margin: float = 0.05
+    #: An added passage whose best similarity to any passage elsewhere in its story is
+    #: below this was stitched in from another story (the seeds: the Iran paragraphs stitched
+    #: into an AP reprint score 0.03-0.07; the reprint's own added reporting 0.28-0.45).
+    stitched_max_story_similarity: float = 0.15
+    #: Story members (besides the version) whose passages are compared with its added ones.
+    trace_context_articles: int = 10
+    #: A copy-aligned passage with less than this similarity counts as reworded, not shared.
+    shared_min_similarity: float = 0.5
+
     # -- cluster --------------------------------------------------------------
     #: A relation joins two families only if the families' largest members are
     #: related with at least this coverage of the smaller one (no chaining).

@@ -25,10 +25,20 @@ from wiretrace.cluster import copy_families
 from wiretrace.config import Config
 from wiretrace.fingerprint import Fingerprint, fingerprint_batch
 from wiretrace.ingest import read_inputs
-from wiretrace.records import Article, CleanArticle, CopyFamily, Relation, Skipped, Story
+from wiretrace.records import (
+    Article,
+    CleanArticle,
+    CopyFamily,
+    Lineage,
+    Relation,
+    Skipped,
+    Story,
+    VersionDiff,
+)
 from wiretrace.store import Store, content_hash
 from wiretrace.story.encoder import load_encoders
 from wiretrace.story.stage import find_stories
+from wiretrace.trace import trace
 from wiretrace.verify import Verifier
 
 Progress = Callable[[str, int, int], None]
@@ -72,6 +82,8 @@ class RunResult:
     stories: list[Story]
     accounting: Accounting
     stats: dict
+    lineages: list[Lineage] = field(default_factory=list)
+    diffs: list[VersionDiff] = field(default_factory=list)
 
     def family_of(self) -> dict[str, str]:
         return {m: f.family for f in self.families for m in f.members}
@@ -273,14 +285,20 @@ def run_records(
         )
         lap("cluster")
         stories: list[Story] = []
+        lineages: list[Lineage] = []
+        diffs: list[VersionDiff] = []
         if config.find_stories:
+            encoders = load_encoders(config.encoder, config.encoder_lead_words)
             story_relations, stories = find_stories(
-                all_articles, relations, families, config,
-                load_encoders(config.encoder, config.encoder_lead_words), cache=store,
+                all_articles, relations, families, config, encoders, cache=store,
                 progress=progress,
             )
             relations = relations + story_relations
             lap("stories")
+            if config.trace:
+                lineages, diffs = trace(all_articles, relations, families, stories, config,
+                                        encoders, cache=store)
+                lap("trace")
     finally:
         if store:
             store.close()
@@ -295,10 +313,12 @@ def run_records(
         "articles_in_families": sum(len(f.members) for f in families),
         "stories": len(stories),
         "stories_of_two_or_more": sum(len(s.members) > 1 for s in stories),
+        "lineages": len(lineages),
         "seconds": timings,
         "main_process_rss_mb": memory,
     }
-    return RunResult(all_articles, relations, families, stories, accounting, stats)
+    return RunResult(all_articles, relations, families, stories, accounting, stats, lineages,
+                     diffs)
 
 
 def _rss_mb() -> float:

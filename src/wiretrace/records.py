@@ -55,6 +55,9 @@ class CleanArticle:
     byline: str | None = None
     origin: str = ""
     notes: list[str] = field(default_factory=list)
+    #: Where each removed line sat: the index of the kept paragraph it came before
+    #: (``len(paragraphs)`` after the last one). Empty for articles stored before it existed.
+    removed_at: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -67,6 +70,15 @@ class CleanArticle:
             starts.append(pos)
             pos += len(p) + len(PARAGRAPH_SEPARATOR)
         return starts
+
+    def removed_offset(self, k: int) -> int | None:
+        """Character offset in :attr:`text` where removed line ``k`` sat, if known."""
+        if k >= len(self.removed_at):
+            return None
+        at = self.removed_at[k]
+        if at < len(self.paragraphs):
+            return self.paragraph_starts()[at]
+        return len(self.text)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -141,3 +153,94 @@ class Story:
 
 #: Relation kinds of the copy engine, strongest first.
 COPY_RELATIONS = ("duplicate", "copy", "partial")
+
+
+@dataclass(slots=True)
+class Derivation:
+    """``derived`` most likely came from ``source`` (a copy or a rewrite of it)."""
+
+    source: str
+    derived: str
+    relation: str
+    #: What decided the direction: "published earlier", "evidence: ..." or "undetermined: ...".
+    basis: str
+    #: False when the evidence cannot tell which way the text went.
+    certain: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Lineage:
+    """Versions of one text in a story: copy families and the rewrites joining them.
+
+    ``original`` is the version the others most likely derive from, and
+    ``original_reason`` says why it was chosen.
+    """
+
+    lineage: str
+    story: str | None
+    families: list[str]
+    members: list[str]
+    original: str
+    original_reason: str
+    original_certain: bool
+    derivations: list[Derivation]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+#: Kinds of diff passages, as written to diffs.jsonl.
+DIFF_KINDS = ("shared", "reworded", "dropped", "added", "stitched_in", "boilerplate")
+
+
+@dataclass(slots=True)
+class DiffPassage:
+    """One passage of a version (or, for ``dropped``, of the text it is compared with).
+
+    ``start``/``end`` are character offsets into the cleaned text of the article
+    named by ``side`` (``"version"`` or ``"against"``); for ``boilerplate`` and
+    removed link lines they are the same offset: where the removed line sat.
+    """
+
+    kind: str
+    side: str
+    start: int | None
+    end: int | None
+    #: Paragraph index in that article (None for removed lines).
+    paragraph: int | None = None
+    #: For shared/reworded: the matching paragraph in the other article, and its similarity.
+    match: int | None = None
+    similarity: float | None = None
+    #: For added/stitched_in: the highest similarity to any passage of the rest of the story.
+    story_similarity: float | None = None
+    #: Other versions of the lineage that carry this passage.
+    found_in: list[str] = field(default_factory=list)
+    #: For stitched_in: an article outside the story that the copy engine found carrying
+    #: this passage, and the paragraph there (where it was most likely taken from).
+    from_article: str | None = None
+    from_paragraph: int | None = None
+    #: Removed lines are not in the cleaned text, so their text and reason come along.
+    text: str | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class VersionDiff:
+    """What one version of a lineage kept, reworded, dropped, added and had stitched in."""
+
+    id: str
+    original: str
+    #: The article the passages are compared with: the original, or (when the version has
+    #: no relation to it) the version it derives from.
+    against: str | None
+    relation: str | None
+    passages: list[DiffPassage]
+
+    def to_dict(self) -> dict:
+        return asdict(self)

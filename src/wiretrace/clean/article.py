@@ -6,6 +6,7 @@ Everything taken out is kept, with its reason, in ``removed`` and
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -46,12 +47,14 @@ def clean_article(article: Article) -> CleanArticle:
     title = normalize(article.title).strip()
     removed: list[str] = []
     reasons: list[str] = []
+    removed_at: list[int] = []
     bylines: list[str] = []
     kept: list[str] = []
 
     def drop(text: str, reason: str) -> None:
         removed.append(text)
         reasons.append(reason)
+        removed_at.append(len(kept))
 
     for i, para in enumerate(paragraphs):
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
@@ -86,6 +89,7 @@ def clean_article(article: Article) -> CleanArticle:
         byline="; ".join(bylines) or None,
         origin=article.origin,
         notes=list(article.notes),
+        removed_at=removed_at,
     )
 
 
@@ -96,8 +100,14 @@ def _looks_like_name(line: str) -> bool:
 
 def drop_paragraphs(article: CleanArticle, indices: set[int], reason_for) -> CleanArticle:
     """``article`` without the paragraphs at ``indices``; ``reason_for(i)`` says why each went."""
-    for i in sorted(indices):
+    dropped = sorted(indices)
+    known = len(article.removed_at) == len(article.removed)
+    # Lines removed earlier sat before kept paragraph k; k moves back by the drops before it.
+    article.removed_at = [k - bisect.bisect_left(dropped, k) for k in article.removed_at]
+    for i in dropped:
         article.removed.append(article.paragraphs[i])
         article.removed_reasons.append(reason_for(i))
+        if known:
+            article.removed_at.append(i - bisect.bisect_left(dropped, i))
     article.paragraphs = [p for i, p in enumerate(article.paragraphs) if i not in indices]
     return article

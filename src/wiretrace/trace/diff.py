@@ -1,0 +1,213 @@
+"""Per-version diffs: what each version shares with its original, rewords, drops, adds,
+and has stitched in from another story.
+
+Every passage is a paragraph of a version (or, for ``dropped``, of the text it
+is compared with), located by character offsets. The kinds:
+
+* ``shared``: aligned by the copy engine with the other text;
+* ``reworded``: aligned by meaning (a rewrite), or a copy-aligned passage with
+  less than ``shared_min_similarity`` of its shingles in common;
+* ``dropped``: a paragraph of the other text that this version lacks;
+* ``added``: a paragraph no other text of the lineage carries, about the story;
+* ``stitched_in``: the same, but unlike anything else in the story: its best
+  similarity to a passage of the other story members (and of the version's own
+  shared text) is below ``stitched_max_story_similarity``. Removed link lines
+  that name another article ("Read more: ...", "See also ...") are stitched in too;
+* ``boilerplate``: a line the cleaning stage removed (with its reason).
+
+For the original itself the diff has no "other text": its paragraphs are
+``shared`` when another version carries them and ``added`` (present only in
+the original) or ``stitched_in`` when none does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from wiretrace.config import Config
+from wiretrace.records import (
+    COPY_RELATIONS,
+    CleanArticle,
+    DiffPassage,
+    Lineage,
+    Relation,
+    Story,
+    VersionDiff,
+)
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
+from wiretrace.story.lexical import LexicalSpace, mean_of_views
+from wiretrace.trace.lineage import RelationIndex
+
+#: A removed link line with at least this many words names another article.
+_LINK_MIN_WORDS = 5
+
+
+def version_diffs(
+    lineages: Sequence[Lineage],
+    articles: Mapping[str, CleanArticle],
+    relations: Sequence[Relation],
+    stories: Sequence[Story],
+    config: Config,
+    encoders: Sequence[Encoder] = (),
+    cache: VectorCache | None = None,
+) -> list[VersionDiff]:
+    """One diff per version of every lineage, the original first."""
+    index = RelationIndex(relations)
+    diffs: list[VersionDiff] = []
+    for lineage in lineages:
+        carried = _carried(lineage.members, index)
+        source_of = {d.derived: d.source for d in lineage.derivations}
+        for member in lineage.members:
+            diffs.append(_diff(articles[member], lineage, source_of, carried, index, articles,
+                               config))
+    _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache)
+    _name_donors(diffs, relations)
+    for diff in diffs:  # text order; a removed line before the paragraph it preceded
+        diff.passages.sort(key=lambda p: (p.side != "version", p.start or 0, p.text is None))
+    return diffs
+
+
+def _name_donors(diffs: Sequence[VersionDiff], relations: Sequence[Relation]) -> None:
+    """Say where stitched-in paragraphs came from when a copy relation shows it."""
+    wanted = {(d.id, p.paragraph): p for d in diffs for p in d.passages
+              if p.kind == "stitched_in" and p.paragraph is not None}
+    if not wanted:
+        return
+    for r in relations:
+        if r.relation not in COPY_RELATIONS:
+            continue
+        for e in r.evidence:
+            for mine, other, j in ((r.a, r.b, e.b_paragraph), (r.b, r.a, e.a_paragraph)):
+                i = e.a_paragraph if mine == r.a else e.b_paragraph
+                p = wanted.get((mine, i))
+                if p is not None and other not in p.found_in and p.from_article is None:
+                    p.from_article, p.from_paragraph = other, j
+
+
+def _carried(members: Sequence[str], index: RelationIndex) -> dict[tuple[str, int], set[str]]:
+    """(article, paragraph) -> the other versions with a passage aligned to it."""
+    carried: dict[tuple[str, int], set[str]] = {}
+    for k, x in enumerate(members):
+        for y in members[k + 1:]:
+            r = index.get(x, y)
+            if r is None:
+                continue
+            for e in r.evidence:
+                carried.setdefault((r.a, e.a_paragraph), set()).add(r.b)
+                carried.setdefault((r.b, e.b_paragraph), set()).add(r.a)
+    return carried
+
+
+def _diff(version: CleanArticle, lineage: Lineage, source_of: Mapping[str, str],
+          carried: Mapping[tuple[str, int], set[str]], index: RelationIndex,
+          articles: Mapping[str, CleanArticle], config: Config) -> VersionDiff:
+    starts = version.paragraph_starts()
+
+    def found_in(i: int) -> list[str]:
+        return sorted(carried.get((version.id, i), ()))
+
+    passages: list[DiffPassage] = []
+    against: str | None = None
+    relation: Relation | None = None
+    matched: dict[int, tuple[int, float]] = {}
+    if version.id != lineage.original:
+        against = lineage.original if index.get(version.id, lineage.original) else \
+            source_of.get(version.id)
+        relation = index.get(version.id, against) if against else None
+    if relation is not None:
+        mine, theirs = ("a", "b") if relation.a == version.id else ("b", "a")
+        for e in relation.evidence:
+            i, j = getattr(e, f"{mine}_paragraph"), getattr(e, f"{theirs}_paragraph")
+            if i not in matched or e.similarity > matched[i][1]:
+                matched[i] = (j, e.similarity)
+    copy_like = relation is not None and relation.relation in COPY_RELATIONS
+    for i, para in enumerate(version.paragraphs):
+        span = dict(start=starts[i], end=starts[i] + len(para), paragraph=i, found_in=found_in(i))
+        if i in matched:
+            j, sim = matched[i]
+            kind = "shared" if copy_like and sim >= config.shared_min_similarity else "reworded"
+            passages.append(DiffPassage(kind, "version", match=j, similarity=sim, **span))
+        elif against is None and span["found_in"]:  # the original: carried by other versions
+            passages.append(DiffPassage("shared", "version", **span))
+        else:
+            passages.append(DiffPassage("added", "version", **span))
+    if against is not None and against in articles:
+        other = articles[against]
+        taken = {j for j, _ in matched.values()}
+        if relation is not None:  # paragraphs merged into one matched paragraph are taken too
+            side = "b" if relation.a == version.id else "a"
+            taken |= {getattr(e, f"{side}_paragraph") for e in relation.evidence}
+        other_starts = other.paragraph_starts()
+        for j, para in enumerate(other.paragraphs):
+            if j not in taken:
+                passages.append(DiffPassage(
+                    "dropped", "against", other_starts[j], other_starts[j] + len(para),
+                    paragraph=j, found_in=sorted(carried.get((against, j), ()))))
+    for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons,
+                                           strict=True)):
+        at = version.removed_offset(k)
+        link = reason == "link line" and len(line.split()) >= _LINK_MIN_WORDS
+        passages.append(DiffPassage(
+            "stitched_in" if link else "boilerplate", "version", at, at, text=line,
+            reason="link to another article" if link else reason))
+    return VersionDiff(version.id, lineage.original, against,
+                       relation.relation if relation else None, passages)
+
+
+def _mark_stitched(diffs: Sequence[VersionDiff], articles: Mapping[str, CleanArticle],
+                   stories: Sequence[Story], lineages: Sequence[Lineage], config: Config,
+                   encoders: Sequence[Encoder], cache: VectorCache | None) -> None:
+    """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``."""
+    story_members = {s.story: s.members for s in stories}
+    lineage_of = {m: g for g in lineages for m in g.members}
+    queries: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
+    for diff in diffs:
+        added = [p for p in diff.passages if p.kind == "added"]
+        if not added:
+            continue
+        lineage = lineage_of[diff.id]
+        version = articles[diff.id]
+        others = [m for m in story_members.get(lineage.story, lineage.members) if m != diff.id]
+        # Fellow versions first: they are the story text most like this one.
+        others.sort(key=lambda m: m not in lineage.members)
+        others = others[: config.trace_context_articles]
+        own = [(diff.id, p.paragraph) for p in diff.passages
+               if p.side == "version" and p.kind in ("shared", "reworded")]
+        for p in added:
+            carriers = set(p.found_in)
+            context = own + [(m, j) for m in others if m not in carriers
+                             for j in range(len(articles[m].paragraphs))]
+            if context:
+                queries.append((p, (version.id, p.paragraph), context))
+    if not queries:
+        return
+    scorer = _ParagraphScorer(articles, {q[1] for q in queries} |
+                              {c for q in queries for c in q[2]}, encoders, cache)
+    for passage, query, context in queries:
+        best = float(scorer.similarity(query, context).max())
+        passage.story_similarity = round(best, 3)
+        if best < config.stitched_max_story_similarity:
+            passage.kind = "stitched_in"
+
+
+class _ParagraphScorer:
+    """Paragraph similarity as in the story stage: the mean of the lexical views (fitted on
+    the paragraphs involved) and each encoder's calibrated cosine."""
+
+    def __init__(self, articles: Mapping[str, CleanArticle], keys: set[tuple[str, int]],
+                 encoders: Sequence[Encoder], cache: VectorCache | None):
+        self.row = {k: n for n, k in enumerate(sorted(keys))}
+        texts = [articles[a].paragraphs[i] for a, i in sorted(keys)]
+        self.lexical = LexicalSpace(texts)
+        self.embeddings = [(e.floor, encode_cached(e, texts, cache)) for e in encoders]
+
+    def similarity(self, query: tuple[str, int], context: list[tuple[str, int]]) -> np.ndarray:
+        j = np.array([self.row[c] for c in context])
+        i = np.full(len(j), self.row[query])
+        total, count = self.lexical.pair_sums(i, j)
+        for floor, vectors in self.embeddings:
+            total = total + calibrated(vectors[j] @ vectors[i[0]], floor)
+            count = count + 1
+        return mean_of_views(total, count)

@@ -1,0 +1,169 @@
+"""The trace stage: originals, derivations and per-version diffs (issue 4)."""
+
+import pytest
+from tests.conftest import SEEDS, need
+
+from wiretrace import Config, run
+from wiretrace.clean.article import drop_paragraphs
+from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
+from wiretrace.trace import choose_original, trace, wire_credit
+
+A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
+A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
+
+
+def _article(id_, paragraphs, published=None, byline=None):
+    return CleanArticle(id=id_, title=id_, paragraphs=paragraphs, removed=[], removed_reasons=[],
+                        published=published, byline=byline)
+
+
+def _copy(a, b, pairs, cov_a, cov_b, kind="copy"):
+    evidence = [AlignedPassage(i, 0, 1, j, 0, 1, 1.0, 10) for i, j in pairs]
+    return Relation(a, b, kind, cov_a, cov_b, 0.5, cov_a, cov_b, evidence)
+
+
+# -- choosing the original ------------------------------------------------------------
+def test_wire_credit_from_byline_and_dateline():
+    assert wire_credit(_article("x", ["Text."], byline="By Jo Doe, Associated Press")) == \
+        "Associated Press"
+    assert wire_credit(_article("x", ["MOSCOW (Reuters) - Russia said on Monday."])) == "Reuters"
+    assert wire_credit(_article("x", ["(Moscow) Russia's foreign minister said."])) == "(Moscow)"
+    assert wire_credit(_article("x", ["Russia said on Monday that talks would start."])) is None
+
+
+def test_earliest_publication_wins_and_is_certain_only_when_all_are_dated():
+    a = _article("a", ["x"], published="2021-12-27T10:00:00+00:00")
+    b = _article("b", ["x"], published="2021-12-27T12:00:00+02:00")  # 10:00 UTC: a tie
+    c = _article("c", ["x"], published="2021-12-26")
+    choice = choose_original([a, b, c], {})
+    assert (choice.original, choice.certain) == ("c", True)
+    assert "published first (2021-12-26)" in choice.reason
+    choice = choose_original([a, c, _article("d", ["x"])], {})
+    assert (choice.original, choice.certain) == ("c", False)
+
+
+def test_wire_credit_beats_completeness_and_a_tie_is_marked_uncertain():
+    wire = _article("wire", ["x"], byline="By Jo Doe, AP")
+    site = _article("site", ["x"])
+    choice = choose_original([site, wire], {("site", "wire"): 0.9, ("wire", "site"): 0.7})
+    assert choice.original == "wire" and choice.certain and "AP" in choice.reason
+    other = _article("other", ["x"])
+    choice = choose_original([site, other], {("site", "other"): 0.8, ("other", "site"): 0.78})
+    assert not choice.certain and "cannot tell" in choice.reason
+    choice = choose_original([site, other], {("site", "other"): 0.9, ("other", "site"): 0.6})
+    assert (choice.original, choice.certain) == ("site", True)
+
+
+def test_derivations_follow_time_and_flag_what_time_contradicts():
+    a = _article("a", ["p0", "p1", "p2"], published="2024-01-01T08:00:00")
+    b = _article("b", ["p0", "p1"], published="2024-01-01T09:00:00")
+    c = _article("c", ["p0", "p1"])
+    rels = [_copy("a", "b", [(0, 0), (1, 1)], 0.66, 1.0), _copy("b", "c", [(0, 0), (1, 1)], 1, 1)]
+    fam = CopyFamily("family:a", ["a", "b", "c"])
+    story = Story("story:a", ["a", "b", "c"], ["family:a"])
+    (lineage,), diffs = trace([a, b, c], rels, [fam], [story], Config(encoder="none"))
+    assert lineage.original == "a" and not lineage.original_certain  # c is undated
+    edges = {(d.source, d.derived): d for d in lineage.derivations}
+    assert edges[("a", "b")].basis == "published earlier" and edges[("a", "b")].certain
+    assert ("b", "c") in edges and not edges[("b", "c")].certain  # copies of each other, no time
+    c_diff = next(d for d in diffs if d.id == "c")
+    assert c_diff.against == "b"  # no relation to the original: compared with its source
+
+
+def test_removed_line_positions_survive_dropping_learned_boilerplate():
+    article = CleanArticle("x", "t", ["p0", "p1", "p2", "p3"], ["Advertisement"], ["advertisement"],
+                           removed_at=[3])
+    drop_paragraphs(article, {1}, lambda i: "learned boilerplate")
+    assert article.paragraphs == ["p0", "p2", "p3"]
+    assert article.removed_at == [2, 1]  # the ad still sits before p3; p1 sat before p2
+    assert article.text[article.removed_offset(0):].startswith("p3")
+    assert article.text[article.removed_offset(1):].startswith("p2")
+
+
+# -- the demo corpus (ships with the package) ----------------------------------------
+@pytest.fixture(scope="module")
+def demo(request):
+    from tests.conftest import DEMO
+
+    return run([DEMO], Config(workers=1))
+
+
+def _diff(result, article_id):
+    return next(d for d in result.diffs if d.id == article_id)
+
+
+def _passage_text(result, diff, passage):
+    if passage.text is not None:
+        return passage.text
+    owner = diff.id if passage.side == "version" else diff.against
+    text = next(a for a in result.articles if a.id == owner).text
+    return text[passage.start : passage.end]
+
+
+def test_demo_reprint_has_stitched_paragraphs_named_with_their_source(demo):
+    (lineage,) = demo.lineages
+    assert lineage.original == "wire_original" and "wire credit" in lineage.original_reason
+    diff = _diff(demo, "reprint_with_chrome")
+    stitched = [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
+    assert [p.from_article for p in stitched] == ["ferry_story", "ferry_story"]
+    assert all("ferry" in _passage_text(demo, diff, p).lower() for p in stitched)
+    assert all(p.story_similarity < Config().stitched_max_story_similarity for p in stitched)
+    dropped = [p for p in diff.passages if p.kind == "dropped"]
+    assert [p.paragraph for p in dropped] == [4, 5] and all(p.side == "against" for p in dropped)
+    original = _diff(demo, "wire_original")
+    assert [p.kind for p in original.passages if p.paragraph in (4, 5)] == ["added", "added"]
+
+
+def test_every_offset_points_at_its_text(demo):
+    for diff in demo.diffs:
+        for p in diff.passages:
+            text = _passage_text(demo, diff, p)
+            if p.paragraph is not None:
+                owner = diff.id if p.side == "version" else diff.against
+                article = next(a for a in demo.articles if a.id == owner)
+                assert text == article.paragraphs[p.paragraph]
+            else:
+                assert p.start == p.end and p.kind in ("boilerplate", "stitched_in")
+
+
+# -- the seeds ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seeds():
+    return run([need(SEEDS)], Config(workers=1))
+
+
+def test_seed_001_is_the_original_for_its_wire_byline(seeds):
+    lineage = next(g for g in seeds.lineages if A001 in g.members)
+    assert lineage.original == A001 and lineage.original_certain
+    assert "Associated Press" in lineage.original_reason
+    assert set(lineage.members) == {A000, A001, A002}
+    edges = {(d.source, d.derived): d.relation for d in lineage.derivations}
+    assert edges == {(A001, A002): "copy", (A001, A000): "rewrite"}
+    assert A003 not in lineage.members and A004 not in lineage.members
+
+
+def test_seed_002_has_iran_paragraphs_and_read_more_stitched_in(seeds):
+    diff = _diff(seeds, A002)
+    assert (diff.against, diff.relation) == (A001, "copy")
+    stitched = [_passage_text(seeds, diff, p) for p in diff.passages if p.kind == "stitched_in"]
+    assert len(stitched) == 3
+    assert sum("Iran" in t or "Marchal" in t for t in stitched) == 2
+    assert any(t.startswith("Read more:") for t in stitched)
+    dropped = [_passage_text(seeds, diff, p) for p in diff.passages if p.kind == "dropped"]
+    assert len(dropped) == 2 and "Fomin" in dropped[0]
+
+
+def test_seed_001_fomin_paragraphs_are_only_in_001_and_not_stitched(seeds):
+    diff = _diff(seeds, A001)
+    only_here = [p for p in diff.passages if p.paragraph is not None and not p.found_in]
+    assert [p.kind for p in only_here] == ["added", "added"]
+    assert "Fomin" in _passage_text(seeds, diff, only_here[0])
+
+
+def test_seed_000_is_a_rewrite_with_see_also_stitched_in(seeds):
+    diff = _diff(seeds, A000)
+    assert (diff.against, diff.relation) == (A001, "rewrite")
+    assert sum(p.kind == "reworded" for p in diff.passages) >= 6
+    see_also = [p for p in diff.passages if p.text and p.text.startswith("See also")]
+    assert [p.kind for p in see_also] == ["stitched_in"]
+    assert not [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
