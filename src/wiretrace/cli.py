@@ -1,7 +1,10 @@
 """Command line: a thin layer over the Python API.
 
-wiretrace run INPUT... --out DIR [--db index.db]
-wiretrace eval clough
+wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
+wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
+wiretrace show ID [--out DIR]
+wiretrace compare PAIRS.jsonl --out FILE
+wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace bench copies | hashing
 """
 
@@ -74,8 +77,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _progress_bar(show_bar, console) as progress:
         result = run(args.inputs, config, db=args.db, progress=progress)
     write_outputs(result, args.out, config)
+    if not args.no_html:
+        from wiretrace.report.html import write_html
+
+        write_html(args.out)
     print_summary(result, console, out_dir=args.out)
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from wiretrace.report.html import write_html
+
+    console = Console(stderr=True)
+    path = write_html(args.out_dir, args.output)
+    console.print(f"report: {path}")
+    if args.screenshot:
+        from wiretrace.report.browser import screenshot
+
+        console.print(f"screenshot: {screenshot(path, args.screenshot, args.story, args.version)}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from wiretrace.report.outputs import Outputs
+    from wiretrace.report.terminal import show_article
+
+    found = show_article(Outputs.load(args.out), args.id, Console(), full=args.full)
+    return 0 if found else 1
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -137,7 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
     p.add_argument("--no-stories", action="store_true",
                    help="copy engine only: no stories, rewrites or same-story relations")
+    p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("report", help="write the HTML report of an output folder")
+    p.add_argument("out_dir", help="output folder of a run")
+    p.add_argument("-o", "--output", help="HTML file (default OUT_DIR/report.html)")
+    p.add_argument("--screenshot", help="also save a PNG of the page (needs Chromium)")
+    p.add_argument("--story", help="screenshot this story's page (e.g. story:ID)")
+    p.add_argument("--version", help="... with this version compared with its original")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("show", help="an article's story, family, original and diff")
+    p.add_argument("id", help="article id")
+    p.add_argument("--out", default="out", help="output folder of a run (default out/)")
+    p.add_argument("--full", action="store_true", help="whole passages, not one line each")
+    p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("compare", help="relation and same-story similarity of article pairs")
     p.add_argument("pairs", help='JSONL, one {"id", "a": ARTICLE, "b": ARTICLE} per line')

@@ -70,6 +70,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
                 "paragraphs": a.paragraphs,
                 "removed": a.removed,
                 "removed_reasons": a.removed_reasons,
+                "removed_at": a.removed_at,
                 "origin": a.origin,
             }
             for a in result.articles

@@ -1,0 +1,76 @@
+"""Reading a run's output folder back: what ``wiretrace report`` and ``wiretrace show`` use.
+
+The JSONL files are the interface (docs/outputs.md), so the HTML report and
+the terminal view can be made again from any output folder, without the
+store or a new run. Files a run did not write (``--no-stories``, older
+versions) read as empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+
+class OutputsMissing(FileNotFoundError):
+    """The folder holds no wiretrace outputs."""
+
+
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, "rb") as fh:
+        return [orjson.loads(line) for line in fh if line.strip()]
+
+
+@dataclass
+class Outputs:
+    articles: dict[str, dict]
+    relations: list[dict]
+    families: list[dict]
+    stories: list[dict]
+    lineages: list[dict]
+    diffs: dict[str, dict]
+    report: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: str | Path) -> Outputs:
+        out = Path(out_dir)
+        if not (out / "articles.jsonl").exists():
+            raise OutputsMissing(f"{out}: no articles.jsonl (not a wiretrace output folder)")
+        report = out / "report.json"
+        outputs = cls(
+            articles={a["id"]: a for a in _rows(out / "articles.jsonl")},
+            relations=_rows(out / "relations.jsonl"),
+            families=_rows(out / "families.jsonl"),
+            stories=_rows(out / "stories.jsonl"),
+            lineages=_rows(out / "lineages.jsonl"),
+            diffs={d["id"]: d for d in _rows(out / "diffs.jsonl")},
+            report=orjson.loads(report.read_bytes()) if report.exists() else {},
+        )
+        outputs._add_lone_stories()
+        return outputs
+
+    def _add_lone_stories(self) -> None:
+        """Articles in no story (a run without the story stage) are stories of their own,
+        or of their copy family."""
+        placed = {m for s in self.stories for m in s["members"]}
+        for f in self.families:
+            if not placed.intersection(f["members"]):
+                self.stories.append({"story": f"story:{f['members'][0]}",
+                                     "members": f["members"], "families": [f["family"]]})
+                placed.update(f["members"])
+        for a in self.articles:
+            if a not in placed:
+                self.stories.append({"story": f"story:{a}", "members": [a], "families": []})
+
+    def story_of(self, article: str) -> dict | None:
+        return next((s for s in self.stories if article in s["members"]), None)
+
+    def lineage_of(self, article: str) -> dict | None:
+        return next((g for g in self.lineages if article in g["members"]), None)
+
+    def relations_of(self, article: str) -> list[dict]:
+        return [r for r in self.relations if article in (r["a"], r["b"])]

@@ -1,0 +1,159 @@
+"""The report a person reads: the HTML file (in a real headless Chromium) and ``show``."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import orjson
+import pytest
+from tests.conftest import DEMO, SEEDS, need
+
+from wiretrace import Config, run
+from wiretrace.cli import main
+from wiretrace.report import write_outputs
+from wiretrace.report.browser import BrowserUnavailable, browser_page, report_url
+from wiretrace.report.html import write_html
+
+A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
+A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
+
+
+def _out(tmp_path_factory, name, inputs):
+    out = tmp_path_factory.mktemp(name)
+    config = Config(workers=1)
+    write_outputs(run(inputs, config), out, config)
+    return out, write_html(out)
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory):
+    return _out(tmp_path_factory, "demo", [DEMO])
+
+
+@pytest.fixture(scope="module")
+def seed_report(tmp_path_factory):
+    return _out(tmp_path_factory, "seeds", [need(SEEDS)])
+
+
+@pytest.fixture(scope="module")
+def page():
+    """One headless Chromium for the module. CI sets WIRETRACE_REQUIRE_BROWSER=1 so that a
+    missing browser fails there instead of skipping."""
+    try:
+        with browser_page() as p:
+            yield p
+    except BrowserUnavailable as exc:
+        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
+            raise
+        pytest.skip(f"no headless browser: {exc}")
+
+
+def _open(page, html, story=None, version=None):
+    page.errors.clear()
+    page.goto("about:blank")
+    page.goto(report_url(html, story, version))
+    page.wait_for_selector("#side-by-side, #compare" if story else "#stories tr")
+
+
+def _cells(page, kind, side="version"):
+    return page.locator(f'#compare td.passage[data-kind="{kind}"][data-side="{side}"]')
+
+
+# -- the file itself --------------------------------------------------------------------
+def test_report_is_one_self_contained_file(demo_report):
+    out, html = demo_report
+    text = html.read_text(encoding="utf-8")
+    assert "<script src" not in text and "<link" not in text
+    assert not re.search(r"""(src|href)=["']?https?:""", text)
+    stories = (out / "stories.jsonl").read_bytes().count(b"\n")
+    assert stories == 3
+    assert text.count('type="application/json"') == 1 + stories  # index + a block per story
+
+
+def test_run_writes_the_report_and_report_rewrites_it(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(DEMO), "--out", str(out), "--quiet"]) == 0
+    assert (out / "report.html").stat().st_size > 0
+    target = tmp_path / "again.html"
+    assert main(["report", str(out), "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_show_prints_story_original_and_diff(demo_report, capsys):
+    out, _ = demo_report
+    assert main(["show", "reprint_with_chrome", "--out", str(out), "--full"]) == 0
+    text = capsys.readouterr().out
+    assert "Original: wire_original" in text and "wire credit" in text
+    assert text.count("stitched_in") >= 3 and "from ferry_story" in text
+    assert "independent report" in text
+    assert main(["show", "no_such_article", "--out", str(out)]) == 1
+
+
+# -- in the browser ----------------------------------------------------------------------
+def test_demo_story_page_highlights_the_stitched_paragraphs(page, demo_report):
+    _, html = demo_report
+    _open(page, html)
+    assert page.locator("#stories tr").count() == 3
+    page.locator('#stories tr[data-story="story:independent_report"]').click()
+    page.wait_for_selector("#side-by-side")
+    assert "original" in page.locator('#timeline tr[data-article="wire_original"]').inner_text()
+    paragraphs = _cells(page, "stitched_in").and_(page.locator("[data-paragraph]"))
+    texts = paragraphs.all_inner_texts()
+    assert len(texts) == 2 and all("ferry" in t.lower() for t in texts)
+    assert all("from ferry_story" in t for t in texts)
+    assert _cells(page, "dropped", "against").count() == 2
+    assert _cells(page, "shared").count() >= 4
+    assert page.errors == []
+
+
+def test_seed_002_against_001_shows_iran_stitched_and_fomin_dropped(page, seed_report):
+    _, html = seed_report
+    _open(page, html, f"story:{A000}", A002)
+    assert "original" in page.locator(f'#timeline tr[data-article="{A001}"]').inner_text()
+    for other in (A003, A004):
+        row = page.locator(f'#timeline tr[data-article="{other}"]').inner_text()
+        assert "independent report" in row
+    stitched = " ".join(_cells(page, "stitched_in").all_inner_texts())
+    assert "Fariba Adelkhah" in stitched and "Roland Marchal" in stitched
+    assert "Read more: Russia, US start talks" in stitched
+    dropped = _cells(page, "dropped", "against").all_inner_texts()
+    assert len(dropped) == 2 and "Fomin" in dropped[0]
+    assert "Fomin" not in " ".join(_cells(page, "shared").all_inner_texts())
+    # light edits are marked word by word inside shared passages
+    assert page.locator("#side-by-side ins").count() > 0
+    assert page.errors == []
+
+
+def test_seed_000_is_shown_as_a_rewrite_with_see_also_stitched(page, seed_report):
+    _, html = seed_report
+    _open(page, html, f"story:{A000}", A000)
+    assert _cells(page, "reworded").count() >= 6
+    stitched = _cells(page, "stitched_in").all_inner_texts()
+    assert len(stitched) == 1 and "See also" in stitched[0]
+    page.locator("#show-boilerplate").uncheck()
+    assert page.locator("tr.boilerplate-row").first.is_hidden()
+    assert page.errors == []
+
+
+def test_story_list_pages_and_filters(page, tmp_path):
+    out = tmp_path / "many"
+    out.mkdir()
+    rows = [{"id": f"a{k:03d}", "title": f"Story number {k}", "paragraphs": [f"Text {k}."],
+             "removed": [], "removed_reasons": [], "source": "zeta" if k == 77 else "site"}
+            for k in range(120)]
+    (out / "articles.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    html = write_html(out)
+    _open(page, html)
+    assert page.locator("#stories tr").count() == 50
+    page.click("#next")
+    page.click("#next")
+    assert page.locator("#stories tr").count() == 20
+    page.fill("#filter", "zeta")
+    assert page.locator("#stories tr").all_inner_texts() == [
+        page.locator("#stories tr").first.inner_text()]
+    assert "Story number 77" in page.locator("#stories tr").first.inner_text()
+    page.locator("#stories tr").first.click()
+    page.wait_for_selector("#compare")
+    assert "Text 77." in page.locator("#compare").inner_text()
+    assert page.errors == []
