@@ -140,6 +140,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
             seed=args.seed,
             baseline=not args.no_baseline,
         )
+    if args.name == "report":
+        from wiretrace.bench import report_open
+
+        if not args.out:
+            raise SystemExit("bench report needs --out DIR (the output folder of a run)")
+        return report_open.main(Path(args.out), console, repeats=args.repeats)
     if args.name == "embed":
         from wiretrace.bench import embedding
 
@@ -197,7 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing", "embed"])
+    p.add_argument("name", choices=["copies", "hashing", "embed", "report"])
+    p.add_argument("--out", help="bench report: the output folder of a run")
+    p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--articles", type=int, default=20000, help="AllSides articles to use")
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
