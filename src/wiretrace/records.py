@@ -25,6 +25,10 @@ class Article:
     title_in_text: bool = False
     #: Notes about the record that did not stop it (e.g. "truncated to 400000 chars").
     notes: list[str] = field(default_factory=list)
+    #: Author or byline given by the source (HTML metadata), when not in the text.
+    author: str | None = None
+    #: When a crawler fetched the page (WARC-Date), as opposed to when it was published.
+    fetched: str | None = None
 
 
 @dataclass(slots=True)
@@ -55,6 +59,7 @@ class CleanArticle:
     byline: str | None = None
     origin: str = ""
     notes: list[str] = field(default_factory=list)
+    fetched: str | None = None
     #: Where each removed line sat: the index of the kept paragraph it came before
     #: (``len(paragraphs)`` after the last one). Empty for articles stored before it existed.
     removed_at: list[int] = field(default_factory=list)

@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from wiretrace.ingest.csv_table import read_csv_file
+from wiretrace.ingest.html_page import read_html_file
 from wiretrace.ingest.jsonl import read_jsonl_file
 from wiretrace.ingest.text import read_text_file
+from wiretrace.ingest.warc import read_warc_file
 from wiretrace.records import Article, Skipped
 
 Reader = Callable[[Path, int], Iterator[Article | Skipped]]
@@ -24,6 +26,10 @@ READERS: dict[str, Reader] = {
     ".ndjson": read_jsonl_file,
     ".csv": read_csv_file,
     ".csv.gz": read_csv_file,
+    ".html": read_html_file,
+    ".htm": read_html_file,
+    ".warc": read_warc_file,
+    ".warc.gz": read_warc_file,
 }
 
 

@@ -1,14 +1,15 @@
 """Turning one structured record (a JSON object or a CSV row) into an Article.
 
-JSONL and CSV inputs share their columns: ``id``, ``text``, and optional
-``title``, ``url``, ``source``, ``published``. The same checks apply to both.
+JSONL and CSV inputs share their columns: ``id``, ``text`` (or ``html``: a whole
+page, whose main text is extracted), and optional ``title``, ``url``,
+``source``, ``published``, ``author``. The same checks apply to both.
 """
 
 from __future__ import annotations
 
 from wiretrace.records import Article, Skipped
 
-OPTIONAL_FIELDS = ("title", "url", "source", "published")
+OPTIONAL_FIELDS = ("title", "url", "source", "published", "author")
 #: Common alternative column names, mapped to ours.
 ALIASES = {"date": "published", "body": "text", "content": "text", "headline": "title"}
 
@@ -27,6 +28,15 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
         return Skipped(origin, f"'id' is a {type(raw_id).__name__}, not a string")
     article_id = str(raw_id).strip()
     text = data.get("text")
+    values = {}
+    for name in OPTIONAL_FIELDS:
+        value = data.get(name)
+        values[name] = None if value in (None, "") else str(value)
+    if text is None and isinstance(data.get("html"), str):
+        from wiretrace.ingest.html_page import article_from_html
+
+        return article_from_html(data["html"], article_id, origin, url=values["url"],
+                                 fields=values)
     if not isinstance(text, str):
         reason = "missing 'text'" if text is None else f"'text' is a {type(text).__name__}"
         return Skipped(origin, reason, article_id)
@@ -34,10 +44,6 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
         return Skipped(origin, "binary content (NUL characters) in 'text'", article_id)
     if not text.strip():
         return Skipped(origin, "empty 'text'", article_id)
-    values = {}
-    for name in OPTIONAL_FIELDS:
-        value = data.get(name)
-        values[name] = None if value in (None, "") else str(value)
     return Article(
         id=article_id,
         text=text,
@@ -45,5 +51,6 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
         url=values["url"],
         source=values["source"],
         published=values["published"],
+        author=values["author"],
         origin=origin,
     )

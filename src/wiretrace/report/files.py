@@ -65,6 +65,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
                 "source": a.source,
                 "published": a.published,
                 "byline": a.byline,
+                "fetched": a.fetched,
                 "family": family_of.get(a.id),
                 "story": story_of.get(a.id),
                 "paragraphs": a.paragraphs,
