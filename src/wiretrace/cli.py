@@ -3,6 +3,7 @@
 wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
 wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
 wiretrace show ID [--out DIR]
+wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace bench copies | hashing
@@ -82,6 +83,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         write_html(args.out)
     print_summary(result, console, out_dir=args.out)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from wiretrace.pipeline import query
+
+    answers, accounting = query(args.inputs, args.db, _config(args))
+    lines = b"".join(orjson.dumps(a.to_dict()) + b"\n" for a in answers)
+    if args.out:
+        Path(args.out).write_bytes(lines)
+    else:
+        sys.stdout.buffer.write(lines)
+    console = Console(stderr=True, quiet=args.quiet)
+    seen = sum(a.seen for a in answers)
+    related = sum(bool(a.relations) for a in answers)
+    console.print(f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
+                  f"{related} related to stored articles; {len(accounting.skipped)} records "
+                  "skipped" + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped))
     return 0
 
 
@@ -173,6 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="copy engine only: no stories, rewrites or same-story relations")
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("query", help="have we seen this? relations to a store, read-only")
+    p.add_argument("inputs", nargs="+", help="files or folders of articles to look up")
+    p.add_argument("--db", required=True, help="SQLite store written by `run --db`")
+    p.add_argument("--out", help='JSONL answers (default stdout): {"id", "seen", "story", '
+                                 '"relations"}')
+    p.add_argument("--config", help="JSON file of settings")
+    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("report", help="write the HTML report of an output folder")
     p.add_argument("out_dir", help="output folder of a run")

@@ -35,10 +35,10 @@ from wiretrace.records import (
     Story,
     VersionDiff,
 )
-from wiretrace.store import Store, content_hash
+from wiretrace.store import Store, StoredRun, content_hash
 from wiretrace.story.encoder import load_encoders
 from wiretrace.story.stage import find_stories
-from wiretrace.trace import trace
+from wiretrace.trace import derived_rows, trace
 from wiretrace.verify import Verifier
 
 Progress = Callable[[str, int, int], None]
@@ -208,8 +208,13 @@ def run_records(
     config: Config | None = None,
     db: str | Path | None = None,
     progress: Progress | None = None,
+    read_only: bool = False,
 ) -> RunResult:
-    """:func:`run` over records already read (or made) in Python."""
+    """:func:`run` over records already read (or made) in Python.
+
+    ``read_only`` compares the records with the store without changing it (``query``):
+    a record whose id is stored is compared as ``query:<id>``.
+    """
     config = config or Config()
     timings: dict[str, float] = {}
     memory: dict[str, float] = {}
@@ -222,7 +227,7 @@ def run_records(
         memory[name] = _rss_mb()
         clock = now
 
-    store = Store(db) if db else None
+    store = Store(db, read_only=read_only) if db else None
     try:
         stored_hashes = store.content_hashes() if store else {}
         accounting = Accounting()
@@ -238,8 +243,12 @@ def run_records(
             cleaned = [c for chunk in cleaned_chunks for c in chunk]
             del cleaned_chunks
             lap("clean")
-            articles, keys = _remove_learned_boilerplate(cleaned, config, store)
-            articles, keys = _admit(articles, keys, config, accounting, stored_hashes)
+            articles, keys, learned = _remove_learned_boilerplate(cleaned, config, store)
+            if read_only:
+                for a in articles:
+                    a.id = f"query:{a.id}" if a.id in stored_hashes else a.id
+            articles, keys = _admit(articles, keys, config, accounting,
+                                    {} if read_only else stored_hashes)
             lap("boilerplate")
             batches = [
                 ([a.paragraphs for a in chunk], [a.id for a in chunk])
@@ -262,7 +271,6 @@ def run_records(
         if store:
             stored_articles, stored_fps = _load_stored(store, config)
             old_relations = list(store.relations())
-            store.add(articles, fingerprints, config.fingerprint_tag())
         lap("store")
 
         all_articles = stored_articles + articles
@@ -275,8 +283,6 @@ def run_records(
         id_pairs = [(all_fps[i].id, all_fps[j].id) for i, j in pairs.tolist()]
         new_relations = _verify(verifier, id_pairs, config, progress)
         lap("verify")
-        if store:
-            store.add_relations(new_relations)
         relations = old_relations + new_relations
         words = {f.id: f.words for f in all_fps}
         families = copy_families(
@@ -287,6 +293,7 @@ def run_records(
         stories: list[Story] = []
         lineages: list[Lineage] = []
         diffs: list[VersionDiff] = []
+        story_relations: list[Relation] = []
         if config.find_stories:
             encoders = load_encoders(config.encoder, config.encoder_lead_words)
             story_relations, stories = find_stories(
@@ -299,6 +306,13 @@ def run_records(
                 lineages, diffs = trace(all_articles, relations, families, stories, config,
                                         encoders, cache=store)
                 lap("trace")
+        if store and not read_only:  # everything this run adds, in one transaction
+            store.commit_run(StoredRun(
+                articles, fingerprints, config.fingerprint_tag(), new_relations, learned,
+                story_relations, derived_rows(families, stories, lineages, diffs)
+                if config.find_stories else None,
+            ))
+            lap("commit")
     finally:
         if store:
             store.close()
@@ -321,6 +335,50 @@ def run_records(
                      diffs)
 
 
+@dataclass
+class QueryAnswer:
+    """What the store knows of one queried article."""
+
+    id: str
+    #: A stored article is the same text or a copy of it (duplicate or copy relation).
+    seen: bool
+    #: The stored story it belongs with, if any.
+    story: str | None
+    relations: list[Relation]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "seen": self.seen, "story": self.story,
+                "relations": [r.to_dict() for r in self.relations]}
+
+
+def query(
+    inputs: Iterable[str | Path],
+    db: str | Path,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[QueryAnswer], Accounting]:
+    """"Have we seen this?": each article's relations to the stored ones. The store is
+    opened read-only and left as it was."""
+    config = config or Config()
+    with Store(db, read_only=True) as store:
+        stored = set(store.content_hashes())
+    result = run_records(read_inputs(inputs, config.max_chars), config, db, progress,
+                         read_only=True)
+    story_of = result.story_of()
+    answers = []
+    for article in result.articles:
+        if article.id in stored:
+            continue
+        rels = [r for r in result.relations
+                if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored]
+        seen = any(r.relation in ("duplicate", "copy") for r in rels)
+        story = story_of.get(article.id)
+        in_store = story is not None and any(
+            m in stored for s in result.stories if s.story == story for m in s.members)
+        answers.append(QueryAnswer(article.id, seen, story if in_store else None, rels))
+    return answers, result.accounting
+
+
 def _rss_mb() -> float:
     """Resident memory of this process now (Linux; 0 elsewhere)."""
     try:
@@ -332,13 +390,12 @@ def _rss_mb() -> float:
 
 def _remove_learned_boilerplate(
     cleaned: list[tuple[CleanArticle, list[bytes]]], config: Config, store: Store | None
-) -> tuple[list[CleanArticle], list[list[bytes]]]:
+) -> tuple[list[CleanArticle], list[list[bytes]], dict[bytes, int]]:
+    """Articles without boilerplate learned now or stored; and what was learned now."""
     articles = [c for c, _ in cleaned]
     keys = [k for _, k in cleaned]
-    learned = learn_boilerplate(articles, keys, config)
-    if store:
-        store.add_boilerplate(learned)
-        learned = {**store.boilerplate(), **learned}
+    new = learn_boilerplate(articles, keys, config)
+    learned = {**store.boilerplate(), **new} if store else new
     if learned:
         for idx, (article, article_keys) in enumerate(zip(articles, keys, strict=True)):
             drop = {i for i, k in enumerate(article_keys) if k in learned}
@@ -350,7 +407,7 @@ def _remove_learned_boilerplate(
                 }
                 drop_paragraphs(article, drop, reason.__getitem__)
                 keys[idx] = [k for i, k in enumerate(article_keys) if i not in drop]
-    return articles, keys
+    return articles, keys, new
 
 
 def _admit(articles, keys, config: Config, accounting: Accounting, stored: dict[str, str]):

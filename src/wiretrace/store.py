@@ -1,11 +1,21 @@
-"""The persistent store: one SQLite file with articles, fingerprints and relations.
+"""The persistent store: one SQLite file holding the index across runs.
 
-A later run opens the same file, adds its new articles and compares them with
-everything stored. Fingerprints carry the tag of the settings that made them
+It holds articles, fingerprints, copy relations, learned boilerplate and
+cached embeddings, and the state derived from them: meaning-level relations,
+copy families, stories, lineages and diffs. A later run opens the same file,
+compares its new articles with everything stored, and replaces the derived
+state.
+
+Everything a run adds is written in **one transaction** at its end
+(:meth:`Store.commit_run`), so a run killed at any moment (SIGKILL included)
+leaves the store exactly as the last finished run left it, and running again
+redoes the work: nothing lost, nothing doubled. The only writes before that
+are content-addressed caches (embeddings, fingerprints rebuilt under new
+settings), which are correct whenever they land.
+
+Fingerprints carry the tag of the settings that made them
 (:meth:`wiretrace.config.Config.fingerprint_tag`); stored ones made under
 another tag are rebuilt from the stored text, never compared as they are.
-Each batch is written in one transaction, so an interrupted run leaves the
-store as it was before that batch.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +32,8 @@ import orjson
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.records import AlignedPassage, CleanArticle, Relation
 
-SCHEMA_VERSION = 1
+#: 2 added the derived-state tables; a version-1 store is upgraded in place (they are new).
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +61,25 @@ CREATE TABLE IF NOT EXISTS embeddings (
     key BLOB PRIMARY KEY,  -- blake2b of (encoder, text): content-addressed
     vector BLOB NOT NULL   -- float32
 );
+-- Derived state, replaced by every run: meaning-level relations, families, stories,
+-- lineages and diffs (JSON records as in the output files).
+CREATE TABLE IF NOT EXISTS story_relations (
+    a TEXT NOT NULL, b TEXT NOT NULL, record BLOB NOT NULL, PRIMARY KEY (a, b)
+);
+CREATE TABLE IF NOT EXISTS families (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stories (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lineages (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS diffs (id TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    finished TEXT NOT NULL,
+    articles_new INTEGER NOT NULL,
+    articles_total INTEGER NOT NULL
+);
 """
+
+#: Tables of derived state and the key column of each.
+_DERIVED = {"families": "family", "stories": "story", "lineages": "lineage", "diffs": "id"}
 
 
 def content_hash(article: CleanArticle) -> str:
@@ -69,21 +99,35 @@ def relation_from_record(data: bytes) -> Relation:
 class Store:
     """Articles, fingerprints, relations and learned boilerplate in one SQLite file."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(f"{path}: no such store")
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            version = self.get_meta("schema_version")
+            if version is None or int(version) != SCHEMA_VERSION:
+                raise RuntimeError(f"{path}: store schema {version}, this wiretrace reads "
+                                   f"{SCHEMA_VERSION} (a run with --db upgrades it)")
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        version = self.get_meta("schema_version")
-        if version is None:
-            self.set_meta("schema_version", str(SCHEMA_VERSION))
-        elif int(version) != SCHEMA_VERSION:
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
+        version = self.get_meta("schema_version") if self._has_meta() else None
+        if version is not None and int(version) > SCHEMA_VERSION:
             raise RuntimeError(
                 f"{path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
             )
-        self.db.commit()
+        with self.db:
+            self.db.executescript(_SCHEMA)
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _has_meta(self) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() \
+            is not None
 
     def close(self) -> None:
         self.db.close()
@@ -128,16 +172,11 @@ class Store:
             )
             yield id_, tag, fp
 
-    def add(
-        self, articles: Iterable[CleanArticle], fingerprints: Iterable[Fingerprint], tag: str
-    ) -> None:
-        """Store articles with their fingerprints in one transaction."""
-        with self.db:
-            self.db.executemany(
-                "INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
-                ((a.id, content_hash(a), orjson.dumps(a.to_dict())) for a in articles),
-            )
-            self.put_fingerprints(fingerprints, tag)
+    def _add_articles(self, articles: Iterable[CleanArticle]) -> None:
+        self.db.executemany(
+            "INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
+            ((a.id, content_hash(a), orjson.dumps(a.to_dict())) for a in articles),
+        )
 
     def put_fingerprints(self, fingerprints: Iterable[Fingerprint], tag: str) -> None:
         self.db.executemany(
@@ -153,12 +192,46 @@ class Store:
         for (record,) in self.db.execute("SELECT record FROM relations ORDER BY a, b"):
             yield relation_from_record(record)
 
-    def add_relations(self, relations: Iterable[Relation]) -> None:
+    def story_relations(self) -> Iterator[Relation]:
+        for (record,) in self.db.execute("SELECT record FROM story_relations ORDER BY a, b"):
+            yield relation_from_record(record)
+
+    def derived(self, table: str) -> list[dict]:
+        """Rows of a derived-state table (families, stories, lineages, diffs), as dicts."""
+        if table not in _DERIVED:
+            raise ValueError(f"no derived table {table}")
+        return [orjson.loads(r) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
+
+    def commit_run(self, run: StoredRun) -> None:
+        """Everything a run adds, in one transaction: it lands whole or not at all."""
         with self.db:
+            self._add_articles(run.articles)
+            self.put_fingerprints(run.fingerprints, run.tag)
             self.db.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
-                ((r.a, r.b, orjson.dumps(r.to_dict())) for r in relations),
+                ((r.a, r.b, orjson.dumps(r.to_dict())) for r in run.copy_relations),
             )
+            self.db.executemany(
+                "INSERT INTO boilerplate VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET df = MAX(df, excluded.df)",
+                run.boilerplate.items(),
+            )
+            if run.derived is not None:
+                self.db.execute("DELETE FROM story_relations")
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO story_relations VALUES (?, ?, ?)",
+                    ((r.a, r.b, orjson.dumps(r.to_dict())) for r in run.story_relations),
+                )
+                for table, key in _DERIVED.items():
+                    self.db.execute(f"DELETE FROM {table}")
+                    self.db.executemany(
+                        f"INSERT INTO {table} VALUES (?, ?)",
+                        ((row[key], orjson.dumps(row)) for row in run.derived[table]),
+                    )
+            total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            self.db.execute(
+                "INSERT INTO runs (finished, articles_new, articles_total) "
+                "VALUES (datetime('now'), ?, ?)", (len(run.articles), total))
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -173,6 +246,9 @@ class Store:
         return found
 
     def add_vectors(self, items: dict[bytes, np.ndarray]) -> None:
+        """Cache vectors (content-addressed: correct whenever they land; not when read-only)."""
+        if self.read_only:
+            return
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
@@ -183,10 +259,17 @@ class Store:
     def boilerplate(self) -> dict[bytes, int]:
         return dict(self.db.execute("SELECT key, df FROM boilerplate"))
 
-    def add_boilerplate(self, learned: dict[bytes, int]) -> None:
-        with self.db:
-            self.db.executemany(
-                "INSERT INTO boilerplate VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET df = MAX(df, excluded.df)",
-                learned.items(),
-            )
+
+
+@dataclass
+class StoredRun:
+    """What one run adds to the store (see :meth:`Store.commit_run`)."""
+
+    articles: list[CleanArticle]
+    fingerprints: list[Fingerprint]
+    tag: str
+    copy_relations: list[Relation]
+    boilerplate: dict[bytes, int]
+    story_relations: list[Relation] = field(default_factory=list)
+    #: Rows for the derived tables (families, stories, lineages, diffs); None keeps them.
+    derived: dict[str, list[dict]] | None = None

@@ -9,7 +9,7 @@ import orjson
 from wiretrace import __version__
 from wiretrace.config import Config
 from wiretrace.pipeline import RunResult
-from wiretrace.records import CopyFamily, Lineage
+from wiretrace.trace import derived_rows
 
 _OPTS = orjson.OPT_APPEND_NEWLINE
 
@@ -18,26 +18,6 @@ def _write_jsonl(path: Path, rows) -> None:
     with open(path, "wb") as fh:
         for row in rows:
             fh.write(orjson.dumps(row, option=_OPTS))
-
-
-def _family_row(family: CopyFamily, lineage: Lineage | None) -> dict:
-    """A family with its original: the lineage's, when that is one of the family's members
-    (a lineage of two families joined by a rewrite has one original for both)."""
-    row = family.to_dict()
-    if lineage is None:
-        row.update(original=None, original_reason=None, lineage=None)
-    elif lineage.original in family.members:
-        row.update(original=lineage.original, original_reason=lineage.original_reason,
-                   original_certain=lineage.original_certain, lineage=lineage.lineage)
-    else:
-        # The family derives from another family's original: its own source is the member
-        # the derivation tree reaches first.
-        first = next(d for d in lineage.derivations if d.derived in family.members)
-        row.update(original=first.derived,
-                   original_reason=f"derived from {first.source} ({first.relation}); "
-                                   f"first version of this family in the lineage",
-                   original_certain=first.certain, lineage=lineage.lineage)
-    return row
 
 
 def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dict[str, Path]:
@@ -78,12 +58,9 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
         ),
     )
     _write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
-    lineage_of = {f: g for g in result.lineages for f in g.families}
-    _write_jsonl(paths["families"], (_family_row(f, lineage_of.get(f.family))
-                                     for f in result.families))
-    _write_jsonl(paths["stories"], (s.to_dict() for s in result.stories))
-    _write_jsonl(paths["lineages"], (g.to_dict() for g in result.lineages))
-    _write_jsonl(paths["diffs"], (d.to_dict() for d in result.diffs))
+    rows = derived_rows(result.families, result.stories, result.lineages, result.diffs)
+    for name in ("families", "stories", "lineages", "diffs"):
+        _write_jsonl(paths[name], rows[name])
     report = {
         "wiretrace": __version__,
         "config": config.to_dict(),
