@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import orjson
 import pytest
 
 import wiretrace
@@ -44,3 +46,26 @@ def counting_use():
             return use.encode(texts)
 
     return Counting(), seen
+
+
+def synthetic_corpus(folder: Path, n: int, seed: int) -> Path:
+    """``n`` articles made of demo paragraphs, some edited: copies, partial copies, stories."""
+    rng = random.Random(seed)
+    paragraphs = [p for f in sorted(DEMO.glob("*.txt"))
+                  for p in f.read_text(encoding="utf-8").split("\n\n")[1:] if len(p) > 80]
+    words = " ".join(paragraphs).split()
+    folder.mkdir(parents=True)
+    rows = []
+    for k in range(n):
+        picked = rng.sample(paragraphs, rng.randint(2, 5))
+        edited = []
+        for p in picked:
+            toks = p.split()
+            for _ in range(rng.randint(0, len(toks) // 8)):
+                toks[rng.randrange(len(toks))] = rng.choice(words)
+            edited.append(" ".join(toks))
+        rows.append({"id": f"s{seed}-{k:03d}", "title": f"Article {k}",
+                     "text": "\n\n".join(edited), "published": f"2024-05-{1 + k % 28:02d}"})
+    path = folder / "articles.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    return path

@@ -19,34 +19,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import DEMO
+from tests.conftest import synthetic_corpus
 
 from wiretrace.pipeline import query
 
 CONFIG = {"encoder": "none", "story_min_similarity": 0.2, "workers": 1}
-
-
-def _corpus(folder: Path, n: int, seed: int) -> Path:
-    """``n`` articles made of demo paragraphs, some edited: copies, partial copies, stories."""
-    rng = random.Random(seed)
-    paragraphs = [p for f in sorted(DEMO.glob("*.txt"))
-                  for p in f.read_text(encoding="utf-8").split("\n\n")[1:] if len(p) > 80]
-    words = " ".join(paragraphs).split()
-    folder.mkdir(parents=True)
-    rows = []
-    for k in range(n):
-        picked = rng.sample(paragraphs, rng.randint(2, 5))
-        edited = []
-        for p in picked:
-            toks = p.split()
-            for _ in range(rng.randint(0, len(toks) // 8)):
-                toks[rng.randrange(len(toks))] = rng.choice(words)
-            edited.append(" ".join(toks))
-        rows.append({"id": f"s{seed}-{k:03d}", "title": f"Article {k}",
-                     "text": "\n\n".join(edited), "published": f"2024-05-{1 + k % 28:02d}"})
-    path = folder / "articles.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    return path
 
 
 def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:
@@ -85,7 +62,8 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("durability")
     config = root / "config.json"
     config.write_bytes(orjson.dumps(CONFIG))
-    batches = [_corpus(root / "batch_a", 120, 1), _corpus(root / "batch_b", 120, 2)]
+    batches = [synthetic_corpus(root / "batch_a", 120, 1),
+               synthetic_corpus(root / "batch_b", 120, 2)]
     ref = root / "ref.db"
     seconds = []
     states = []

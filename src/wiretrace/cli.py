@@ -74,6 +74,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = _config(args)
     console = Console(stderr=True, quiet=args.quiet)
+    if args.engine == "spark":
+        return _run_spark(args, config, console)
     show_bar = not args.quiet and console.is_terminal
     with _progress_bar(show_bar, console) as progress:
         result = run(args.inputs, config, db=args.db, progress=progress)
@@ -83,6 +85,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         write_html(args.out)
     print_summary(result, console, out_dir=args.out)
+    return 0
+
+
+def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> int:
+    from dataclasses import replace
+
+    from wiretrace.spark import run_spark
+
+    if args.db:
+        raise SystemExit("--engine spark writes output files; --db is for the default engine")
+    if config.find_stories:
+        console.print("spark engine: copy engine only (duplicates, copies, partials, families); "
+                      "run the default engine for stories")
+    counts = run_spark(args.inputs, replace(config, find_stories=False), args.out,
+                       master=args.spark_master)
+    acc = counts["accounting"]
+    console.print(f"{acc['records']} records: {acc['processed']} processed, {acc['skipped']} "
+                  f"skipped; {counts['counts']['families']} families, "
+                  f"{counts['n_relations']} relations -> {args.out}")
     return 0
 
 
@@ -191,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-stories", action="store_true",
                    help="copy engine only: no stories, rewrites or same-story relations")
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
+    p.add_argument("--engine", choices=["local", "spark"], default="local",
+                   help="spark: the copy engine as Spark jobs (JSONL, Parquet, WARC, ...)")
+    p.add_argument("--spark-master", default="local[2]",
+                   help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="have we seen this? relations to a store, read-only")

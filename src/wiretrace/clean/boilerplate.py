@@ -29,7 +29,8 @@ from wiretrace.records import CleanArticle
 
 #: ASCII bytes that do not count in a line key: spacing, punctuation and digits.
 _NOT_KEY = bytes(c for c in range(128) if not chr(c).isalpha())
-_SAMPLE = 6
+#: Articles per frequent line whose other text is compared.
+SAMPLE = 6
 _MIN_CONTENT = 20
 
 
@@ -50,33 +51,51 @@ def learn_boilerplate(
     df: Counter[bytes] = Counter()
     for article_keys in keys:
         df.update(set(article_keys))
-    frequent = {k for k, n in df.items() if n >= config.boilerplate_min_df}
+    frequent = {k: n for k, n in df.items() if n >= config.boilerplate_min_df}
     if not frequent:
         return {}
     holders: dict[bytes, list[int]] = defaultdict(list)
     for idx, article_keys in enumerate(keys):
-        for key in frequent.intersection(article_keys):
-            if len(holders[key]) < _SAMPLE:
+        for key in frequent.keys() & set(article_keys):
+            if len(holders[key]) < SAMPLE:
                 holders[key].append(idx)
-    sampled = sorted({i for key in frequent for i in holders[key]})
-    content = dict(zip(sampled, _content_shingles(articles, keys, sampled, frequent, config),
-                       strict=True))
+    sampled = {i for members in holders.values() for i in members}
+    return judge_boilerplate(frequent, holders,
+                             {i: (articles[i].paragraphs, keys[i]) for i in sampled}, config)
+
+
+def judge_boilerplate(
+    frequent: dict[bytes, int],
+    holders: dict[bytes, list[int]],
+    sampled: dict[int, tuple[list[str], list[bytes]]],
+    config: Config,
+) -> dict[bytes, int]:
+    """The frequent keys (with their article counts) that are boilerplate.
+
+    ``holders[key]`` lists the first :data:`SAMPLE` articles (by index) holding the key;
+    ``sampled[i]`` is article i's paragraphs and keys. Split from :func:`learn_boilerplate`
+    so that a distributed run can count and sample, and judge only the sample.
+    """
+    order = sorted(sampled)
+    content = dict(zip(order, _content_shingles([sampled[i] for i in order], frequent.keys(),
+                                                config), strict=True))
     return {
-        key: df[key]
-        for key in frequent
+        key: n
+        for key, n in frequent.items()
         if _different_stories(holders[key], content, config.boilerplate_max_story_overlap)
     }
 
 
-def _content_shingles(articles, keys, indices, frequent, config) -> list[np.ndarray]:
+def _content_shingles(docs: list[tuple[list[str], list[bytes]]], frequent,
+                      config: Config) -> list[np.ndarray]:
     """Shingles of each article without its recurring lines, in one batch; all its lines if
     that leaves little, as for an exact reprint, which recurs line by line."""
-    rests = [[p for p, k in zip(articles[i].paragraphs, keys[i], strict=True) if k not in frequent]
-             for i in indices]
+    rests = [[p for p, k in zip(paragraphs, keys, strict=True) if k not in frequent]
+             for paragraphs, keys in docs]
     out = _batch_unique_shingles(rests, config)
     short = [n for n, hashes in enumerate(out) if len(hashes) < _MIN_CONTENT]
     for n, hashes in zip(short, _batch_unique_shingles(
-            [articles[indices[n]].paragraphs for n in short], config), strict=True):
+            [docs[n][0] for n in short], config), strict=True):
         out[n] = hashes
     return out
 

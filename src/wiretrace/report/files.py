@@ -9,15 +9,42 @@ import orjson
 from wiretrace import __version__
 from wiretrace.config import Config
 from wiretrace.pipeline import RunResult
+from wiretrace.records import CleanArticle
 from wiretrace.trace import derived_rows
 
 _OPTS = orjson.OPT_APPEND_NEWLINE
 
 
-def _write_jsonl(path: Path, rows) -> None:
+def write_jsonl(path: Path, rows) -> None:
     with open(path, "wb") as fh:
         for row in rows:
             fh.write(orjson.dumps(row, option=_OPTS))
+
+
+def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, str]) -> dict:
+    """One line of articles.jsonl."""
+    return {
+        "id": a.id,
+        "title": a.title,
+        "url": a.url,
+        "source": a.source,
+        "published": a.published,
+        "byline": a.byline,
+        "fetched": a.fetched,
+        "family": family_of.get(a.id),
+        "story": story_of.get(a.id),
+        "paragraphs": a.paragraphs,
+        "removed": a.removed,
+        "removed_reasons": a.removed_reasons,
+        "removed_at": a.removed_at,
+        "origin": a.origin,
+    }
+
+
+def write_report_json(path: Path, config: Config, accounting: dict, counts: dict) -> None:
+    report = {"wiretrace": __version__, "config": config.to_dict(), "accounting": accounting,
+              "counts": counts}
+    path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
 def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dict[str, Path]:
@@ -35,37 +62,11 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
         "diffs": out / "diffs.jsonl",
         "report": out / "report.json",
     }
-    _write_jsonl(
-        paths["articles"],
-        (
-            {
-                "id": a.id,
-                "title": a.title,
-                "url": a.url,
-                "source": a.source,
-                "published": a.published,
-                "byline": a.byline,
-                "fetched": a.fetched,
-                "family": family_of.get(a.id),
-                "story": story_of.get(a.id),
-                "paragraphs": a.paragraphs,
-                "removed": a.removed,
-                "removed_reasons": a.removed_reasons,
-                "removed_at": a.removed_at,
-                "origin": a.origin,
-            }
-            for a in result.articles
-        ),
-    )
-    _write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
+    write_jsonl(paths["articles"], (article_row(a, family_of, story_of)
+                                     for a in result.articles))
+    write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
     rows = derived_rows(result.families, result.stories, result.lineages, result.diffs)
     for name in ("families", "stories", "lineages", "diffs"):
-        _write_jsonl(paths[name], rows[name])
-    report = {
-        "wiretrace": __version__,
-        "config": config.to_dict(),
-        "accounting": result.accounting.to_dict(),
-        "counts": result.stats,
-    }
-    paths["report"].write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+        write_jsonl(paths[name], rows[name])
+    write_report_json(paths["report"], config, result.accounting.to_dict(), result.stats)
     return paths

@@ -1,0 +1,5 @@
+"""The copy engine as Spark jobs, for corpora one machine cannot hold (``--engine spark``)."""
+
+from wiretrace.spark.engine import run_spark
+
+__all__ = ["run_spark"]
