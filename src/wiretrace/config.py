@@ -110,7 +110,7 @@ class Config:
     trace_margin: float = 0.05
     #: An added passage whose best similarity to any passage elsewhere in its story is
     #: below this was stitched in from another story (the seeds: the Iran paragraphs stitched
-    #: into an AP reprint score 0.03-0.07; the reprint's own added reporting 0.28-0.45).
+    #: into an AP reprint score 0.03-0.09; the original's own added reporting 0.17-0.28).
     stitched_max_story_similarity: float = 0.15
     #: Story members (besides the version) whose passages are compared with its added ones.
     trace_context_articles: int = 10

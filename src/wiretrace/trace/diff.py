@@ -184,30 +184,56 @@ def _mark_stitched(diffs: Sequence[VersionDiff], articles: Mapping[str, CleanArt
     if not queries:
         return
     scorer = _ParagraphScorer(articles, {q[1] for q in queries} |
-                              {c for q in queries for c in q[2]}, encoders, cache)
+                              {c for q in queries for c in q[2]}, len(encoders))
+    threshold = config.stitched_max_story_similarity
+    undecided = []
     for passage, query, context in queries:
+        # The lexical views alone bound the score from below (encoder views count 0):
+        # most added paragraphs are plainly on the story and need no embedding.
+        bound = float(scorer.similarity(query, context).max())
+        passage.story_similarity = round(bound, 3)
+        if bound < threshold:
+            undecided.append((passage, query, context))
+    if undecided and encoders:
+        scorer.embed({q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx},
+                     articles, encoders, cache)
+    for passage, query, context in undecided:
         best = float(scorer.similarity(query, context).max())
         passage.story_similarity = round(best, 3)
-        if best < config.stitched_max_story_similarity:
+        if best < threshold:
             passage.kind = "stitched_in"
 
 
 class _ParagraphScorer:
     """Paragraph similarity as in the story stage: the mean of the lexical views (fitted on
-    the paragraphs involved) and each encoder's calibrated cosine."""
+    the paragraphs involved) and each encoder's calibrated cosine. Paragraphs not yet
+    embedded count 0 in the encoder views, which makes the score a lower bound."""
 
     def __init__(self, articles: Mapping[str, CleanArticle], keys: set[tuple[str, int]],
-                 encoders: Sequence[Encoder], cache: VectorCache | None):
+                 n_encoders: int):
         self.row = {k: n for n, k in enumerate(sorted(keys))}
-        texts = [articles[a].paragraphs[i] for a, i in sorted(keys)]
-        self.lexical = LexicalSpace(texts)
-        self.embeddings = [(e.floor, encode_cached(e, texts, cache)) for e in encoders]
+        self.lexical = LexicalSpace([articles[a].paragraphs[i] for a, i in sorted(keys)])
+        self.n_encoders = n_encoders
+        self.embeddings: list[tuple[float, np.ndarray, np.ndarray]] = []
+
+    def embed(self, keys: set[tuple[str, int]], articles: Mapping[str, CleanArticle],
+              encoders: Sequence[Encoder], cache: VectorCache | None) -> None:
+        order = sorted(keys)
+        rows = np.array([self.row[k] for k in order])
+        texts = [articles[a].paragraphs[i] for a, i in order]
+        for e in encoders:
+            got = encode_cached(e, texts, cache)
+            vectors = np.zeros((len(self.row), got.shape[1]), dtype=np.float32)
+            vectors[rows] = got
+            done = np.zeros(len(self.row), dtype=bool)
+            done[rows] = True
+            self.embeddings.append((e.floor, vectors, done))
 
     def similarity(self, query: tuple[str, int], context: list[tuple[str, int]]) -> np.ndarray:
         j = np.array([self.row[c] for c in context])
         i = np.full(len(j), self.row[query])
         total, count = self.lexical.pair_sums(i, j)
-        for floor, vectors in self.embeddings:
-            total = total + calibrated(vectors[j] @ vectors[i[0]], floor)
-            count = count + 1
+        count = count + self.n_encoders
+        for floor, vectors, done in self.embeddings:
+            total = total + calibrated(vectors[j] @ vectors[i[0]], floor) * done[j] * done[i[0]]
         return mean_of_views(total, count)
