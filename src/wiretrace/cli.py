@@ -180,6 +180,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
             seed=args.seed,
             baseline=not args.no_baseline,
         )
+    if args.name == "scale":
+        from wiretrace.bench import scale
+
+        sizes = [int(x) for x in args.sizes.split(",")]
+        return scale.main(data_dir, console, sizes, seed=args.seed, workers=args.workers or 0)
     if args.name == "report":
         from wiretrace.bench import report_open
 
@@ -256,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing", "embed", "report"])
+    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale"])
+    p.add_argument("--sizes", default="10000,100000,1000000",
+                   help="bench scale: corpus sizes to run, comma-separated")
     p.add_argument("--out", help="bench report: the output folder of a run")
     p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")

@@ -1,0 +1,151 @@
+"""``wiretrace bench scale``: the copy engine at 10k, 100k and 1M articles on one machine.
+
+The corpus is AllSides stretched to any size:
+
+* **distinct articles**: AllSides texts under a word cipher, one per variant
+  (variant 0 is the real text; variant k maps every word of the vocabulary to
+  another by a seeded permutation). Each variant keeps the real texts' lengths,
+  paragraphs and word frequencies, and the relations the real texts have among
+  themselves (wire copy shared by two outlets), but shares no shingle with
+  another variant;
+* **planted copies** (``copy_share`` of the stream): an article seen shortly
+  before, with 2-10% of its words substituted and sometimes a paragraph dropped.
+
+Each size runs ``wiretrace run --db --no-stories`` in a fresh process and
+store, measured from outside (wall time, peak PSS of the process tree), and
+prints docs/s, memory per article, store bytes per article, the copy index
+(fingerprints) bytes per article, and recall of the planted copies.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace.bench.datasets import MissingData, allsides_articles
+from wiretrace.bench.measure import measure
+
+
+def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0.1,
+                 planted: list | None = None) -> Iterator[dict]:
+    """``n`` articles; (copy id, source id) of every planted copy is appended to ``planted``."""
+    rng = random.Random(seed)
+    vocab = sorted({w for a in originals for w in a["text"].split()})
+    index = {w: i for i, w in enumerate(vocab)}
+    ciphers: dict[int, list[str]] = {}
+    recent: deque[tuple[str, str, str]] = deque(maxlen=5000)
+    made = copies = 0
+    for _ in range(n):
+        if recent and rng.random() < copy_share:
+            source_id, title, text = rng.choice(recent)
+            paragraphs = text.split("\n\n")
+            if len(paragraphs) > 3 and rng.random() < 0.3:
+                del paragraphs[rng.randrange(len(paragraphs))]
+            rate = rng.uniform(0.02, 0.10)
+            words = "\n\n".join(paragraphs).split(" ")
+            for _ in range(int(len(words) * rate)):
+                words[rng.randrange(len(words))] = vocab[rng.randrange(len(vocab))]
+            article = {"id": f"copy-{copies:07d}", "title": title, "text": " ".join(words)}
+            copies += 1
+            if planted is not None:
+                planted.append((article["id"], source_id))
+        else:
+            base = originals[made % len(originals)]
+            variant = made // len(originals)
+            made += 1
+            if variant == 0:
+                title, text = base["title"], base["text"]
+            else:
+                if variant not in ciphers:
+                    perm = list(range(len(vocab)))
+                    random.Random(seed * 1000 + variant).shuffle(perm)
+                    ciphers[variant] = [vocab[p] for p in perm]
+                cipher = ciphers[variant]
+                text = "\n\n".join(
+                    " ".join(cipher[index[w]] if w in index else w for w in para.split())
+                    for para in base["text"].split("\n\n"))
+                title = " ".join(cipher[index[w]] if w in index else w
+                                 for w in base["title"].split())
+            article = {"id": f"{base['id']}-v{variant}", "title": title, "text": text}
+        recent.append((article["id"], article["title"], article["text"]))
+        yield article
+
+
+def _store_figures(db: Path, n: int) -> dict:
+    con = sqlite3.connect(db)
+    try:
+        index = con.execute(
+            "SELECT SUM(LENGTH(doc_keys) + LENGTH(passage_keys) + LENGTH(id) + LENGTH(tag) + 8)"
+            " FROM fingerprints").fetchone()[0] or 0
+        articles = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    return {"store_bytes_per_article": size / max(n, 1),
+            "index_bytes_per_article": index / max(articles, 1), "stored": articles}
+
+
+def _recall(relations: Path, planted: list[tuple[str, str]]) -> float:
+    found = set()
+    with open(relations, "rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            found.add(frozenset((r["a"], r["b"])))
+    hits = sum(frozenset(p) in found for p in planted)
+    return hits / max(len(planted), 1)
+
+
+def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
+         workers: int = 0, keep: Path | None = None) -> int:
+    try:
+        originals = [{"id": a["id"], "title": a["title"] or "", "text": a["text"]}
+                     for a in allsides_articles(data_dir)]
+    except MissingData as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 2
+    table = Table(title=f"copy engine at scale (AllSides stretched, seed {seed})")
+    for col in ("articles", "seconds", "docs/s", "peak MB (PSS)", "KB/article (memory)",
+                "store B/article", "copy index B/article", "planted recall"):
+        table.add_column(col, justify="right")
+    rows = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="wiretrace-scale-", dir=keep) as tmp:
+            tmp_path = Path(tmp)
+            corpus = tmp_path / "corpus.jsonl"
+            planted: list[tuple[str, str]] = []
+            with open(corpus, "wb") as fh:
+                for article in scale_corpus(originals, n, seed, planted=planted):
+                    fh.write(orjson.dumps(article) + b"\n")
+            db, out = tmp_path / "store.db", tmp_path / "out"
+            m = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--db",
+                         str(db), "--out", str(out), "--no-stories", "--no-html", "--quiet",
+                         "--workers", str(workers)])
+            if m.returncode != 0:
+                console.print(f"[red]run of {n} failed[/red]\n{m.stderr[-3000:]}")
+                return 1
+            figures = _store_figures(db, n)
+            recall = _recall(out / "relations.jsonl", planted)
+            rows.append((n, m, figures, recall))
+            table.add_row(f"{n:,}", f"{m.seconds:.1f}", f"{n / m.seconds:,.0f}",
+                          f"{m.peak_mb:,.0f}", f"{m.peak_mb * 1024 / n:.1f}",
+                          f"{figures['store_bytes_per_article']:,.0f}",
+                          f"{figures['index_bytes_per_article']:,.0f}", f"{recall:.4f}")
+            console.print(f"{n:,} articles: {m.seconds:.1f} s, {m.peak_mb:,.0f} MB; "
+                          f"{len(planted):,} planted copies")
+    console.print(table)
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        rate0, rate1 = first[0] / first[1].seconds, last[0] / last[1].seconds
+        console.print(f"throughput at {last[0]:,} is {rate1 / rate0:.2f}x that at {first[0]:,};"
+                      f" memory per article {last[1].peak_mb / last[0] * 1024:.1f} KB vs "
+                      f"{first[1].peak_mb / first[0] * 1024:.1f} KB")
+    return 0
