@@ -30,6 +30,7 @@ import numpy as np
 import orjson
 
 from wiretrace.fingerprint import Fingerprint
+from wiretrace.fingerprint.lsh import KEY_BITS
 from wiretrace.records import AlignedPassage, CleanArticle, Relation
 
 #: 2 added the derived-state tables; a version-1 store is upgraded in place (they are new).
@@ -80,6 +81,22 @@ CREATE TABLE IF NOT EXISTS runs (
 
 #: Tables of derived state and the key column of each.
 _DERIVED = {"families": "family", "stories": "story", "lineages": "lineage", "diffs": "id"}
+
+
+_KEY_BYTES = KEY_BITS // 8
+
+
+def pack_keys(keys: np.ndarray) -> bytes:
+    """Band keys in :data:`~wiretrace.fingerprint.lsh.KEY_BITS` bits each (little-endian)."""
+    return np.ascontiguousarray(keys, dtype="<u8").view(np.uint8).reshape(-1, 8)[
+        :, :_KEY_BYTES].tobytes()
+
+
+def unpack_keys(data: bytes) -> np.ndarray:
+    raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, _KEY_BYTES)
+    full = np.zeros((len(raw), 8), dtype=np.uint8)
+    full[:, :_KEY_BYTES] = raw
+    return full.view("<u8").ravel().astype(np.uint64)
 
 
 def content_hash(article: CleanArticle) -> str:
@@ -164,12 +181,7 @@ class Store:
             "JOIN articles a ON a.id = f.id ORDER BY a.seq"
         )
         for id_, tag, words, doc_keys, passage_keys in self.db.execute(query):
-            fp = Fingerprint(
-                id_,
-                np.frombuffer(doc_keys, dtype=np.uint64),
-                np.frombuffer(passage_keys, dtype=np.uint64),
-                words,
-            )
+            fp = Fingerprint(id_, unpack_keys(doc_keys), unpack_keys(passage_keys), words)
             yield id_, tag, fp
 
     def _add_articles(self, articles: Iterable[CleanArticle]) -> None:
@@ -182,7 +194,7 @@ class Store:
         self.db.executemany(
             "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?)",
             (
-                (f.id, tag, f.words, f.doc_keys.tobytes(), f.passage_keys.tobytes())
+                (f.id, tag, f.words, pack_keys(f.doc_keys), pack_keys(f.passage_keys))
                 for f in fingerprints
             ),
         )

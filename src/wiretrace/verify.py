@@ -123,11 +123,14 @@ class Verifier:
         return compare(self.cache[a], self.cache[b], self.config)
 
     def relate_pairs(self, pairs: list[tuple[str, str]]) -> list[Relation]:
+        """Relations among ``pairs``; the articles shingled for them are not kept after,
+        so memory stays bounded by one batch of pairs, whatever the corpus size."""
         u = self.uniques
         pairs = [(a, b) for a, b in pairs
                  if a not in u or b not in u or enough_shared(u[a], u[b], self.config)]
         self.prepare([i for pair in pairs for i in pair])
-        found = (compare(self.cache[a], self.cache[b], self.config) for a, b in pairs)
+        found = [compare(self.cache[a], self.cache[b], self.config) for a, b in pairs]
+        self.cache.clear()
         return [r for r in found if r is not None]
 
 

@@ -19,14 +19,15 @@ from wiretrace.fingerprint.minhash import EMPTY, sketch
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 
 #: Bump when a change makes stored fingerprints incomparable with new ones.
-ALGORITHM_VERSION = 1
+#: 2: band keys of 40 bits (stored in 5 bytes), passage keys unique per article.
+ALGORITHM_VERSION = 2
 
 
 @dataclass(slots=True)
 class Fingerprint:
     id: str
-    doc_keys: np.ndarray  # uint64, one per document band
-    passage_keys: np.ndarray  # uint64, (passages x passage bands), flattened
+    doc_keys: np.ndarray  # uint64 holding 40-bit keys, one per document band
+    passage_keys: np.ndarray  # uint64 holding 40-bit keys, unique over the passages
     words: int
     #: Sorted unique shingle hashes (low 32 bits), for this run's prefilter (not stored).
     shingles: np.ndarray | None = None
@@ -99,6 +100,6 @@ def fingerprint_batch(
         # nothing to a prefilter that counts dozens of shared ones.
         low = sh.hashes[sh_bounds[i] : sh_bounds[i + 1]].astype(np.uint32)
         shingles = unique_sorted(low)
-        out.append(Fingerprint(article_id, doc_keys.copy(), p_keys[rows].ravel(),
+        out.append(Fingerprint(article_id, doc_keys.copy(), np.unique(p_keys[rows]),
                                int(words_per_doc[i]), shingles))
     return out
