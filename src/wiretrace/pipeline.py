@@ -8,11 +8,12 @@ the accounting of every input record, and talks to the store.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +165,35 @@ class _Executor:
                 progress(label, done, total)
         return results
 
+    def stream(self, fn, chunks: Iterator[list], progress: Progress | None,
+               label: str) -> Iterator:
+        """Map over chunks read lazily, in order, with at most two chunks a worker in flight,
+        so the input is never read far ahead of the workers."""
+        done = 0
+        if self.pool is None:
+            for chunk in chunks:
+                yield fn(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(label, done, done)
+            return
+        window: deque = deque()
+        limit = 2 * self.pool._processes  # noqa: SLF001 - the pool's size
+        for chunk in chunks:
+            window.append((len(chunk), self.pool.apply_async(fn, (chunk,))))
+            if len(window) >= limit:
+                n, result = window.popleft()
+                yield result.get()
+                done += n
+                if progress:
+                    progress(label, done, done)
+        while window:
+            n, result = window.popleft()
+            yield result.get()
+            done += n
+            if progress:
+                progress(label, done, done)
+
     def close(self) -> None:
         if self.pool:
             self.pool.close()
@@ -173,6 +203,13 @@ class _Executor:
 # -- the run -----------------------------------------------------------------
 def ingest(records: Iterable[Article | Skipped], accounting: Accounting) -> list[Article]:
     """Count every record; skip those whose id an earlier record of this run had."""
+    return [a for chunk in ingest_chunks(records, accounting, 1 << 62) for a in chunk]
+
+
+def ingest_chunks(records: Iterable[Article | Skipped], accounting: Accounting,
+                  size: int) -> Iterator[list[Article]]:
+    """:func:`ingest`, as lists of ``size`` articles read lazily: the run cleans each chunk
+    as it comes and never holds every raw article at once."""
     articles: list[Article] = []
     first_seen: dict[str, str] = {}
     for record in records:
@@ -189,7 +226,11 @@ def ingest(records: Iterable[Article | Skipped], accounting: Accounting) -> list
             continue
         first_seen[record.id] = record.origin
         articles.append(record)
-    return articles
+        if len(articles) >= size:
+            yield articles
+            articles = []
+    if articles:
+        yield articles
 
 
 def run(
@@ -231,18 +272,15 @@ def run_records(
     try:
         stored_hashes = store.content_hashes() if store else {}
         accounting = Accounting()
-        raw = ingest(records, accounting)
-        lap("ingest")
-
-        executor = _Executor(config, len(raw))
+        chunks = ingest_chunks(records, accounting, config.chunk_size)
+        first = list(itertools.islice(chunks, 2))  # enough to tell whether workers pay
+        executor = _Executor(config, sum(map(len, first)))
         try:
-            cleaned_chunks = executor.map(
-                _clean_chunk, _chunks(raw, config.chunk_size), progress, "clean", len(raw)
-            )
-            del raw
-            cleaned = [c for chunk in cleaned_chunks for c in chunk]
-            del cleaned_chunks
-            lap("clean")
+            cleaned = [c for part in executor.stream(_clean_chunk, itertools.chain(first, chunks),
+                                                     progress, "clean")
+                       for c in part]
+            del first, chunks
+            lap("read+clean")
             articles, keys, learned = _remove_learned_boilerplate(cleaned, config, store)
             if read_only:
                 for a in articles:
