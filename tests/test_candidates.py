@@ -29,3 +29,18 @@ def test_huge_bucket_is_capped_and_counted():
     pairs, stats = _pairs([3] * n, list(range(n)), max_bucket=10)
     assert len(pairs) == 45  # pairs among the first 10
     assert stats.capped_buckets == 1
+
+
+def test_sharded_sort_gives_the_same_pairs(monkeypatch):
+    from wiretrace import candidates
+
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 3000, size=20000).astype(np.uint64)
+    owners = np.sort(rng.integers(0, 4000, size=20000)).astype(np.int32)
+    whole, stats = candidates.candidate_pairs(keys, owners, max_bucket=50)
+    monkeypatch.setattr(candidates, "SHARD_KEYS", 3000)
+    sharded, sharded_stats = candidates.sharded_candidate_pairs(keys, owners, max_bucket=50)
+    assert len(whole) > 1000
+    assert np.array_equal(whole, sharded)
+    assert (stats.pairs, stats.buckets, stats.capped_buckets) == (
+        sharded_stats.pairs, sharded_stats.buckets, sharded_stats.capped_buckets)

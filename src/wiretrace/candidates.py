@@ -5,6 +5,11 @@ brings equal keys together and every run of equal keys (a *bucket*) yields
 the pairs of its articles. Sorting beats a Python dict of buckets by an order
 of magnitude and needs 16 bytes a key.
 
+The key space is cut into shards (by the key's low bits) that are sorted one
+after the other, so the temporary arrays of a sort are a fraction of all keys:
+at a million articles and ~200 keys each, one sort of everything would need
+several GB at once.
+
 A bucket of more than ``max_bucket`` articles (a story reprinted hundreds of
 times, or a template that escaped cleaning) yields pairs among its first
 ``max_bucket`` articles only, and is counted, so that no run explodes
@@ -24,6 +29,35 @@ class CandidateStats:
     buckets: int = 0
     capped_buckets: int = 0
     pairs: int = 0
+
+
+#: Keys per shard, about: more keys are sorted in several passes.
+SHARD_KEYS = 8_000_000
+
+
+def sharded_candidate_pairs(
+    keys: np.ndarray, owners: np.ndarray, max_bucket: int, new_from: int = 0
+) -> tuple[np.ndarray, CandidateStats]:
+    """:func:`candidate_pairs` over shards of the key space (same pairs, less memory)."""
+    shards = max(1, -(-len(keys) // SHARD_KEYS))
+    if shards == 1:
+        return candidate_pairs(keys, owners, max_bucket, new_from)
+    total = CandidateStats(keys=len(keys))
+    found = []
+    shard_of = (keys % np.uint64(shards)).astype(np.int64)
+    for s in range(shards):
+        mask = shard_of == s
+        pairs, stats = candidate_pairs(keys[mask], owners[mask], max_bucket, new_from)
+        total.buckets += stats.buckets
+        total.capped_buckets += stats.capped_buckets
+        found.append(pairs)
+    pairs = np.concatenate(found)
+    if len(pairs):
+        n = int(owners.max()) + 1
+        codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+        pairs = np.stack((codes // n, codes % n), axis=1)
+    total.pairs = len(pairs)
+    return pairs, total
 
 
 def candidate_pairs(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.candidates import CandidateStats, candidate_pairs
+from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
 from wiretrace.clean.article import clean_article, drop_paragraphs
 from wiretrace.clean.boilerplate import learn_boilerplate, paragraph_keys
 from wiretrace.cluster import copy_families
@@ -501,7 +501,8 @@ def _candidates(fps: list[Fingerprint], config: Config, new_from: int):
     for idx, fp in enumerate(fps):
         key_parts += [fp.doc_keys, fp.passage_keys]
         n = len(fp.doc_keys) + len(fp.passage_keys)
-        owner_parts.append(np.full(n, idx, dtype=np.int64))
+        owner_parts.append(np.full(n, idx, dtype=np.int32))
     keys = np.concatenate(key_parts)
     owners = np.concatenate(owner_parts)
-    return candidate_pairs(keys, owners, config.max_bucket, new_from=new_from)
+    del key_parts, owner_parts
+    return sharded_candidate_pairs(keys, owners, config.max_bucket, new_from=new_from)
