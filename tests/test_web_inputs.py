@@ -85,10 +85,8 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
     assert reasons["binary"].startswith("binary content")
     assert reasons["blank"] == "no main text found in the HTML page"
     assert reasons["broken"] == "article"  # unclosed tags: the text is still there
-    # a page of navigation only gives a few words, which the run skips as too short
+    assert reasons["nothing"] == "no main text found in the HTML page"  # navigation only
     result = run([tmp_path], Config(workers=1, find_stories=False))
-    skipped = {s.id: s.reason for s in result.accounting.skipped}
-    assert skipped["nothing"].startswith("too short after cleaning")
     assert result.accounting.records == 5 and result.accounting.processed == 1
 
 
@@ -187,3 +185,22 @@ def test_a_warc_of_the_seed_pages_gives_the_same_result_again(seed_pages, text_r
         [f.members for f in text_result.families]
     with gzip.open(warc) as fh:  # a real gzipped WARC
         assert fh.read(8) == b"WARC/1.0"
+
+
+def test_metadata_from_json_ld_comes_first(tmp_path):
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "ignored"},
+        {"@type": "NewsArticle", "headline": "Ferry service resumes after storm",
+         "datePublished": "2024-06-02T07:15:00+02:00",
+         "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"name": "Tom Berg"}],
+         "publisher": {"@type": "Organization", "name": "Harbour Times"}}]}
+    page = _page().decode().replace(
+        "</head>", f'<script type="application/ld+json">{orjson.dumps(ld).decode()}</script>'
+                   "</head>")
+    (tmp_path / "ld.html").write_text(page, encoding="utf-8")
+    (article,) = list(read_inputs([tmp_path]))
+    assert article.title == "Ferry service resumes after storm"
+    assert article.published == "2024-06-02T07:15:00+02:00"
+    assert article.author == "Ana Ruiz, Tom Berg"
+    assert article.source == "Harbour Times"
+    assert article.url == "https://dailycourier.example/news/solar-farm"  # canonical link

@@ -180,6 +180,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             seed=args.seed,
             baseline=not args.no_baseline,
         )
+    if args.name == "html":
+        from wiretrace.bench import extractors
+
+        return extractors.main(data_dir, console, n_articles=min(args.articles, 2000))
     if args.name == "scale":
         from wiretrace.bench import scale
 
@@ -261,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale"])
+    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html"])
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")
     p.add_argument("--out", help="bench report: the output folder of a run")

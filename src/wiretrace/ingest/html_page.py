@@ -1,45 +1,117 @@
-"""HTML pages to articles: the main text and metadata, by trafilatura.
+"""HTML pages to articles: the main text and metadata, by resiliparse.
 
-trafilatura (the main-text extractor that measured best on our pages, see
-``wiretrace bench html``) finds the article body and reads the metadata a
-news page carries: title, author, publication date, site name and canonical
-URL. It leaves some chrome inside the body (a "Read more" line, a photo
-credit); the cleaning stage takes those out as it does for text inputs.
+resiliparse's main-content extraction keeps what trafilatura keeps, and lets
+through as much chrome once the cleaning stage has run, several times faster
+(``wiretrace bench html``, 500 AllSides texts in realistic page chrome: after
+cleaning, recall 0.9820 / precision 0.9898 for resiliparse and 0.9820 / 0.9899
+for trafilatura; with metadata, 810 vs 140 pages/s on one core; text alone,
+5,276 vs 248).
 
-Paragraphs come out one per line; they are separated by a blank line here,
-since cleaning joins single line breaks (hard wraps) inside a paragraph.
+The metadata news pages carry is read from the page head: title
+(``og:title``, else the first ``<h1>``, else ``<title>``), author, publication
+date, site name and canonical URL, from schema.org JSON-LD (``NewsArticle``)
+first, then Open Graph / ``article:`` and common ``<meta>`` names, then
+``<time datetime>``. The chrome the extractor leaves ("Leave a comment", a
+byline line) is taken out by the cleaning stage as for text inputs.
 """
 
 from __future__ import annotations
 
-import warnings
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wiretrace.ingest.decode import looks_binary
 from wiretrace.records import Article, Skipped
 
 #: Pages larger than this are not parsed (a crawl accident, not an article).
 MAX_PAGE_BYTES = 20 * 1024 * 1024
-_DATE_PARAMS = {"extensive_search": True, "original_date": True,
-                "outputformat": "%Y-%m-%dT%H:%M:%S"}
+
+_DATE_NAMES = ("article:published_time", "og:published_time", "datepublished", "date",
+               "pubdate", "publishdate", "publish-date", "dc.date", "dc.date.issued",
+               "dcterms.created", "sailthru.date", "parsely-pub-date")
+_AUTHOR_NAMES = ("author", "article:author", "dc.creator", "parsely-author", "byl")
+_SITE_NAMES = ("og:site_name", "application-name")
 
 
 class HtmlUnavailable(ImportError):
-    """trafilatura is not installed."""
+    """resiliparse is not installed."""
 
 
-def _extract(data: bytes | str, url: str | None):
+def _parse(raw: bytes):
     try:
-        import trafilatura
+        from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+        from resiliparse.parse.html import HTMLTree
     except ImportError as exc:  # pragma: no cover - a dependency
-        raise HtmlUnavailable("HTML input needs trafilatura: pip install trafilatura") from exc
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # lxml's FutureWarnings from inside trafilatura
-        return trafilatura.bare_extraction(
-            data, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            date_extraction_params=_DATE_PARAMS,
-        )
+        raise HtmlUnavailable("HTML input needs resiliparse: pip install resiliparse") from exc
+    return HTMLTree.parse(bytes_to_str(raw, detect_encoding(raw)))
+
+
+def _main_text(tree) -> str:
+    from resiliparse.extract.html2text import extract_plain_text
+
+    return extract_plain_text(tree, main_content=True) or ""
+
+
+def _meta(tree) -> dict[str, str]:
+    """Lower-cased meta name/property -> content (the first of each)."""
+    found: dict[str, str] = {}
+    for m in tree.document.query_selector_all("meta"):
+        key = (m.getattr("property") or m.getattr("name") or m.getattr("itemprop") or "").lower()
+        value = (m.getattr("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _json_ld(tree) -> dict:
+    """The first schema.org article object in the page's JSON-LD, if any."""
+    for script in tree.document.query_selector_all('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if not isinstance(item, dict):
+                continue
+            stack.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and k.endswith("Article") for k in kinds):
+                return item
+    return {}
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def page_metadata(tree, url: str | None = None) -> dict[str, str | None]:
+    """title, author, published, source (site name) and url (canonical) of a parsed page."""
+    meta, ld = _meta(tree), _json_ld(tree)
+    canonical = tree.document.query_selector('link[rel="canonical"]')
+    page_url = ((canonical.getattr("href") if canonical else None) or meta.get("og:url")
+                or url)
+    h1 = tree.document.query_selector("h1")
+    title = (_name(ld.get("headline")) or meta.get("og:title") or meta.get("twitter:title")
+             or (h1.text.strip() if h1 and h1.text.strip() else None) or (tree.title or "").strip())
+    time_tag = tree.document.query_selector("time[datetime]")
+    published = (_name(ld.get("datePublished"))
+                 or next((meta[k] for k in _DATE_NAMES if k in meta), None)
+                 or (time_tag.getattr("datetime") if time_tag else None))
+    author = _name(ld.get("author")) or next((meta[k] for k in _AUTHOR_NAMES if k in meta), None)
+    site = (_name(ld.get("publisher")) or next((meta[k] for k in _SITE_NAMES if k in meta), None)
+            or (urlsplit(page_url).hostname if page_url else None))
+    return {"title": title or None, "author": author, "published": published, "source": site,
+            "url": page_url}
 
 
 def article_from_html(
@@ -64,23 +136,26 @@ def article_from_html(
     if looks_binary(raw):
         return Skipped(origin, "binary content (NUL or control bytes), not HTML", article_id)
     try:
-        doc = _extract(raw, url)
+        tree = _parse(raw)
+        body = _main_text(tree)
+        if not body.strip():
+            return Skipped(origin, "no main text found in the HTML page", article_id)
+        found = page_metadata(tree, url)
     except HtmlUnavailable:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken page must not stop the run
         return Skipped(origin, f"malformed HTML: {type(exc).__name__}: {exc}", article_id)
-    if doc is None or not (doc.text or "").strip():
-        return Skipped(origin, "no main text found in the HTML page", article_id)
-    given = fields or {}
-    text = "\n\n".join(line for line in doc.text.split("\n") if line.strip())
+    given = {k: v for k, v in (fields or {}).items() if v}
+    found.update(given)
+    text = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
     return Article(
         id=article_id,
         text=text,
-        title=given.get("title") or doc.title or "",
-        url=given.get("url") or doc.url or url,
-        source=given.get("source") or doc.sitename or doc.hostname,
-        published=given.get("published") or doc.date,
-        author=given.get("author") or doc.author,
+        title=found["title"] or "",
+        url=found["url"],
+        source=found["source"],
+        published=found["published"],
+        author=found["author"],
         fetched=fetched,
         origin=origin,
     )
