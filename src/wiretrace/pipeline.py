@@ -201,15 +201,11 @@ class _Executor:
 
 
 # -- the run -----------------------------------------------------------------
-def ingest(records: Iterable[Article | Skipped], accounting: Accounting) -> list[Article]:
-    """Count every record; skip those whose id an earlier record of this run had."""
-    return [a for chunk in ingest_chunks(records, accounting, 1 << 62) for a in chunk]
-
-
 def ingest_chunks(records: Iterable[Article | Skipped], accounting: Accounting,
                   size: int) -> Iterator[list[Article]]:
-    """:func:`ingest`, as lists of ``size`` articles read lazily: the run cleans each chunk
-    as it comes and never holds every raw article at once."""
+    """Count every record and skip those whose id an earlier record of this run had; yield
+    the articles in lists of ``size``, read lazily: the run cleans each list as it comes
+    and never holds every raw article at once."""
     articles: list[Article] = []
     first_seen: dict[str, str] = {}
     for record in records:
