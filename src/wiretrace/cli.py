@@ -84,7 +84,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from wiretrace.report.html import write_html
 
         write_html(args.out)
-    print_summary(result, console, out_dir=args.out)
+    print_summary(result, console, out_dir=args.out, html=not args.no_html)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
@@ -9,7 +11,8 @@ from wiretrace.pipeline import RunResult
 
 
 def print_summary(
-    result: RunResult, console: Console | None = None, out_dir: str | None = None
+    result: RunResult, console: Console | None = None, out_dir: str | None = None,
+    html: bool = True,
 ) -> None:
     console = console or Console(stderr=True)
     acc = result.accounting
@@ -29,6 +32,7 @@ def print_summary(
     table.add_row("copy families", str(len(result.families)))
     table.add_row("articles in families", str(result.stats["articles_in_families"]))
     table.add_row("stories (of 2 or more articles)", str(result.stats["stories_of_two_or_more"]))
+    table.add_row("lineages (versions of one text)", str(len(result.lineages)))
     secs = sum(result.stats["seconds"].values())
     table.add_row("seconds", f"{secs:.2f}")
     console.print(table)
@@ -43,3 +47,7 @@ def print_summary(
         console.print(fam)
     if out_dir:
         console.print(f"outputs in [bold]{out_dir}[/bold]")
+        report = Path(out_dir) / "report.html"
+        if html and report.exists():
+            console.print(f"open [bold]{report}[/bold] in a browser, or look at one article "
+                          f"with: wiretrace show ID --out {out_dir}")
