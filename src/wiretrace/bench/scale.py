@@ -49,7 +49,7 @@ def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0
     rng = random.Random(seed)
     per_block = int(block * (1 - copy_share))
     sample: list[dict] = []
-    vocab = sorted({w for a in originals for w in a["text"].split()})
+    vocab = sorted({w.lower() for a in originals for w in _WORD.findall(a["text"])})
     index = {w: i for i, w in enumerate(vocab)}
     ciphers: dict[int, list[str]] = {}
     recent: deque[tuple[str, str, str]] = deque(maxlen=5000)
