@@ -107,3 +107,15 @@ def test_large_inputs_are_hashed_in_groups_with_the_same_result(monkeypatch):
     grouped = shingles.shingle_paragraphs(paragraphs, 4)
     for field in ("hashes", "paragraph", "position", "words", "word_bytes", "first_word"):
         assert np.array_equal(getattr(whole, field), getattr(grouped, field)), field
+
+
+def test_band_keys_pack_into_four_and_a_half_bytes():
+    from wiretrace.fingerprint.lsh import KEY_BITS
+    from wiretrace.store import pack_keys, unpack_keys
+
+    rng = np.random.default_rng(1)
+    for n in (0, 1, 2, 3, 205):
+        keys = rng.integers(0, 2**KEY_BITS, size=n, dtype=np.uint64)
+        packed = pack_keys(keys)
+        assert len(packed) == 4 * n + (n + 1) // 2
+        assert np.array_equal(unpack_keys(packed), keys)

@@ -83,20 +83,26 @@ CREATE TABLE IF NOT EXISTS runs (
 _DERIVED = {"families": "family", "stories": "story", "lineages": "lineage", "diffs": "id"}
 
 
-_KEY_BYTES = KEY_BITS // 8
-
-
 def pack_keys(keys: np.ndarray) -> bytes:
-    """Band keys in :data:`~wiretrace.fingerprint.lsh.KEY_BITS` bits each (little-endian)."""
-    return np.ascontiguousarray(keys, dtype="<u8").view(np.uint8).reshape(-1, 8)[
-        :, :_KEY_BYTES].tobytes()
+    """36-bit band keys in 4.5 bytes each: the low 32 bits, then the high 4 bits two to a
+    byte (see :data:`~wiretrace.fingerprint.lsh.KEY_BITS`)."""
+    assert KEY_BITS == 36, "the packing below is for 36-bit keys"
+    k = np.asarray(keys, dtype=np.uint64)
+    low = (k & np.uint64(0xFFFFFFFF)).astype("<u4").tobytes()
+    high = (k >> np.uint64(32)).astype(np.uint8)
+    if len(high) % 2:
+        high = np.append(high, np.uint8(0))
+    return low + (high[0::2] | (high[1::2] << 4)).astype(np.uint8).tobytes()
 
 
 def unpack_keys(data: bytes) -> np.ndarray:
-    raw = np.frombuffer(data, dtype=np.uint8).reshape(-1, _KEY_BYTES)
-    full = np.zeros((len(raw), 8), dtype=np.uint8)
-    full[:, :_KEY_BYTES] = raw
-    return full.view("<u8").ravel().astype(np.uint64)
+    n = (2 * len(data)) // 9  # 4.5 bytes a key; an odd count has half a byte of padding
+    low = np.frombuffer(data, dtype="<u4", count=n).astype(np.uint64)
+    packed = np.frombuffer(data, dtype=np.uint8, offset=4 * n)
+    high = np.empty(2 * len(packed), dtype=np.uint64)
+    high[0::2] = packed & 0x0F
+    high[1::2] = packed >> 4
+    return low | (high[:n] << np.uint64(32))
 
 
 def content_hash(article: CleanArticle) -> str:

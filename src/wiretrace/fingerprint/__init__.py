@@ -19,15 +19,15 @@ from wiretrace.fingerprint.minhash import EMPTY, sketch
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 
 #: Bump when a change makes stored fingerprints incomparable with new ones.
-#: 2: band keys of 40 bits (stored in 5 bytes), passage keys unique per article.
-ALGORITHM_VERSION = 2
+#: 2: band keys of 40 bits, passage keys unique per article. 3: 36-bit keys (4.5 bytes).
+ALGORITHM_VERSION = 3
 
 
 @dataclass(slots=True)
 class Fingerprint:
     id: str
-    doc_keys: np.ndarray  # uint64 holding 40-bit keys, one per document band
-    passage_keys: np.ndarray  # uint64 holding 40-bit keys, unique over the passages
+    doc_keys: np.ndarray  # uint64 holding 36-bit keys, one per document band (or none)
+    passage_keys: np.ndarray  # uint64 holding 36-bit keys, unique over the passages
     words: int
     #: Sorted unique shingle hashes (low 32 bits), for this run's prefilter (not stored).
     shingles: np.ndarray | None = None
@@ -95,7 +95,10 @@ def fingerprint_batch(
     for i, article_id in enumerate(ids):
         rows = order[pass_bounds[i] : pass_bounds[i + 1]]
         rows = rows[p_nonempty[rows]]
-        doc_keys = d_keys[i] if doc_sig[i, 0] != EMPTY else np.empty(0, dtype=np.uint64)
+        # Whole-document keys matter for short articles; with more passages than
+        # config.doc_lsh_max_passages, the passage keys find any copy (each at 95%).
+        whole = doc_sig[i, 0] != EMPTY and len(rows) <= config.doc_lsh_max_passages
+        doc_keys = d_keys[i] if whole else np.empty(0, dtype=np.uint64)
         # Low 32 bits: half the memory, and a chance match of 2^-32 a pair of shingles is
         # nothing to a prefilter that counts dozens of shared ones.
         low = sh.hashes[sh_bounds[i] : sh_bounds[i + 1]].astype(np.uint32)
