@@ -46,10 +46,11 @@ class Config:
     #: Extra loss of whole-document Jaccard from added, dropped or stitched paragraphs.
     doc_structure_loss: float = 0.6
     #: Whole-document LSH keys only for articles with at most this many passages: a longer
-    #: article's copies are found by its passages (each at ``lsh_passage_recall``). Measured
-    #: with ``wiretrace bench copies`` (20k + 2k): same planted recall (0.9991) and stitched
-    #: donors (258/805), 11 fewer partial relations among 2,938, and 52 fewer keys an article.
-    doc_lsh_max_passages: int = 2
+    #: article's copies are found by its passages (each at ``lsh_passage_recall``), and its
+    #: 52 document keys are a fifth of its copy index. 7 keeps every Clough answer found
+    #: (``wiretrace eval clough``: 2 lost one light and one heavy revision) and puts AllSides
+    #: at 208 keys an article (937 bytes) instead of 257.
+    doc_lsh_max_passages: int = 7
     #: Buckets with more members than this emit pairs only to their first members.
     max_bucket: int = 400
 
