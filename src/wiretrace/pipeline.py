@@ -253,16 +253,8 @@ def run_records(
     a record whose id is stored is compared as ``query:<id>``.
     """
     config = config or Config()
-    timings: dict[str, float] = {}
-    memory: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        memory[name] = _rss_mb()
-        clock = now
+    clock = StageClock()
+    lap, timings, memory = clock.lap, clock.seconds, clock.rss_mb
 
     store = Store(db, read_only=read_only) if db else None
     try:
@@ -367,6 +359,21 @@ def run_records(
     }
     return RunResult(all_articles, relations, families, stories, accounting, stats, lineages,
                      diffs)
+
+
+class StageClock:
+    """Seconds (and this process's resident memory) at the end of each stage of a run."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.rss_mb: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 3)
+        self.rss_mb[name] = _rss_mb()
+        self._last = now
 
 
 @dataclass

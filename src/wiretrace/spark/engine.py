@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
 from wiretrace.ingest import iter_files, read_inputs, truncate
 from wiretrace.ingest.fields import article_from_fields
+from wiretrace.pipeline import StageClock
 from wiretrace.records import Article, Skipped
 from wiretrace.verify import Verifier
 
@@ -114,14 +114,8 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
     spark = spark or spark_session(master)
     _quiet(spark)
     sc = spark.sparkContext
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
+    clock = StageClock()
+    lap, timings = clock.lap, clock.seconds
 
     try:
         records = _records(spark, inputs, config).cache()
