@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
 from wiretrace.clean.article import clean_article, drop_paragraphs
-from wiretrace.clean.boilerplate import learn_boilerplate, paragraph_keys
+from wiretrace.clean.boilerplate import frequent_lines, judge_boilerplate, paragraph_keys
 from wiretrace.cluster import copy_families
 from wiretrace.config import Config
 from wiretrace.fingerprint import Fingerprint, fingerprint_batch
@@ -36,7 +36,9 @@ from wiretrace.records import (
     Story,
     VersionDiff,
 )
-from wiretrace.store import Store, StoredRun, content_hash
+from wiretrace.shelf import ArticleLookup, ArticleShelf, Row, shelved_between
+from wiretrace.shelf import article_row as shelf_row
+from wiretrace.store import Store, StoredRun, article_from_record, content_hash
 from wiretrace.story.encoder import load_encoders
 from wiretrace.story.stage import find_stories
 from wiretrace.trace import derived_rows, trace
@@ -102,17 +104,33 @@ def _init_worker(config: Config) -> None:
     _CONFIG = config
 
 
-def _clean_chunk(articles: list[Article]) -> list[tuple[CleanArticle, list[bytes]]]:
+@dataclass(slots=True)
+class _Cleaned:
+    """What the main process keeps of a cleaned article (its text goes to the shelf)."""
+
+    row: Row | None  # shelved, then dropped
+    keys: bytes  # its paragraphs' line keys, 8 bytes each
+    words: int
+    notes: list[str]
+
+
+def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
     out = []
     for article in articles:
         cleaned = clean_article(article)
-        out.append((cleaned, paragraph_keys(cleaned)))
+        out.append(_Cleaned(shelf_row(cleaned), b"".join(paragraph_keys(cleaned)),
+                            _word_count(cleaned), cleaned.notes))
     return out
 
 
-def _fingerprint_chunk(chunk: tuple[list[list[str]], list[str]]) -> list[Fingerprint]:
-    paragraph_lists, ids = chunk
-    return fingerprint_batch(paragraph_lists, ids, _CONFIG)
+def _word_count(article: CleanArticle) -> int:
+    return sum(p.count(" ") + 1 for p in article.paragraphs)  # paragraphs are single-spaced
+
+
+def _fingerprint_range(chunk: tuple[Path, int, int]) -> list[Fingerprint]:
+    articles = shelved_between(*chunk)
+    return fingerprint_batch([a.paragraphs for a in articles], [a.id for a in articles],
+                             _CONFIG)
 
 
 _VERIFIER: Verifier | None = None
@@ -155,12 +173,15 @@ class _Executor:
         else:
             _init_worker(config)
 
-    def map(self, fn, chunks: list, progress: Progress | None, label: str, total: int) -> list:
+    def map(self, fn, chunks: list, progress: Progress | None, label: str, total: int,
+            sizes: list[int] | None = None) -> list:
+        """``fn`` over every chunk, in order; ``sizes`` are the items of each (for progress)
+        when a chunk's ``len`` is not."""
         results, done = [], 0
         it = self.pool.imap(fn, chunks) if self.pool else map(fn, chunks)
-        for chunk, result in zip(chunks, it, strict=True):
+        for n, (chunk, result) in enumerate(zip(chunks, it, strict=True)):
             results.append(result)
-            done += len(chunk[1]) if isinstance(chunk, tuple) else len(chunk)
+            done += sizes[n] if sizes is not None else len(chunk)
             if progress:
                 progress(label, done, total)
         return results
@@ -257,6 +278,7 @@ def run_records(
     lap, timings, memory = clock.lap, clock.seconds, clock.rss_mb
 
     store = Store(db, read_only=read_only) if db else None
+    shelf = ArticleShelf()
     try:
         stored_hashes = store.content_hashes() if store else {}
         accounting = Accounting()
@@ -264,88 +286,94 @@ def run_records(
         first = list(itertools.islice(chunks, 2))  # enough to tell whether workers pay
         executor = _Executor(config, sum(map(len, first)))
         try:
-            cleaned = [c for part in executor.stream(_clean_chunk, itertools.chain(first, chunks),
-                                                     progress, "clean")
-                       for c in part]
+            held: dict[str, _Cleaned] = {}  # in reading order; the texts are on the shelf
+            for part in executor.stream(_clean_chunk, itertools.chain(first, chunks),
+                                        progress, "clean"):
+                _shelve(part, shelf, held, stored_hashes if read_only else {})
             del first, chunks
             lap("read+clean")
-            articles, keys, learned = _remove_learned_boilerplate(cleaned, config, store)
-            if read_only:
-                for a in articles:
-                    a.id = f"query:{a.id}" if a.id in stored_hashes else a.id
-            articles, keys = _admit(articles, keys, config, accounting,
-                                    {} if read_only else stored_hashes)
+            learned = _remove_learned_boilerplate(held, shelf, config, store)
+            _admit(held, shelf, config, accounting, {} if read_only else stored_hashes)
             lap("boilerplate")
-            batches = [
-                ([a.paragraphs for a in chunk], [a.id for a in chunk])
-                for chunk in _chunks(articles, config.chunk_size)
-            ]
+            ranges = shelf.seq_ranges(config.chunk_size)
+            sizes = [min(config.chunk_size, len(held) - n * config.chunk_size)
+                     for n in range(len(ranges))]
             fingerprints = [
                 f
-                for part in executor.map(
-                    _fingerprint_chunk, batches, progress, "fingerprint", len(articles)
-                )
+                for part in executor.map(_fingerprint_range,
+                                         [(shelf.path, lo, hi) for lo, hi in ranges],
+                                         progress, "fingerprint", len(held), sizes)
                 for f in part
             ]
             lap("fingerprint")
         finally:
             executor.close()
+        n_new = len(fingerprints)
 
-        stored_articles: list[CleanArticle] = []
         stored_fps: list[Fingerprint] = []
         old_relations: list[Relation] = []
         if store:
-            stored_articles, stored_fps = _load_stored(store, config)
+            stored_fps = _load_stored(store, config)
             old_relations = list(store.relations())
         lap("store")
 
-        all_articles = stored_articles + articles
         all_fps = stored_fps + fingerprints
+        del fingerprints
+        ids = [f.id for f in all_fps]
+        lookup = ArticleLookup(ids, shelf, store.path if store else None)
         pairs, cstats = _candidates(all_fps, config, new_from=len(stored_fps))
         lap("candidates")
 
-        uniques = {f.id: f.shingles for f in fingerprints if f.shingles is not None}
-        verifier = Verifier(all_articles, config, uniques)
-        id_pairs = [(all_fps[i].id, all_fps[j].id) for i, j in pairs.tolist()]
+        uniques = {f.id: f.shingles for f in all_fps[len(stored_fps):] if f.shingles is not None}
+        verifier = Verifier(lookup, config, uniques)
+        id_pairs = [(ids[i], ids[j]) for i, j in pairs.tolist()]
+        del pairs
         new_relations = _verify(verifier, id_pairs, config, progress)
+        del id_pairs, uniques
+        for f in all_fps:
+            f.shingles = None  # the prefilter is done: this is most of their memory
         lap("verify")
         relations = old_relations + new_relations
         words = {f.id: f.words for f in all_fps}
-        families = copy_families(
-            [a.id for a in all_articles], relations, words, verifier.relate,
-            config.family_min_coverage
-        )
+        families = copy_families(ids, relations, words, verifier.relate,
+                                 config.family_min_coverage)
         lap("cluster")
+        articles: Sequence[CleanArticle] = RunArticles(lookup)
         stories: list[Story] = []
         lineages: list[Lineage] = []
         diffs: list[VersionDiff] = []
         story_relations: list[Relation] = []
         if config.find_stories:
+            articles = list(lookup.articles())  # the meaning-level stages work in memory
             encoders = load_encoders(config.encoder, config.encoder_lead_words)
             story_relations, stories = find_stories(
-                all_articles, relations, families, config, encoders, cache=store,
+                articles, relations, families, config, encoders, cache=store,
                 progress=progress,
             )
             relations = relations + story_relations
             lap("stories")
             if config.trace:
-                lineages, diffs = trace(all_articles, relations, families, stories, config,
+                lineages, diffs = trace(articles, relations, families, stories, config,
                                         encoders, cache=store)
                 lap("trace")
         if store and not read_only:  # everything this run adds, in one transaction
             store.commit_run(StoredRun(
-                articles, fingerprints, config.fingerprint_tag(), new_relations, learned,
-                story_relations, derived_rows(families, stories, lineages, diffs)
-                if config.find_stories else None,
+                shelf.rows(), all_fps[len(stored_fps):], config.fingerprint_tag(),
+                new_relations, learned, story_relations,
+                derived_rows(families, stories, lineages, diffs)
+                if config.find_stories else None, n_articles=n_new,
             ))
             lap("commit")
+    except BaseException:
+        shelf.close()
+        raise
     finally:
         if store:
             store.close()
 
     stats = {
-        "articles_new": len(articles),
-        "articles_stored_before": len(stored_articles),
+        "articles_new": n_new,
+        "articles_stored_before": len(stored_fps),
         "candidate_pairs": cstats.pairs,
         "capped_buckets": cstats.capped_buckets,
         "relations": dict(Counter(r.relation for r in relations)),
@@ -357,8 +385,31 @@ def run_records(
         "seconds": timings,
         "main_process_rss_mb": memory,
     }
-    return RunResult(all_articles, relations, families, stories, accounting, stats, lineages,
+    if isinstance(articles, list):
+        shelf.close()  # everything is in memory
+    return RunResult(articles, relations, families, stories, accounting, stats, lineages,
                      diffs)
+
+
+class RunArticles(Sequence[CleanArticle]):
+    """A run's articles, read from disk as they are iterated (stored ones first, then new).
+
+    It keeps the run's shelf alive for as long as the result that holds it.
+    """
+
+    def __init__(self, lookup: ArticleLookup):
+        self.lookup = lookup
+
+    def __len__(self) -> int:
+        return len(self.lookup)
+
+    def __iter__(self) -> Iterator[CleanArticle]:
+        return self.lookup.articles()
+
+    def __getitem__(self, index):  # type: ignore[override] - positions, as a list
+        if isinstance(index, slice):
+            return [self.lookup[i] for i in self.lookup.ids[index]]
+        return self.lookup[self.lookup.ids[index]]
 
 
 class StageClock:
@@ -429,72 +480,132 @@ def _rss_mb() -> float:
         return 0.0
 
 
-def _remove_learned_boilerplate(
-    cleaned: list[tuple[CleanArticle, list[bytes]]], config: Config, store: Store | None
-) -> tuple[list[CleanArticle], list[list[bytes]], dict[bytes, int]]:
-    """Articles without boilerplate learned now or stored; and what was learned now."""
-    articles = [c for c, _ in cleaned]
-    keys = [k for _, k in cleaned]
-    new = learn_boilerplate(articles, keys, config)
+def _shelve(part: list[_Cleaned], shelf: ArticleShelf, held: dict[str, _Cleaned],
+            stored: dict[str, str]) -> None:
+    """Write a chunk of cleaned articles to the shelf; keep the rest in ``held``.
+
+    A read-only run (``query``) compares an article whose id is stored as ``query:<id>``.
+    """
+    rows = []
+    for c in part:
+        assert c.row is not None
+        if c.row[0] in stored:
+            article = article_from_record(c.row[2])
+            article.id = f"query:{article.id}"
+            c.row = shelf_row(article)
+        rows.append(c.row)
+        held[c.row[0]] = c
+        c.row = None
+    shelf.put(rows)
+
+
+class _Indexed(Sequence[CleanArticle]):
+    """Shelved articles by position in ``ids``: what boilerplate learning samples from."""
+
+    def __init__(self, ids: list[str], shelf: ArticleShelf):
+        self.ids, self.shelf = ids, shelf
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.shelf.get(self.ids[index])
+
+
+def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
+                                store: Store | None) -> dict[bytes, int]:
+    """Drop boilerplate (learned now, or stored) from the shelved articles; return what was
+    learned now."""
+    ids = list(held)
+    packed = [held[i].keys for i in ids]
+    frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
+    new = {}
+    if frequent:
+        sampled = {n for members in holders.values() for n in members}
+        articles = _Indexed(ids, shelf)
+        new = judge_boilerplate(frequent, holders,
+                                {n: (articles[n].paragraphs, _split_keys(packed[n]))
+                                 for n in sorted(sampled)}, config)
     learned = {**store.boilerplate(), **new} if store else new
-    if learned:
-        for idx, (article, article_keys) in enumerate(zip(articles, keys, strict=True)):
-            drop = {i for i, k in enumerate(article_keys) if k in learned}
-            if drop:
-                reason = {
-                    i: f"learned boilerplate (in {learned[article_keys[i]]} articles of "
-                    "different stories)"
-                    for i in drop
-                }
-                drop_paragraphs(article, drop, reason.__getitem__)
-                keys[idx] = [k for i, k in enumerate(article_keys) if i not in drop]
-    return articles, keys, new
+    if not learned:
+        return new
+    flat = np.frombuffer(b"".join(packed), dtype="<u8")
+    owner = np.repeat(np.arange(len(ids)), [len(k) // 8 for k in packed])
+    hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype="<u8"))
+    changed = []
+    for n in np.unique(owner[hit]).tolist():
+        c, article = held[ids[n]], shelf.get(ids[n])
+        article_keys = _split_keys(c.keys)
+        drop = {i for i, k in enumerate(article_keys) if k in learned}
+        drop_paragraphs(article, drop, lambda i, k=article_keys: (
+            f"learned boilerplate (in {learned[k[i]]} articles of different stories)"))
+        c.keys = b"".join(k for i, k in enumerate(article_keys) if i not in drop)
+        c.words = _word_count(article)
+        changed.append(article)
+        if len(changed) >= 500:
+            shelf.replace(changed)
+            changed = []
+    shelf.replace(changed)
+    return new
 
 
-def _admit(articles, keys, config: Config, accounting: Accounting, stored: dict[str, str]):
-    """Keep articles with enough story text that are not already stored."""
-    kept, kept_keys = [], []
-    for article, article_keys in zip(articles, keys, strict=True):
-        n_words = sum(p.count(" ") + 1 for p in article.paragraphs)  # paragraphs are single-spaced
-        if n_words < config.min_words:
-            accounting.skip(
-                Skipped(
-                    article.origin,
-                    f"too short after cleaning ({n_words} words of story text)",
-                    article.id,
-                )
-            )
+def _split_keys(packed: bytes) -> list[bytes]:
+    return [packed[i : i + 8] for i in range(0, len(packed), 8)]
+
+
+def _admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
+           accounting: Accounting, stored: dict[str, str]) -> None:
+    """Keep (in ``held`` and on the shelf) articles with enough story text that are not
+    already stored; account for the others."""
+    rejected = []
+    for article_id, c in held.items():
+        if c.words < config.min_words:
+            reason = f"too short after cleaning ({c.words} words of story text)"
+        elif article_id in stored:
+            same = stored[article_id] == content_hash(shelf.get(article_id))
+            reason = ("already in the store (same text)" if same
+                      else "duplicate id (stored earlier with different text)")
+        else:
+            accounting.processed += 1
+            accounting.notes.extend((article_id, note) for note in c.notes)
             continue
-        if article.id in stored:
-            same = stored[article.id] == content_hash(article)
-            reason = (
-                "already in the store (same text)"
-                if same
-                else "duplicate id (stored earlier with different text)"
-            )
-            accounting.skip(Skipped(article.origin, reason, article.id))
-            continue
-        accounting.processed += 1
-        for note in article.notes:
-            accounting.notes.append((article.id, note))
-        kept.append(article)
-        kept_keys.append(article_keys)
-    return kept, kept_keys
+        accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))
+        rejected.append(article_id)
+    shelf.delete(rejected)
+    for article_id in rejected:
+        del held[article_id]
 
 
-def _load_stored(store: Store, config: Config) -> tuple[list[CleanArticle], list[Fingerprint]]:
-    """Stored articles and fingerprints; fingerprints of another settings tag are rebuilt."""
+def _load_stored(store: Store, config: Config) -> list[Fingerprint]:
+    """Fingerprints of the stored articles, in order; those of another settings tag (or
+    none) are rebuilt from the stored text."""
     tag = config.fingerprint_tag()
-    articles = list(store.articles())
-    fps = {id_: (t, fp) for id_, t, fp in store.fingerprints()}
-    stale = [a for a in articles if a.id not in fps or fps[a.id][0] != tag]
-    if stale:
-        rebuilt = fingerprint_batch([a.paragraphs for a in stale], [a.id for a in stale], config)
-        with store.db:
-            store.put_fingerprints(rebuilt, tag)
-        for fp in rebuilt:
-            fps[fp.id] = (tag, fp)
-    return articles, [fps[a.id][1] for a in articles]
+    fps = {id_: fp for id_, t, fp in store.fingerprints() if t == tag}
+    ids = store.article_ids()
+    if len(fps) < len(ids):
+        stale = set(ids) - fps.keys()
+        batch: list[CleanArticle] = []
+        for article in store.articles():
+            if article.id in stale:
+                batch.append(article)
+            if len(batch) >= 1000:
+                _rebuild(batch, store, config, fps)
+        _rebuild(batch, store, config, fps)
+    return [fps[i] for i in ids]
+
+
+def _rebuild(batch: list[CleanArticle], store: Store, config: Config,
+             fps: dict[str, Fingerprint]) -> None:
+    """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
+    if not batch:
+        return
+    rebuilt = fingerprint_batch([a.paragraphs for a in batch], [a.id for a in batch], config)
+    with store.db:
+        store.put_fingerprints(rebuilt, config.fingerprint_tag())
+    for fp in rebuilt:
+        fp.shingles = None
+        fps[fp.id] = fp
+    batch.clear()
 
 
 def _candidates(fps: list[Fingerprint], config: Config, new_from: int):

@@ -190,11 +190,14 @@ class Store:
             fp = Fingerprint(id_, unpack_keys(doc_keys), unpack_keys(passage_keys), words)
             yield id_, tag, fp
 
-    def _add_articles(self, articles: Iterable[CleanArticle]) -> None:
-        self.db.executemany(
-            "INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
-            ((a.id, content_hash(a), orjson.dumps(a.to_dict())) for a in articles),
-        )
+    def article_ids(self) -> list[str]:
+        return [i for (i,) in self.db.execute("SELECT id FROM articles ORDER BY seq")]
+
+    def _add_articles(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """Rows of (id, content hash, JSON record), as :func:`wiretrace.shelf.article_row`
+        makes them."""
+        self.db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
+                            rows)
 
     def put_fingerprints(self, fingerprints: Iterable[Fingerprint], tag: str) -> None:
         self.db.executemany(
@@ -223,7 +226,7 @@ class Store:
     def commit_run(self, run: StoredRun) -> None:
         """Everything a run adds, in one transaction: it lands whole or not at all."""
         with self.db:
-            self._add_articles(run.articles)
+            self._add_articles(run.article_rows)
             self.put_fingerprints(run.fingerprints, run.tag)
             self.db.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
@@ -249,7 +252,7 @@ class Store:
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO runs (finished, articles_new, articles_total) "
-                "VALUES (datetime('now'), ?, ?)", (len(run.articles), total))
+                "VALUES (datetime('now'), ?, ?)", (run.n_articles, total))
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -283,7 +286,8 @@ class Store:
 class StoredRun:
     """What one run adds to the store (see :meth:`Store.commit_run`)."""
 
-    articles: list[CleanArticle]
+    #: (id, content hash, record) of each new article, read as the transaction writes them.
+    article_rows: Iterable[tuple[str, str, bytes]]
     fingerprints: list[Fingerprint]
     tag: str
     copy_relations: list[Relation]
@@ -291,3 +295,4 @@ class StoredRun:
     story_relations: list[Relation] = field(default_factory=list)
     #: Rows for the derived tables (families, stories, lineages, diffs); None keeps them.
     derived: dict[str, list[dict]] | None = None
+    n_articles: int = 0

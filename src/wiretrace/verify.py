@@ -21,6 +21,7 @@ one; otherwise no relation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -105,17 +106,25 @@ class Verifier:
     is shingled again.
     """
 
-    def __init__(self, articles: list[CleanArticle], config: Config,
-                 uniques: dict[str, np.ndarray] | None = None):
-        self.by_id = {a.id: a for a in articles}
+    def __init__(self, articles: Sequence[CleanArticle] | Mapping[str, CleanArticle],
+                 config: Config, uniques: dict[str, np.ndarray] | None = None):
+        by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
+        self.by_id: Mapping[str, CleanArticle] = by_id
+        # A mapping that reads from disk (wiretrace.shelf.ArticleLookup) fetches many at once.
+        self._many = getattr(by_id, "many", None) or (lambda ids: {i: by_id[i] for i in ids})
         self.config = config
         self.uniques = uniques or {}
         self.cache: dict[str, ShingledArticle] = {}
 
     def prepare(self, ids: list[str], batch: int = 256) -> None:
-        todo = [self.by_id[i] for i in dict.fromkeys(ids) if i not in self.cache]
+        todo = [i for i in dict.fromkeys(ids) if i not in self.cache]
         for start in range(0, len(todo), batch):  # bounded batches: bounded temporary memory
-            for shingled in ShingledArticle.many(todo[start : start + batch], self.config):
+            part = todo[start : start + batch]
+            found = self._many(part)
+            missing = [i for i in part if i not in found]
+            if missing:
+                raise KeyError(f"articles not found: {missing[:5]}")
+            for shingled in ShingledArticle.many([found[i] for i in part], self.config):
                 self.cache[shingled.article.id] = shingled
 
     def relate(self, a: str, b: str) -> Relation | None:

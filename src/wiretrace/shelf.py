@@ -1,0 +1,210 @@
+"""A run's cleaned articles on disk, read back by id when a stage needs them.
+
+A cleaned article is about 5 KB of text and twice that as Python objects; a
+million of them do not fit in the memory of the machines wiretrace runs on. So
+the run writes each article to a scratch SQLite file (the *shelf*) as soon as it
+is cleaned and keeps in memory only what every stage needs for all articles at
+once: ids, paragraph keys, fingerprints. Fingerprinting and verification read
+the articles they need from the shelf (worker processes open their own
+connection: an SQLite connection does not survive a fork), and the store's
+final transaction copies the shelf's rows as they are.
+
+Stored articles (from earlier runs) are read from the store the same way:
+:class:`ArticleLookup` answers ``lookup[id]`` from the shelf, then the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import orjson
+
+from wiretrace.records import CleanArticle
+from wiretrace.store import article_from_record, content_hash
+
+#: Rows read or written per statement.
+_BATCH = 500
+
+Row = tuple[str, str, bytes]  # (id, content hash, record): as the store's articles table
+
+
+def article_row(article: CleanArticle) -> Row:
+    """The row an article is shelved (and stored) as."""
+    return article.id, content_hash(article), orjson.dumps(article.to_dict())
+
+
+class _PerProcess:
+    """An SQLite connection per process, opened on first use in each one."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+        self._pid = -1
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._pid != os.getpid() or self._db is None:
+            self._db = sqlite3.connect(self.uri, uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def records(self, ids: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start : start + _BATCH]
+            marks = ",".join("?" * len(part))
+            found.update(self.db.execute(
+                f"SELECT id, record FROM articles WHERE id IN ({marks})", part))
+        return found
+
+
+class ArticleShelf:
+    """This run's cleaned articles in a scratch SQLite file, in the order they came.
+
+    The file is deleted by :meth:`close`, or when the shelf is garbage-collected:
+    a :class:`~wiretrace.pipeline.RunResult` keeps its shelf for as long as it lives.
+    """
+
+    def __init__(self, directory: str | Path | None = None):
+        fd, name = tempfile.mkstemp(prefix="wiretrace-shelf-", suffix=".db", dir=directory)
+        os.close(fd)
+        self.path = Path(name)
+        self._conn = _PerProcess(self.path.resolve().as_uri())
+        db = self._conn.db
+        db.execute("PRAGMA journal_mode=OFF")  # scratch: a crash discards it anyway
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+                   " content_hash TEXT NOT NULL, record BLOB NOT NULL)")
+        self._finalizer = weakref.finalize(self, _remove, self.path, os.getpid())
+
+    # -- writing (the main process only) ------------------------------------------
+    def put(self, rows: Iterable[Row]) -> None:
+        with self._conn.db as db:
+            db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
+                           rows)
+
+    def replace(self, articles: Iterable[CleanArticle]) -> None:
+        """Rewrite articles in place (same id, same position)."""
+        with self._conn.db as db:
+            db.executemany("UPDATE articles SET content_hash = ?, record = ? WHERE id = ?",
+                           ((h, r, i) for i, h, r in map(article_row, articles)))
+
+    def rename(self, old: str, article: CleanArticle) -> None:
+        """Give the article stored as ``old`` a new id (and record), in the same position."""
+        new_id, h, r = article_row(article)
+        with self._conn.db as db:
+            db.execute("UPDATE articles SET id = ?, content_hash = ?, record = ? WHERE id = ?",
+                       (new_id, h, r, old))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        with self._conn.db as db:
+            db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in ids))
+
+    # -- reading (any process) ------------------------------------------------------
+    def __len__(self) -> int:
+        return self._conn.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def __iter__(self) -> Iterator[CleanArticle]:
+        for _, _, record in self.rows():
+            yield article_from_record(record)
+
+    def rows(self) -> Iterator[Row]:
+        """Every row in order, read in batches (the main process may write in between)."""
+        last = -1
+        while True:
+            batch = self._conn.db.execute(
+                "SELECT seq, id, content_hash, record FROM articles WHERE seq > ? ORDER BY seq"
+                " LIMIT ?", (last, _BATCH)).fetchall()
+            if not batch:
+                return
+            last = batch[-1][0]
+            for _, id_, h, record in batch:
+                yield id_, h, record
+
+    def get(self, article_id: str) -> CleanArticle:
+        row = self._conn.db.execute("SELECT record FROM articles WHERE id = ?",
+                                    (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return article_from_record(row[0])
+
+    def records(self, ids: list[str]) -> dict[str, bytes]:
+        return self._conn.records(ids)
+
+    def seq_ranges(self, size: int) -> list[tuple[int, int]]:
+        """[lo, hi) ranges of positions holding about ``size`` articles each."""
+        seqs = [s for (s,) in self._conn.db.execute("SELECT seq FROM articles ORDER BY seq")]
+        return [(seqs[i], seqs[min(i + size, len(seqs)) - 1] + 1)
+                for i in range(0, len(seqs), size)]
+
+    def close(self) -> None:
+        self._conn.close()
+        self._finalizer()
+
+
+_READERS: dict[Path, _PerProcess] = {}
+
+
+def shelved_between(path: Path, lo: int, hi: int) -> list[CleanArticle]:
+    """Articles at positions [lo, hi) of the shelf file ``path``, from any process (a worker
+    keeps one connection per shelf)."""
+    if path not in _READERS:
+        _READERS[path] = _PerProcess(f"{Path(path).resolve().as_uri()}?mode=ro")
+    rows = _READERS[path].db.execute(
+        "SELECT record FROM articles WHERE seq >= ? AND seq < ? ORDER BY seq", (lo, hi))
+    return [article_from_record(r) for (r,) in rows]
+
+
+def _remove(path: Path, owner: int) -> None:
+    if os.getpid() == owner:  # never from a forked worker
+        path.unlink(missing_ok=True)
+
+
+class ArticleLookup(Mapping[str, CleanArticle]):
+    """Articles by id: this run's from the shelf, earlier runs' from the store (read-only).
+
+    ``ids`` fixes the order of iteration: stored articles first, then the new ones.
+    """
+
+    def __init__(self, ids: list[str], shelf: ArticleShelf, store_path: Path | None):
+        self.ids = ids
+        self.shelf = shelf
+        self._store = (_PerProcess(f"{store_path.resolve().as_uri()}?mode=ro")
+                       if store_path is not None else None)
+
+    def __getitem__(self, article_id: str) -> CleanArticle:
+        found = self.many([article_id])
+        if article_id not in found:
+            raise KeyError(article_id)
+        return found[article_id]
+
+    def many(self, ids: list[str]) -> dict[str, CleanArticle]:
+        """The articles of ``ids`` that exist, read in a few statements."""
+        records = self.shelf.records(ids)
+        rest = [i for i in ids if i not in records]
+        if rest and self._store is not None:
+            records.update(self._store.records(rest))
+        return {i: article_from_record(r) for i, r in records.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def articles(self) -> Iterator[CleanArticle]:
+        """Every article in order, read in batches."""
+        for start in range(0, len(self.ids), _BATCH):
+            part = self.ids[start : start + _BATCH]
+            found = self.many(part)
+            yield from (found[i] for i in part)
