@@ -21,7 +21,7 @@ import numpy as np
 
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
 from wiretrace.clean.article import clean_article, drop_paragraphs
-from wiretrace.clean.boilerplate import frequent_lines, judge_boilerplate, paragraph_keys
+from wiretrace.clean.boilerplate import frequent_lines, judge_in_batches, paragraph_keys
 from wiretrace.cluster import copy_families
 from wiretrace.config import Config
 from wiretrace.fingerprint import Fingerprint, fingerprint_batch
@@ -309,6 +309,7 @@ def run_records(
         finally:
             executor.close()
         n_new = len(fingerprints)
+        del held
 
         stored_fps: list[Fingerprint] = []
         old_relations: list[Relation] = []
@@ -499,19 +500,6 @@ def _shelve(part: list[_Cleaned], shelf: ArticleShelf, held: dict[str, _Cleaned]
     shelf.put(rows)
 
 
-class _Indexed(Sequence[CleanArticle]):
-    """Shelved articles by position in ``ids``: what boilerplate learning samples from."""
-
-    def __init__(self, ids: list[str], shelf: ArticleShelf):
-        self.ids, self.shelf = ids, shelf
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        return self.shelf.get(self.ids[index])
-
-
 def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
                                 store: Store | None) -> dict[bytes, int]:
     """Drop boilerplate (learned now, or stored) from the shelved articles; return what was
@@ -519,13 +507,12 @@ def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, 
     ids = list(held)
     packed = [held[i].keys for i in ids]
     frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
-    new = {}
-    if frequent:
-        sampled = {n for members in holders.values() for n in members}
-        articles = _Indexed(ids, shelf)
-        new = judge_boilerplate(frequent, holders,
-                                {n: (articles[n].paragraphs, _split_keys(packed[n]))
-                                 for n in sorted(sampled)}, config)
+    def fetch(members: list[int]) -> dict[int, tuple[list[str], list[bytes]]]:
+        found = shelf.records([ids[n] for n in members])
+        return {n: (article_from_record(found[ids[n]]).paragraphs, _split_keys(packed[n]))
+                for n in members}
+
+    new = judge_in_batches(frequent, holders, fetch, config) if frequent else {}
     learned = {**store.boilerplate(), **new} if store else new
     if not learned:
         return new

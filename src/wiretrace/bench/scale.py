@@ -150,6 +150,10 @@ def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
                 return 1
             figures = _store_figures(db, n)
             recall = _recall(out / "relations.jsonl", planted)
+            stats = orjson.loads((out / "report.json").read_bytes()).get("counts", {})
+            console.print(f"{n:,} articles, seconds by stage: {stats.get('seconds')}")
+            console.print(f"{n:,} articles, main process MB after each stage: "
+                          f"{stats.get('main_process_rss_mb')}")
             rows.append((n, m, figures, recall))
             table.add_row(f"{n:,}", f"{m.seconds:.1f}", f"{n / m.seconds:,.0f}",
                           f"{m.peak_mb:,.0f}", f"{m.peak_mb * 1024 / n:.1f}",

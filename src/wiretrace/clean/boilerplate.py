@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -57,9 +57,30 @@ def learn_boilerplate(
     frequent, holders = frequent_lines([b"".join(k) for k in keys], config.boilerplate_min_df)
     if not frequent:
         return {}
-    sampled = {i for members in holders.values() for i in members}
-    return judge_boilerplate(frequent, holders,
-                             {i: (articles[i].paragraphs, list(keys[i])) for i in sampled}, config)
+    return judge_in_batches(
+        frequent, holders, lambda members: {i: (articles[i].paragraphs, list(keys[i]))
+                                            for i in members}, config)
+
+
+def judge_in_batches(
+    frequent: dict[bytes, int],
+    holders: dict[bytes, list[int]],
+    fetch: Callable[[list[int]], dict[int, tuple[list[str], list[bytes]]]],
+    config: Config,
+    batch: int = 500,
+) -> dict[bytes, int]:
+    """:func:`judge_boilerplate` over batches of ``batch`` frequent keys, fetching (``fetch``:
+    article indices to their paragraphs and keys) only the sampled articles of one batch at
+    a time: memory stays that of one batch whatever the corpus size. Keys are taken in
+    order of their first holder, so lines of one site template share a batch and their
+    articles are fetched once."""
+    keys = sorted(frequent, key=lambda k: holders[k][0])
+    out: dict[bytes, int] = {}
+    for start in range(0, len(keys), batch):
+        part = keys[start : start + batch]
+        members = sorted({i for k in part for i in holders[k]})
+        out.update(judge_boilerplate(frequent, holders, fetch(members), config, judge=part))
+    return out
 
 
 def frequent_lines(packed: Sequence[bytes], min_df: int
@@ -97,19 +118,21 @@ def judge_boilerplate(
     holders: dict[bytes, list[int]],
     sampled: dict[int, tuple[list[str], list[bytes]]],
     config: Config,
+    judge: Iterable[bytes] | None = None,
 ) -> dict[bytes, int]:
     """The frequent keys (with their article counts) that are boilerplate.
 
     ``holders[key]`` lists the first :data:`SAMPLE` articles (by index) holding the key;
     ``sampled[i]`` is article i's paragraphs and keys. Split from :func:`learn_boilerplate`
     so that a distributed run can count and sample, and judge only the sample.
+    ``judge`` limits the verdicts to those keys (``sampled`` then needs only their holders).
     """
     order = sorted(sampled)
     content = dict(zip(order, _content_shingles([sampled[i] for i in order], frequent.keys(),
                                                 config), strict=True))
     return {
-        key: n
-        for key, n in frequent.items()
+        key: frequent[key]
+        for key in (frequent if judge is None else judge)
         if _different_stories(holders[key], content, config.boilerplate_max_story_overlap)
     }
 
