@@ -1,5 +1,10 @@
 from wiretrace.clean.article import clean_article
-from wiretrace.clean.boilerplate import learn_boilerplate, paragraph_keys
+from wiretrace.clean.boilerplate import (
+    frequent_lines,
+    judge_in_batches,
+    learn_boilerplate,
+    paragraph_keys,
+)
 from wiretrace.clean.chrome import chrome_reason
 from wiretrace.config import Config
 from wiretrace.records import Article
@@ -105,3 +110,27 @@ def test_shared_story_paragraph_is_not_boilerplate():
     articles = [_article(i, STORIES[0] + [shared]) for i in range(3)]
     keys = [paragraph_keys(a) for a in articles]
     assert learn_boilerplate(articles, keys, Config()) == {}
+
+
+def test_boilerplate_judged_in_batches_as_at_once():
+    # Two templates over the four stories, and a paragraph shared by reprints of one story:
+    # one key per batch must give the verdicts of one pass over every key.
+    second = "Coastline Daily reporters work from four harbour towns along the northern coast."
+    shared = "The mayor said the bridge cost 40 million euros, most of it from the regional fund."
+    articles = [_article(i, s + [TEMPLATE, second]) for i, s in enumerate(STORIES)]
+    articles += [_article(10 + i, STORIES[0] + [shared]) for i in range(3)]
+    keys = [paragraph_keys(a) for a in articles]
+    frequent, holders = frequent_lines([b"".join(k) for k in keys], Config().boilerplate_min_df)
+    assert set(frequent) >= {keys[0][-1], keys[0][-2], keys[-1][-1]}
+    assert holders[keys[0][-1]] == [0, 1, 2, 3]  # the first articles holding it, in order
+    fetched: list[list[int]] = []
+
+    def fetch(members):
+        fetched.append(members)
+        return {i: (articles[i].paragraphs, keys[i]) for i in members}
+
+    one_by_one = judge_in_batches(frequent, holders, fetch, Config(), batch=1)
+    assert one_by_one == learn_boilerplate(articles, keys, Config())
+    assert set(one_by_one) == {keys[0][-1], keys[0][-2]}
+    assert len(fetched) == len(frequent)  # one fetch per batch, of that batch's holders only
+    assert all(len(m) <= 6 for m in fetched)

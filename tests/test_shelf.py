@@ -1,0 +1,107 @@
+"""The shelf: a run's articles on disk, read back by id from any process."""
+
+import gc
+import multiprocessing as mp
+
+import pytest
+
+from wiretrace.config import Config
+from wiretrace.pipeline import RunArticles, run
+from wiretrace.records import CleanArticle
+from wiretrace.shelf import ArticleLookup, ArticleShelf, article_row, shelved_between
+from wiretrace.store import Store, StoredRun
+
+
+def _article(i: int, text: str = "") -> CleanArticle:
+    return CleanArticle(id=f"a{i}", title=f"Title {i}",
+                        paragraphs=[text or f"Paragraph of article {i}.", "A second one."],
+                        removed=[], removed_reasons=[], origin=f"in.jsonl:{i}")
+
+
+def _read_in_child(path, lo, hi, queue):
+    queue.put([a.id for a in shelved_between(path, lo, hi)])
+
+
+def test_shelf_keeps_order_and_edits():
+    shelf = ArticleShelf()
+    shelf.put(article_row(_article(i)) for i in range(5))
+    assert len(shelf) == 5
+    assert [a.id for a in shelf] == ["a0", "a1", "a2", "a3", "a4"]
+    edited = _article(2, "An edited paragraph.")
+    shelf.replace([edited])
+    renamed = _article(3)
+    renamed.id = "query:a3"
+    shelf.rename("a3", renamed)
+    shelf.delete(["a0"])
+    assert [a.id for a in shelf] == ["a1", "a2", "query:a3", "a4"]  # same places
+    assert shelf.get("a2").paragraphs[0] == "An edited paragraph."
+    with pytest.raises(KeyError):
+        shelf.get("a0")
+    (lo, hi), = shelf.seq_ranges(10)
+    assert [a.id for a in shelved_between(shelf.path, lo, hi)] == [a.id for a in shelf]
+    assert [r[0] for r in shelf.rows()] == ["a1", "a2", "query:a3", "a4"]
+    shelf.close()
+    assert not shelf.path.exists()
+
+
+def test_shelf_read_from_a_forked_worker():
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    shelf = ArticleShelf()
+    shelf.put(article_row(_article(i)) for i in range(1200))
+    shelf.get("a7")  # the parent's connection is open before the fork
+    ranges = shelf.seq_ranges(500)
+    assert [hi - lo for lo, hi in ranges] == [500, 500, 200]
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_read_in_child, args=(shelf.path, *ranges[1], queue))
+    child.start()
+    ids = queue.get(timeout=30)
+    child.join(30)
+    assert child.exitcode == 0
+    assert ids == [f"a{i}" for i in range(500, 1000)]
+    assert shelf.path.exists()  # the child's exit did not delete the parent's shelf
+    shelf.close()
+
+
+def test_shelf_file_goes_with_its_last_reference():
+    shelf = ArticleShelf()
+    path = shelf.path
+    del shelf
+    gc.collect()
+    assert not path.exists()
+
+
+def test_lookup_reads_the_shelf_then_the_store(tmp_path):
+    with Store(tmp_path / "index.db") as store:
+        store.commit_run(StoredRun([article_row(_article(1))], [], "t", [], {}, n_articles=1))
+    shelf = ArticleShelf()
+    shelf.put([article_row(_article(2))])
+    lookup = ArticleLookup(["a1", "a2"], shelf, tmp_path / "index.db")
+    assert lookup["a1"].title == "Title 1"
+    assert lookup["a2"].title == "Title 2"
+    assert set(lookup.many(["a1", "a2", "nope"])) == {"a1", "a2"}
+    with pytest.raises(KeyError):
+        lookup["nope"]
+    assert [a.id for a in lookup.articles()] == ["a1", "a2"]
+
+
+def test_copy_run_reads_its_articles_from_disk(tmp_path):
+    # Without stories the run never holds every text: its articles are read back lazily,
+    # stored ones first, and they are the same as a run that keeps them in memory.
+    from tests.conftest import synthetic_corpus
+
+    corpus = synthetic_corpus(tmp_path / "c", 40, seed=3)
+    db = tmp_path / "index.db"
+    copy_only = Config(find_stories=False, workers=1)
+    first = run([corpus], copy_only, db=db)
+    assert isinstance(first.articles, RunArticles)
+    more = synthetic_corpus(tmp_path / "d", 10, seed=4)
+    second = run([more], copy_only, db=db)
+    ids = [a.id for a in second.articles]
+    assert len(second.articles) == 50 and ids[:40] == [a.id for a in first.articles]
+    assert second.articles[45].id == ids[45]
+    in_memory = run([corpus], Config(workers=1))  # with stories: the texts in memory
+    assert isinstance(in_memory.articles, list)
+    assert [(a.id, a.text, a.removed) for a in in_memory.articles] == [
+        (a.id, a.text, a.removed) for a in second.articles][:40]
