@@ -96,9 +96,9 @@ class Config:
     story_foreign_min_encoder_similarity: float = 0.6
     #: Same-story similarity at or above which two articles (or, on average, two groups of
     #: them) are one story. Chosen once on the ECB+ *dev* topics (``wiretrace eval ecbplus
-    #: --sweep``: 0.48 for the fused score with the default encoder, dev ARI 0.892; it was
-    #: 0.34 for the mean of the views, ``story_fusion: false``); the same value serves every
-    #: data set.
+    #: --sweep``: 0.48 for the fused score with the default encoder, dev ARI 0.892; 0.40 with
+    #: ``encoder: "none"``; it was 0.34 (and 0.20 with "none") for the mean of the views,
+    #: ``story_fusion: false``); the same value serves every data set.
     story_min_similarity: float = 0.48
     #: Articles clustered together at most (a sliding window in publication order).
     story_window: int = 1000
