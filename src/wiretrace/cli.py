@@ -6,6 +6,7 @@ wiretrace show ID [--out DIR]
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
+wiretrace train fusion   (same-story fusion weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | hashing
 """
 
@@ -165,6 +166,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return evaluations.main(args.name, data_dir, _config(args), Console(), sweep=args.sweep)
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from wiretrace.bench import fusion_training
+    from wiretrace.story.fusion import WEIGHTS_FILE
+
+    data_dir = Path(args.data) if args.data else shared_data()
+    return fusion_training.main(data_dir, _config(args), Console(), seeds=args.seeds,
+                                limit=args.limit, topics=args.topics,
+                                out=Path(args.out) if args.out else WEIGHTS_FILE)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
@@ -263,6 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", help="fit shipped weights on the dev portions of labelled sets")
+    p.add_argument("name", choices=["fusion"])
+    p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
+    p.add_argument("--config", help="JSON file of settings (its encoder is the one fitted)")
+    p.add_argument("--seeds", type=int, default=10, help="shuffles of the grouped 5-fold CV")
+    p.add_argument("--limit", type=int, help="first N SemEval pairs only (a quick check)")
+    p.add_argument("--topics", type=int, help="first N ECB+ dev topics only (a quick check)")
+    p.add_argument("--out", help="weights file (default: the one shipped in the package)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
     p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html"])

@@ -44,15 +44,22 @@ def _parse(line: bytes | dict, n: int) -> tuple[str, Article, Article] | dict:
     return pair_id, sides[0], sides[1]
 
 
+def parse_pairs(lines: Iterable[bytes | dict]) -> tuple[list, list[CleanArticle]]:
+    """Each line parsed (a (pair id, a, b) tuple, or an error answer), and the cleaned
+    articles of the good pairs: a then b of each, in order."""
+    parsed = [_parse(line, n) for n, line in enumerate(lines, start=1) if line]
+    good = [p for p in parsed if isinstance(p, tuple)]
+    return parsed, [clean_article(a) for _, a, b in good for a in (a, b)]
+
+
 def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
                   encoders: Sequence[Encoder] | None = None) -> Iterator[dict]:
     """One answer per input line, in input order."""
     config = config or Config()
     if encoders is None:
         encoders = load_encoders(config.encoder, config.encoder_lead_words)
-    parsed = [_parse(line, n) for n, line in enumerate(lines, start=1) if line]
+    parsed, articles = parse_pairs(lines)
     good = [p for p in parsed if isinstance(p, tuple)]
-    articles: list[CleanArticle] = [clean_article(a) for _, a, b in good for a in (a, b)]
     index = {a.id: i for i, a in enumerate(articles)}
     similarity = np.zeros(len(good))
     passages = None

@@ -86,6 +86,15 @@ def print_clough(confusion: dict[str, Counter], console: Console) -> None:
     )
 
 
+def semeval_lines(rows: list[dict]) -> list[dict]:
+    """SemEval pairs as ``wiretrace compare`` input lines (an empty text stands in by its
+    title)."""
+    return [{"id": r["pair_id"],
+             "a": {"title": r["title1"], "text": r["text1"] or r["title1"] or "-"},
+             "b": {"title": r["title2"], "text": r["text2"] or r["title2"] or "-"}}
+            for r in rows]
+
+
 def semeval_correlations(data_dir: Path, config: Config) -> dict[str, tuple[float, int]]:
     """Pearson r of ``similarity`` with -overall (1 = same story), per language and pooled."""
     from scipy.stats import pearsonr
@@ -93,11 +102,7 @@ def semeval_correlations(data_dir: Path, config: Config) -> dict[str, tuple[floa
     from wiretrace.compare import compare_pairs
 
     rows = semeval_pairs(data_dir)
-    lines = [{"id": r["pair_id"],
-              "a": {"title": r["title1"], "text": r["text1"] or r["title1"] or "-"},
-              "b": {"title": r["title2"], "text": r["text2"] or r["title2"] or "-"}}
-             for r in rows]
-    answers = list(compare_pairs(lines, config))
+    answers = list(compare_pairs(semeval_lines(rows), config))
     sim = np.array([a.get("similarity", 0.0) for a in answers])
     gold = -np.array([r["overall"] for r in rows])
     langs = np.array([r["lang1"] for r in rows])
@@ -153,7 +158,7 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
 
     (_, gold, space), = _ecbplus_spaces(data_dir, config, ("dev",))
     matrix = space.matrix()
-    grid = [round(0.10 + 0.02 * k, 2) for k in range(16)]
+    grid = [round(0.10 + 0.02 * k, 2) for k in range(41)]  # 0.10 .. 0.90
     results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
     table = Table(title="story_min_similarity on ECB+ dev topics", header_style="bold")
     table.add_column("threshold", justify="right")

@@ -1,0 +1,119 @@
+"""The fused same-story score (wiretrace.story.fusion) and its training command."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from tests.conftest import DATA, need
+
+from wiretrace.config import Config
+from wiretrace.records import CleanArticle
+from wiretrace.story import fusion
+from wiretrace.story.fusion import Fusion, sigmoid
+from wiretrace.story.similarity import StorySpace
+
+
+def test_score_is_the_logistic_of_the_weighted_views():
+    f = Fusion(bias=-4.0, weights={"word": 8.0, "names": 2.0, "use": 4.0})
+    views = {"word": np.array([0.0, 0.5, 0.1]), "names": np.array([0.0, 0.5, 0.9]),
+             "use": np.array([0.0, 1.0, 0.2])}
+    expected = 1 / (1 + np.exp(-np.array([-4.0, -4 + 4 + 1 + 4, -4 + 0.8 + 1.8 + 0.8])))
+    assert np.allclose(f.score(views), expected)
+    # Dense matrices score alike, element by element.
+    m = {k: np.tile(v, (2, 1)) for k, v in views.items()}
+    assert np.allclose(f.score(m), np.tile(expected, (2, 1)))
+
+
+def test_fit_recovers_the_weights_and_the_word_regression():
+    rng = np.random.default_rng(3)
+    names = ["word", "names", "use"]
+    x = rng.uniform(0, 1, (3000, 3))
+    x[:, 0] = 0.2 + 0.5 * x[:, 2] + 0.1 * x[:, 1] + rng.normal(0, 0.01, 3000)
+    t = sigmoid(-3.0 + x @ np.array([6.0, 1.5, 2.5]))
+    half = 1500  # two sets weighing alike: the same law in both
+    f = fusion.fit([(x[:half], t[:half]), (x[half:], t[half:])], names, min_word=0.1)
+    assert f.bias == pytest.approx(-3.0, abs=0.05)
+    assert [f.weights[n] for n in names] == pytest.approx([6.0, 1.5, 2.5], abs=0.05)
+    assert f.word_from["use"] == pytest.approx(0.5, abs=0.01)
+    assert f.word_from["names"] == pytest.approx(0.1, abs=0.01)
+    assert f.word_from["bias"] == pytest.approx(0.2, abs=0.01)
+
+
+def _space(texts, fusion_=None, vectors=None):
+    arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
+    space = StorySpace.build(arts, Config(encoder="none", story_fusion=False))
+    if vectors is not None:
+        space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
+        space.encoder_names = ("use",)
+    return replace(space, fusion=fusion_)
+
+
+def test_story_space_scores_pairs_and_matrices_with_the_fusion():
+    texts = ["The minister met Anna Berg in Oslo on Monday to talk about ferries.",
+             "On Monday Anna Berg and the minister talked about ferries in Oslo.",
+             "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في العاصمة",
+             "قال الوزير إن المحادثات ستستأنف في العاصمة"]
+    f = Fusion(-2.0, {"word": 3.0, "names": 1.0})
+    space = _space(texts, f)
+    i, j = np.array([0, 2]), np.array([1, 3])
+    views = space.views(i, j)
+    # Arabic has no names view: it is replaced by the word view, not by 0.
+    assert views["names"][1] == views["word"][1] > 0.3
+    assert np.allclose(space.similarity(i, j), f.score(views))
+    m = space.matrix(np.arange(4))
+    assert np.allclose(m[i, j], space.similarity(i, j))
+    assert m[0, 1] > m[0, 2]
+    # Without a fusion the score is the mean of the views, as before.
+    plain = replace(space, fusion=None)
+    assert not np.allclose(plain.similarity(i, j), space.similarity(i, j))
+
+
+def test_a_pair_in_two_languages_has_its_word_view_imputed():
+    texts = ["Solar farm opens near the river after years of delay, officials said.",
+             "Une ferme solaire ouvre près du fleuve après des années de retard.",
+             "Cheese prices rose sharply at the weekly market in town."]
+    vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
+    f = Fusion(-4.0, {"word": 8.0, "names": 2.0, "use": 3.0},
+               word_from={"bias": 0.0, "names": 0.0, "use": 0.5})
+    space = _space(texts, f, vectors)
+    i, j = np.array([0, 0]), np.array([1, 2])
+    views = space.views(i, j)
+    assert views["word"][0] < 0.1 and views["use"][0] > 0.95
+    sims = space.similarity(i, j)
+    imputed = {**views, "word": np.array([0.5 * views["use"][0], views["word"][1]])}
+    assert sims[0] == pytest.approx(float(f.score(imputed)[0]))
+    assert sims[0] > f.score(views)[0] + 0.3  # lifted: the encoder finds them one story
+    assert sims[1] == pytest.approx(float(f.score(views)[1]))  # unrelated: untouched
+    # Not foreign when the encoder does not find them close.
+    strict = replace(space, foreign_min_encoder=1.01)
+    assert strict.similarity(i, j)[0] == pytest.approx(float(f.score(views)[0]))
+
+
+def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
+    data = json.loads(fusion.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    for key, views in (("use", {"word", "names", "use"}), ("none", {"word", "names"})):
+        f = fusion.load(key)
+        assert f is not None and set(f.weights) == views
+        # Every view raises the score: the names view stays in (ECB+ needs it).
+        assert all(w > 0 for w in f.weights.values())
+        about = data["fits"][key]
+        assert about["trained_on"]["semeval"]["pairs"] == 886
+        assert about["trained_on"]["ecbplus_dev"]["split"] == "dev"
+        assert 0.7 < about["semeval_grouped_cv"]["r"] <= about["semeval_in_sample_r"] + 0.01
+    assert fusion.load("e5+use") is None  # no weights: the mean of the views is used
+
+
+def test_train_fusion_runs_on_a_small_subset(tmp_path):
+    from wiretrace.cli import main
+
+    data = need(DATA / "semeval2022_task8")
+    out = tmp_path / "weights.json"
+    code = main(["train", "fusion", "--data", str(data.parent), "--limit", "60",
+                 "--topics", "2", "--seeds", "1", "--out", str(out)])
+    assert code == 0
+    fit = json.loads(out.read_text())["fits"]["use"]
+    assert set(fit["weights"]) == {"word", "names", "use"}
+    assert fit["trained_on"]["semeval"]["pairs"] == 60
+    assert -1 <= fit["semeval_grouped_cv"]["r"] <= 1
+    assert fusion.Fusion.from_dict(fit).score({"word": 1.0, "names": 1.0, "use": 1.0}) > 0.5
