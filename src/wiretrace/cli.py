@@ -199,7 +199,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import scale
 
         sizes = [int(x) for x in args.sizes.split(",")]
-        return scale.main(data_dir, console, sizes, seed=args.seed, workers=args.workers or 0)
+        return scale.main(data_dir, console, sizes, seed=args.seed, workers=args.workers or 0,
+                          corpus_cache=args.corpus_cache)
     if args.name == "report":
         from wiretrace.bench import report_open
 
@@ -287,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
     p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html"])
+    p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")
     p.add_argument("--out", help="bench report: the output folder of a run")

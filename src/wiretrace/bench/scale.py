@@ -96,6 +96,25 @@ def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0
         yield article
 
 
+def _corpus(originals: list[dict], n: int, seed: int, folder: Path
+            ) -> tuple[Path, list[tuple[str, str]]]:
+    """The corpus file of ``n`` articles and its planted (copy, source) pairs, made once
+    per folder, size and seed."""
+    corpus = folder / f"scale-{n}-seed{seed}.jsonl"
+    pairs = folder / f"scale-{n}-seed{seed}.planted.json"
+    if corpus.exists() and pairs.exists():
+        return corpus, [tuple(p) for p in orjson.loads(pairs.read_bytes())]
+    folder.mkdir(parents=True, exist_ok=True)
+    planted: list[tuple[str, str]] = []
+    partial = corpus.with_suffix(".partial")
+    with open(partial, "wb") as fh:
+        for article in scale_corpus(originals, n, seed, planted=planted):
+            fh.write(orjson.dumps(article) + b"\n")
+    partial.rename(corpus)
+    pairs.write_bytes(orjson.dumps(planted))
+    return corpus, planted
+
+
 def _store_figures(db: Path, n: int) -> dict:
     con = sqlite3.connect(db)
     try:
@@ -121,7 +140,9 @@ def _recall(relations: Path, planted: list[tuple[str, str]]) -> float:
 
 
 def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
-         workers: int = 0, keep: Path | None = None) -> int:
+         workers: int = 0, keep: Path | None = None, corpus_cache: str | None = None) -> int:
+    """``corpus_cache``: a folder where the generated corpora are kept and found again
+    (a million articles take about 20 minutes to generate and 9 GB)."""
     try:
         originals = [{"id": a["id"], "title": a["title"] or "", "text": a["text"]}
                      for a in allsides_articles(data_dir)]
@@ -136,11 +157,8 @@ def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="wiretrace-scale-", dir=keep) as tmp:
             tmp_path = Path(tmp)
-            corpus = tmp_path / "corpus.jsonl"
-            planted: list[tuple[str, str]] = []
-            with open(corpus, "wb") as fh:
-                for article in scale_corpus(originals, n, seed, planted=planted):
-                    fh.write(orjson.dumps(article) + b"\n")
+            corpus, planted = _corpus(originals, n, seed, Path(corpus_cache) if corpus_cache
+                                      else tmp_path)
             db, out = tmp_path / "store.db", tmp_path / "out"
             m = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--db",
                          str(db), "--out", str(out), "--no-stories", "--no-html", "--quiet",
