@@ -2,6 +2,7 @@
 
 import gc
 import multiprocessing as mp
+import os
 
 import pytest
 
@@ -105,3 +106,21 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
     assert isinstance(in_memory.articles, list)
     assert [(a.id, a.text, a.removed) for a in in_memory.articles] == [
         (a.id, a.text, a.removed) for a in second.articles][:40]
+
+
+def test_shelves_of_killed_runs_are_swept(tmp_path):
+    # A run killed with SIGKILL leaves its shelf; the next shelf made in that folder
+    # deletes it, and leaves alone the shelves of processes still running.
+    child = mp.get_context().Process(target=int)
+    child.start()
+    child.join()
+    dead = tmp_path / f"wiretrace-shelf-{child.pid}-abc.db"
+    dead.write_bytes(b"left by a killed run")
+    live = tmp_path / f"wiretrace-shelf-{os.getpid()}-def.db"
+    live.write_bytes(b"a running run's")
+    other = tmp_path / "notes.db"
+    other.write_bytes(b"not a shelf")
+    shelf = ArticleShelf(tmp_path)
+    assert not dead.exists()
+    assert live.exists() and other.exists() and shelf.path.exists()
+    shelf.close()

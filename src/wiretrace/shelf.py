@@ -76,7 +76,9 @@ class ArticleShelf:
     """
 
     def __init__(self, directory: str | Path | None = None):
-        fd, name = tempfile.mkstemp(prefix="wiretrace-shelf-", suffix=".db", dir=directory)
+        folder = Path(directory or tempfile.gettempdir())
+        _sweep(folder)
+        fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db", dir=folder)
         os.close(fd)
         self.path = Path(name)
         self._conn = _PerProcess(self.path.resolve().as_uri())
@@ -163,6 +165,28 @@ def shelved_between(path: Path, lo: int, hi: int) -> list[CleanArticle]:
     rows = _READERS[path].db.execute(
         "SELECT record FROM articles WHERE seq >= ? AND seq < ? ORDER BY seq", (lo, hi))
     return [article_from_record(r) for (r,) in rows]
+
+
+_PREFIX = "wiretrace-shelf-"
+
+
+def _sweep(folder: Path) -> None:
+    """Delete shelves left by runs that were killed (their process is gone): a SIGKILL
+    runs no clean-up, and a shelf is as big as the corpus."""
+    for path in folder.glob(f"{_PREFIX}*-*.db"):
+        pid = path.name[len(_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _remove(path: Path, owner: int) -> None:
