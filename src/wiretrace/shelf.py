@@ -101,13 +101,6 @@ class ArticleShelf:
             db.executemany("UPDATE articles SET content_hash = ?, record = ? WHERE id = ?",
                            ((h, r, i) for i, h, r in map(article_row, articles)))
 
-    def rename(self, old: str, article: CleanArticle) -> None:
-        """Give the article stored as ``old`` a new id (and record), in the same position."""
-        new_id, h, r = article_row(article)
-        with self._conn.db as db:
-            db.execute("UPDATE articles SET id = ?, content_hash = ?, record = ? WHERE id = ?",
-                       (new_id, h, r, old))
-
     def delete(self, ids: Iterable[str]) -> None:
         with self._conn.db as db:
             db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in ids))
