@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from wiretrace import shelf as shelf_module
 from wiretrace.config import Config
 from wiretrace.pipeline import RunArticles, run
 from wiretrace.records import CleanArticle
@@ -38,8 +39,10 @@ def test_shelf_keeps_order_through_edits():
     (lo, hi), = shelf.seq_ranges(10)
     assert [a.id for a in shelved_between(shelf.path, lo, hi)] == [a.id for a in shelf]
     assert [r[0] for r in shelf.rows()] == ["a1", "a2", "a3", "a4"]
+    assert shelf.path in shelf_module._READERS  # this process read it as a worker does
     shelf.close()
     assert not shelf.path.exists()
+    assert shelf.path not in shelf_module._READERS  # and let go of the deleted file
 
 
 def test_shelf_read_from_a_forked_worker():

@@ -184,6 +184,9 @@ def _alive(pid: int) -> bool:
 
 def _remove(path: Path, owner: int) -> None:
     if os.getpid() == owner:  # never from a forked worker
+        reader = _READERS.pop(path, None)
+        if reader is not None:  # an open connection would keep the deleted file's space
+            reader.close()
         path.unlink(missing_ok=True)
 
 
