@@ -75,7 +75,9 @@ def test_shelf_file_goes_with_its_last_reference():
 
 def test_lookup_reads_the_shelf_then_the_store(tmp_path):
     with Store(tmp_path / "index.db") as store:
-        store.commit_run(StoredRun([article_row(_article(1))], [], "t", [], {}, n_articles=1))
+        store.commit_run(StoredRun([article_row(_article(1))], [], "t", [], {}))
+        assert store.db.execute("SELECT articles_new, articles_total FROM runs").fetchall() == [
+            (1, 1)]
     shelf = ArticleShelf()
     shelf.put([article_row(_article(2))])
     lookup = ArticleLookup(["a1", "a2"], shelf, tmp_path / "index.db")

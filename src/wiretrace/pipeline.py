@@ -362,7 +362,7 @@ def run_records(
                 shelf.rows(), all_fps[len(stored_fps):], config.fingerprint_tag(),
                 new_relations, learned, story_relations,
                 derived_rows(families, stories, lineages, diffs)
-                if config.find_stories else None, n_articles=n_new,
+                if config.find_stories else None,
             ))
             lap("commit")
     except BaseException:

@@ -193,11 +193,13 @@ class Store:
     def article_ids(self) -> list[str]:
         return [i for (i,) in self.db.execute("SELECT id FROM articles ORDER BY seq")]
 
-    def _add_articles(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
-        """Rows of (id, content hash, JSON record), as :func:`wiretrace.shelf.article_row`
-        makes them."""
+    def _add_articles(self, rows: Iterable[tuple[str, str, bytes]]) -> int:
+        """Add rows of (id, content hash, JSON record), as :func:`wiretrace.shelf.article_row`
+        makes them; return how many."""
+        before = self.db.total_changes
         self.db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
                             rows)
+        return self.db.total_changes - before
 
     def put_fingerprints(self, fingerprints: Iterable[Fingerprint], tag: str) -> None:
         self.db.executemany(
@@ -226,7 +228,7 @@ class Store:
     def commit_run(self, run: StoredRun) -> None:
         """Everything a run adds, in one transaction: it lands whole or not at all."""
         with self.db:
-            self._add_articles(run.article_rows)
+            added = self._add_articles(run.article_rows)
             self.put_fingerprints(run.fingerprints, run.tag)
             self.db.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
@@ -252,7 +254,7 @@ class Store:
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO runs (finished, articles_new, articles_total) "
-                "VALUES (datetime('now'), ?, ?)", (run.n_articles, total))
+                "VALUES (datetime('now'), ?, ?)", (added, total))
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -295,4 +297,3 @@ class StoredRun:
     story_relations: list[Relation] = field(default_factory=list)
     #: Rows for the derived tables (families, stories, lineages, diffs); None keeps them.
     derived: dict[str, list[dict]] | None = None
-    n_articles: int = 0
