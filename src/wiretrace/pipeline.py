@@ -21,7 +21,13 @@ import numpy as np
 
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
 from wiretrace.clean.article import clean_article, drop_paragraphs
-from wiretrace.clean.boilerplate import frequent_lines, judge_in_batches, paragraph_keys
+from wiretrace.clean.boilerplate import (
+    KEY_DTYPE,
+    frequent_lines,
+    judge_in_batches,
+    paragraph_keys,
+    split_keys,
+)
 from wiretrace.cluster import copy_families
 from wiretrace.config import Config
 from wiretrace.fingerprint import Fingerprint, fingerprint_batch
@@ -509,20 +515,20 @@ def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, 
     frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
     def fetch(members: list[int]) -> dict[int, tuple[list[str], list[bytes]]]:
         found = shelf.records([ids[n] for n in members])
-        return {n: (article_from_record(found[ids[n]]).paragraphs, _split_keys(packed[n]))
+        return {n: (article_from_record(found[ids[n]]).paragraphs, split_keys(packed[n]))
                 for n in members}
 
     new = judge_in_batches(frequent, holders, fetch, config) if frequent else {}
     learned = {**store.boilerplate(), **new} if store else new
     if not learned:
         return new
-    flat = np.frombuffer(b"".join(packed), dtype="<u8")
-    owner = np.repeat(np.arange(len(ids)), [len(k) // 8 for k in packed])
-    hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype="<u8"))
+    flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
+    owner = np.repeat(np.arange(len(ids)), [len(k) // KEY_DTYPE.itemsize for k in packed])
+    hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype=KEY_DTYPE))
     changed = []
     for n in np.unique(owner[hit]).tolist():
         c, article = held[ids[n]], shelf.get(ids[n])
-        article_keys = _split_keys(c.keys)
+        article_keys = split_keys(c.keys)
         drop = {i for i, k in enumerate(article_keys) if k in learned}
         drop_paragraphs(article, drop, lambda i, k=article_keys: (
             f"learned boilerplate (in {learned[k[i]]} articles of different stories)"))
@@ -534,10 +540,6 @@ def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, 
             changed = []
     shelf.replace(changed)
     return new
-
-
-def _split_keys(packed: bytes) -> list[bytes]:
-    return [packed[i : i + 8] for i in range(0, len(packed), 8)]
 
 
 def _admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,

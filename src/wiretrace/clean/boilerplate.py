@@ -32,18 +32,23 @@ _NOT_KEY = bytes(c for c in range(128) if not chr(c).isalpha())
 SAMPLE = 6
 _MIN_CONTENT = 20
 #: A line key: 8 bytes of blake2b, compared as one unsigned integer.
-_KEY_BYTES = 8
-_KEY_DTYPE = np.dtype("<u8")
+KEY_DTYPE = np.dtype("<u8")
 
 
 def line_key(paragraph: str) -> bytes:
     """A key equal for lines that differ only in case, ASCII punctuation, digits and spacing."""
     folded = paragraph.lower().encode("utf-8").translate(None, _NOT_KEY)
-    return hashlib.blake2b(folded, digest_size=8).digest()
+    return hashlib.blake2b(folded, digest_size=KEY_DTYPE.itemsize).digest()
 
 
 def paragraph_keys(article: CleanArticle) -> list[bytes]:
     return [line_key(p) for p in article.paragraphs]
+
+
+def split_keys(packed: bytes) -> list[bytes]:
+    """Line keys joined into one bytes object (as a run keeps them), one by one again."""
+    n = KEY_DTYPE.itemsize
+    return [packed[i : i + n] for i in range(0, len(packed), n)]
 
 
 def learn_boilerplate(
@@ -92,11 +97,11 @@ def frequent_lines(packed: Sequence[bytes], min_df: int
     sort of (key, article) pairs: 16 bytes a line however many articles there are,
     where a dict of keys costs about ten times that.
     """
-    lengths = np.fromiter((len(k) // _KEY_BYTES for k in packed), dtype=np.int64,
+    lengths = np.fromiter((len(k) // KEY_DTYPE.itemsize for k in packed), dtype=np.int64,
                           count=len(packed))
     if not lengths.sum():
         return {}, {}
-    flat = np.frombuffer(b"".join(packed), dtype=_KEY_DTYPE)
+    flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
     owner = np.repeat(np.arange(len(packed), dtype=np.int64), lengths)
     order = np.lexsort((owner, flat))
     flat, owner = flat[order], owner[order]
