@@ -35,9 +35,38 @@ def test_fit_recovers_the_weights_and_the_word_regression():
     f = fusion.fit([(x[:half], t[:half]), (x[half:], t[half:])], names, min_word=0.1)
     assert f.bias == pytest.approx(-3.0, abs=0.05)
     assert [f.weights[n] for n in names] == pytest.approx([6.0, 1.5, 2.5], abs=0.05)
-    assert f.word_from["use"] == pytest.approx(0.5, abs=0.01)
-    assert f.word_from["names"] == pytest.approx(0.1, abs=0.01)
-    assert f.word_from["bias"] == pytest.approx(0.2, abs=0.01)
+    assert f.word_from["word"]["use"] == pytest.approx(0.5, abs=0.01)
+    assert f.word_from["word"]["names"] == pytest.approx(0.1, abs=0.01)
+    assert f.word_from["word"]["bias"] == pytest.approx(0.2, abs=0.01)
+
+
+def test_fit_keeps_similarity_views_non_negative_and_lengths_free():
+    rng = np.random.default_rng(5)
+    names = ["word", "text", "use", "length_ratio"]
+    x = rng.uniform(0, 1, (2000, 4))
+    x[:, 1] = x[:, 0] + rng.normal(0, 0.02, 2000)  # two nearly identical views
+    t = sigmoid(-2.0 + 5.0 * x[:, 0] + 2.0 * x[:, 2] - 3.0 * x[:, 3])
+    f = fusion.fit([(x, t)], names)
+    assert all(f.weights[n] >= 0 for n in ("word", "text", "use"))
+    assert f.weights["word"] + f.weights["text"] == pytest.approx(5.0, abs=0.2)
+    assert f.weights["length_ratio"] == pytest.approx(-3.0, abs=0.1)
+
+
+def test_event_match_is_fitted_on_similarity_and_names():
+    rng = np.random.default_rng(7)
+    sim = rng.uniform(0.05, 0.95, 4000)
+    names = rng.uniform(0, 1, 4000)
+    truth = sigmoid(-3.0 + 0.5 * fusion.logit(sim) + 8.0 * names)
+    same = (rng.uniform(size=4000) < truth).astype(float)
+    match = fusion.fit_match(sim, names, same)
+    assert match["names"] == pytest.approx(8.0, rel=0.15)
+    assert match["similarity"] == pytest.approx(0.5, abs=0.15)
+    f = Fusion(0.0, {"word": 1.0}, match=match)
+    # Alike as described, but not the same names: a similar event, not the same one.
+    hi = f.event_match(np.array([0.9, 0.9]), {"names": np.array([0.05, 0.8])})
+    assert hi[0] < 0.2 < 0.9 < hi[1]
+    # No match fitted: the match is the similarity.
+    assert Fusion(0.0, {"word": 1.0}).event_match(np.array([0.3]), {"names": 0})[0] == 0.3
 
 
 def _space(texts, fusion_=None, vectors=None):
@@ -75,7 +104,7 @@ def test_a_pair_in_two_languages_has_its_word_view_imputed():
              "Cheese prices rose sharply at the weekly market in town."]
     vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
     f = Fusion(-4.0, {"word": 8.0, "names": 2.0, "use": 3.0},
-               word_from={"bias": 0.0, "names": 0.0, "use": 0.5})
+               word_from={"word": {"bias": 0.0, "names": 0.0, "use": 0.5}})
     space = _space(texts, f, vectors)
     i, j = np.array([0, 0]), np.array([1, 2])
     views = space.views(i, j)
@@ -92,11 +121,13 @@ def test_a_pair_in_two_languages_has_its_word_view_imputed():
 
 def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
     data = json.loads(fusion.WEIGHTS_FILE.read_text(encoding="utf-8"))
-    for key, views in (("use", {"word", "names", "use"}), ("none", {"word", "names"})):
+    for key, encoders in (("use", ["use"]), ("none", [])):
         f = fusion.load(key)
-        assert f is not None and set(f.weights) == views
-        # Every view raises the score: the names view stays in (ECB+ needs it).
-        assert all(w > 0 for w in f.weights.values())
+        assert f is not None and list(f.weights) == fusion.view_names(encoders)
+        # No similarity view lowers the score; the lengths are descriptors.
+        assert all(w >= 0 for n, w in f.weights.items() if n not in fusion.LENGTH_VIEWS)
+        # The names decide the event match (ECB+ needs them), on top of the similarity.
+        assert f.match["names"] > 1 and f.match["similarity"] > 0
         about = data["fits"][key]
         assert about["trained_on"]["semeval"]["pairs"] == 886
         assert about["trained_on"]["ecbplus_dev"]["split"] == "dev"
@@ -113,7 +144,39 @@ def test_train_fusion_runs_on_a_small_subset(tmp_path):
                  "--topics", "2", "--seeds", "1", "--out", str(out)])
     assert code == 0
     fit = json.loads(out.read_text())["fits"]["use"]
-    assert set(fit["weights"]) == {"word", "names", "use"}
+    assert list(fit["weights"]) == fusion.view_names(["use"])
     assert fit["trained_on"]["semeval"]["pairs"] == 60
     assert -1 <= fit["semeval_grouped_cv"]["r"] <= 1
-    assert fusion.Fusion.from_dict(fit).score({"word": 1.0, "names": 1.0, "use": 1.0}) > 0.5
+    f = fusion.Fusion.from_dict(fit)
+    alike = {n: 1.0 for n in fusion.view_names(["use"])}
+    unlike = {**{n: 0.0 for n in alike}, "length_ratio": 1.0, "shorter_length": 5.0}
+    assert f.score(alike) > f.score(unlike)
+    assert set(f.match) == {"bias", "similarity", "names"}
+
+
+def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
+    """The piece views (mean of the lead's 100-word pieces; their best matches), the
+    whole-text word view and the lengths: pair by pair equal to the dense matrices."""
+    counting, seen = counting_use
+    ferry = ("The ferry company cut its winter timetable to two crossings a day after the "
+             "storm damaged the pier at Lerwick harbour on Monday. ") * 12  # ~240 words
+    arts = [CleanArticle("long", "Ferry cuts", [ferry], [], []),
+            CleanArticle("short", "Ferry cuts", [ferry[:200]], [], []),
+            CleanArticle("other", "Library hours", ["The library opens until ten."], [], [])]
+    config = Config(story_fusion=False)
+    space = StorySpace.build(arts, config, [counting], every_view=True)
+    # Title + lead of ~240 words: 3 pieces of at most 100 words; the others one each.
+    assert len(seen) == 5 and all(len(t.split()) <= 100 for t in seen)
+    assert np.allclose(space.embeddings[0][1][0], space.pieces[0].pieces[0])
+    i, j = np.array([0, 0, 1]), np.array([1, 2, 2])
+    pairs = space.views(i, j)
+    dense = space.view_matrices(np.arange(3))
+    assert set(pairs) == set(fusion.view_names(["use"]))
+    for name, values in pairs.items():
+        assert np.allclose(values, dense[name][i, j], atol=1e-5), name
+    assert pairs["use_pieces"][0] > pairs["use_pieces"][1] + 0.2
+    assert pairs["length_ratio"][0] < 1.0 and dense["length_ratio"][0, 0] == 1.0
+    # Only what the shipped fusion weighs is computed in a run.
+    run_space = StorySpace.build(arts, Config(), [counting])
+    weighed = {n for n, w in fusion.load("use").weights.items() if w != 0}
+    assert set(run_space.views(i, j)) >= weighed

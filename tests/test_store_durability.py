@@ -23,7 +23,7 @@ from tests.conftest import synthetic_corpus
 
 from wiretrace.pipeline import query
 
-CONFIG = {"encoder": "none", "story_min_similarity": 0.2, "workers": 1}
+CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}
 
 
 def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:

@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
     p.add_argument("name", choices=["clough", "semeval", "ecbplus", "mrpc"])  # see EVALUATIONS
     p.add_argument("--sweep", action="store_true",
-                   help="ecbplus: choose story_min_similarity on the dev topics only")
+                   help="ecbplus: choose story_min_match on the dev topics only")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)

@@ -3,7 +3,9 @@
 Input lines are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in the
 JSONL input; each output line is ``{"id", "relation", "similarity"}``, or
 ``{"id", "error"}`` for a line that cannot be compared, so every input line is
-answered. IDF statistics are fitted on all articles of the file together.
+answered. ``relation`` is ``same_story`` when the pair's event match reaches
+``story_min_match`` (and no copy or rewrite relation holds); the answer also
+carries that ``match``. IDF statistics are fitted on all articles of the file together.
 """
 
 from __future__ import annotations
@@ -61,13 +63,13 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
     parsed, articles = parse_pairs(lines)
     good = [p for p in parsed if isinstance(p, tuple)]
     index = {a.id: i for i, a in enumerate(articles)}
-    similarity = np.zeros(len(good))
+    similarity = match = np.zeros(len(good))
     passages = None
     if good:
         space = StorySpace.build(articles, config, encoders)
         left = np.array([index[a.id] for _, a, _ in good])
         right = np.array([index[b.id] for _, _, b in good])
-        similarity = space.similarity(left, right)
+        similarity, match = space.pair_scores(left, right)
         close = similarity >= config.rewrite_min_story_similarity
         pairs_close = [(a, b) for k, (_, a, b) in enumerate(good) if close[k]]
         to_align = dict.fromkeys(x.id for pair in pairs_close for x in pair)
@@ -89,5 +91,6 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
             clean_a, clean_b = articles[index[a.id]], articles[index[b.id]]
             relation = meaning_relation(clean_a, clean_b, score, passages, config).relation
         else:
-            relation = "same_story" if score >= config.story_min_similarity else "unrelated"
-        yield {"id": pair_id, "relation": relation, "similarity": round(score, 4)}
+            relation = "same_story" if match[k] >= config.story_min_match else "unrelated"
+        yield {"id": pair_id, "relation": relation, "similarity": round(score, 4),
+               "match": round(float(match[k]), 4)}

@@ -144,30 +144,30 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
 
     out = {}
     for split, gold, space in _ecbplus_spaces(data_dir, config, ("train", "dev", "test")):
-        labels = cluster_stories([None] * len(gold), space.matrix,
-                                 config.story_min_similarity, config.story_window)
+        labels = cluster_stories([None] * len(gold), space.match_matrix,
+                                 config.story_min_match, config.story_window)
         out[split] = {**scores(gold, labels), "documents": len(gold),
                       "gold_clusters": len(set(gold)), "stories": len(set(labels))}
     return out
 
 
 def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
-    """The documented training step for ``story_min_similarity``: ARI on the ECB+ *dev*
+    """The documented training step for ``story_min_match``: ARI on the ECB+ *dev*
     topics only, over a grid; prints the grid and returns the best value."""
     from wiretrace.story.clustering import average_link
 
     (_, gold, space), = _ecbplus_spaces(data_dir, config, ("dev",))
-    matrix = space.matrix()
+    matrix = space.match_matrix()
     grid = [round(0.10 + 0.02 * k, 2) for k in range(41)]  # 0.10 .. 0.90
     results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
-    table = Table(title="story_min_similarity on ECB+ dev topics", header_style="bold")
+    table = Table(title="story_min_match on ECB+ dev topics", header_style="bold")
     table.add_column("threshold", justify="right")
     table.add_column("dev ARI", justify="right")
     for t, ari in results.items():
         table.add_row(f"{t:.2f}", f"{ari:.3f}")
     console.print(table)
     best = max(results, key=results.get)
-    console.print(f"best on dev: {best:.2f} (configured: {config.story_min_similarity:.2f})")
+    console.print(f"best on dev: {best:.2f} (configured: {config.story_min_match:.2f})")
     return best
 
 

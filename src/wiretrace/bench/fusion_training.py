@@ -3,19 +3,20 @@
 The documented training step behind :mod:`wiretrace.story.fusion`. It uses only
 the dev portions of the evaluation sets:
 
-* the 886 SemEval-2022 Task 8 dev pairs (the only SemEval file there is), built
-  exactly as ``wiretrace compare`` builds them (one story space, IDF fitted on
-  all articles of the file);
-* the ECB+ dev topics: every pair inside a topic, and as many random pairs
-  across topics (seeded), from one story space over the dev documents.
+* the similarity on the 886 SemEval-2022 Task 8 dev pairs (the only SemEval
+  file there is), built exactly as ``wiretrace compare`` builds them (one story
+  space, IDF fitted on all articles of the file);
+* then the event match on the ECB+ dev topics: every pair inside a topic, and
+  as many random pairs across topics (seeded), from one story space over the
+  dev documents, scored by the similarity just fitted.
 
 It prints, for the configured encoder set: the SemEval Pearson r of the fit on
 all pairs (in-sample); the grouped cross-validated r (5 folds over connected
-groups of articles, so no article is in a training and a test fold; ECB+ dev
-pairs always in training; mean and sd over ``seeds`` shuffles), per language;
-and the leave-one-language-out r. Then it writes the weights with these
-figures into the weights file. ``story_min_similarity`` is chosen afterwards
-on the ECB+ dev topics with ``wiretrace eval ecbplus --sweep``.
+groups of articles, so no article is in a training and a test fold; mean and
+sd over ``seeds`` shuffles), per language; and the leave-one-language-out r.
+Then it writes the weights with these figures into the weights file.
+``story_min_match`` is chosen afterwards on the ECB+ dev topics with
+``wiretrace eval ecbplus --sweep``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def semeval_set(data_dir: Path, config: Config, encoders: list[Encoder],
     parsed, articles = parse_pairs(semeval_lines(rows))
     if len(articles) != 2 * len(rows):
         raise ValueError("every SemEval pair should parse")
-    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders)
+    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders,
+                             every_view=True)
     left = np.arange(0, len(articles), 2)
     right = left + 1
     return {
@@ -86,7 +88,8 @@ def ecbplus_dev_set(data_dir: Path, config: Config, encoders: list[Encoder],
         keep = sorted({d["topic"] for d in docs})[:topics]
         docs = [d for d in docs if d["topic"] in keep]
     articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in docs]
-    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders)
+    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders,
+                             every_view=True)
     i, j = np.triu_indices(len(docs), 1)
     topic = np.array([d["topic"] for d in docs])
     event = np.array([d["cluster"] for d in docs])
@@ -107,21 +110,20 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1]) if len(x) > 2 and np.std(x) > 0 else float("nan")
 
 
-def cross_validated(sem: dict, ecb: dict, names: list[str], seeds: int,
+def cross_validated(sem: dict, names: list[str], seeds: int,
                     folds: int = 5) -> dict:
-    """Out-of-fold SemEval predictions (ECB+ dev pairs always in training): pooled r per
-    seed, and r per language averaged over seeds; and leave-one-language-out r."""
+    """Out-of-fold SemEval predictions: pooled r per seed, and r per language averaged over
+    seeds; and leave-one-language-out r."""
     from sklearn.model_selection import GroupKFold
 
     x, t = _matrix(sem["views"], names), sem["target"]
-    xe, te = _matrix(ecb["views"], names), ecb["target"]
     folds = min(folds, len(set(sem["groups"])))
     pooled, per_lang = [], []
     for seed in range(seeds):
         predicted = np.zeros(len(t))
         splits = GroupKFold(n_splits=folds, shuffle=True, random_state=seed)
         for train, test in splits.split(x, t, sem["groups"]):
-            fitted = fusion.fit([(x[train], t[train]), (xe, te)], names)
+            fitted = fusion.fit([(x[train], t[train])], names)
             predicted[test] = fitted.score(dict(zip(names, x[test].T, strict=True)))
         pooled.append(_pearson(predicted, t))
         per_lang.append({lang: _pearson(predicted[sem["lang"] == lang], t[sem["lang"] == lang])
@@ -129,7 +131,7 @@ def cross_validated(sem: dict, ecb: dict, names: list[str], seeds: int,
     lolo = np.zeros(len(t))
     for lang in sorted(set(sem["lang"])):
         m = sem["lang"] == lang
-        fitted = fusion.fit([(x[~m], t[~m]), (xe, te)], names) if (~m).any() else None
+        fitted = fusion.fit([(x[~m], t[~m])], names) if (~m).any() else None
         lolo[m] = fitted.score(dict(zip(names, x[m].T, strict=True))) if fitted else np.nan
     return {
         "r": float(np.mean(pooled)), "sd": float(np.std(pooled)), "seeds": seeds,
@@ -145,13 +147,15 @@ def train(data_dir: Path, config: Config, seeds: int = 10, limit: int | None = N
     """Fit the fusion for ``config.encoder`` on all dev data: the encoder set's key in the
     weights file, the fit (its figures inside) and the figures."""
     encoders = load_encoders(config.encoder, config.encoder_lead_words)
-    names = [*fusion.LEXICAL_VIEWS, *(e.name for e in encoders)]
+    names = fusion.view_names([e.name for e in encoders])
     sem = semeval_set(data_dir, config, encoders, limit)
     ecb = ecbplus_dev_set(data_dir, config, encoders, topics)
-    fitted = fusion.fit([(_matrix(sem["views"], names), sem["target"]),
-                         (_matrix(ecb["views"], names), ecb["target"])], names,
+    fitted = fusion.fit([(_matrix(sem["views"], names), sem["target"])], names,
                         config.rewrite_foreign_word_similarity)
-    cv = cross_validated(sem, ecb, names, seeds)
+    ecb_sim = fitted.score(ecb["views"])
+    fitted = replace(fitted, match=fusion.fit_match(ecb_sim, ecb["views"]["names"],
+                                                      ecb["target"]))
+    cv = cross_validated(sem, names, seeds)
     figures = {
         "trained_on": {"semeval": {"file": SEMEVAL_FILE, "pairs": len(sem["target"])},
                        "ecbplus_dev": {"file": ECBPLUS_FILE, "split": "dev",
@@ -162,6 +166,8 @@ def train(data_dir: Path, config: Config, seeds: int = 10, limit: int | None = N
         "semeval_in_sample_r": _pearson(fitted.score(sem["views"]), sem["target"]),
         "semeval_mean_of_views_r": _pearson(sem["mean"], sem["target"]),
         "semeval_grouped_cv": cv,
+        "ecbplus_dev_match_brier": float(np.mean(
+            (fitted.event_match(ecb_sim, ecb["views"]) - ecb["target"]) ** 2)),
     }
     key = fusion.encoder_key([e.name for e in encoders])
     return key, replace(fitted, about=figures), figures
@@ -178,6 +184,10 @@ def main(data_dir: Path, config: Config, console: Console, seeds: int = 10,
     cv = figures["semeval_grouped_cv"]
     console.print(f"fusion for encoder {config.encoder!r}: sim = sigmoid({fitted.bias:+.4f} "
                   + " ".join(f"{w:+.4f}*{n}" for n, w in fitted.weights.items()) + ")")
+    m = fitted.match
+    console.print(f"event match (ECB+ dev): match = sigmoid({m['bias']:+.4f} "
+                  f"{m['similarity']:+.4f}*logit(sim) {m['names']:+.4f}*names); "
+                  f"Brier {figures['ecbplus_dev_match_brier']:.4f}")
     table = Table(title="SemEval-2022 Task 8 dev pairs: Pearson r with (4 - overall) / 3",
                   header_style="bold")
     table.add_column("score")
@@ -192,6 +202,6 @@ def main(data_dir: Path, config: Config, console: Console, seeds: int = 10,
     table.add_row("fused, leave one language out", "-" if lolo is None else f"{lolo:.3f}")
     console.print(table)
     fusion.save(key, fitted, out)
-    console.print(f"weights written to {out}; now choose story_min_similarity with "
+    console.print(f"weights written to {out}; now choose story_min_match with "
                   "`wiretrace eval ecbplus --sweep`")
     return 0

@@ -1,7 +1,7 @@
 """Stories: average-link clustering of same-story similarity, window by window in time.
 
 Average link joins two groups when their articles are, on average, at least
-``story_min_similarity`` alike: unlike single link it does not chain two
+``story_min_match`` alike: unlike single link it does not chain two
 events of one kind (two earthquakes) through one article that mentions both.
 
 A story is a window in time, not forever: articles are ordered by

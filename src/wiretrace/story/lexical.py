@@ -121,6 +121,11 @@ def mean_of_views(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
+def tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix:
+    """L2-normalised word TF-IDF rows of ``texts`` (sublinear tf), fitted on them."""
+    return _fit(TfidfVectorizer(sublinear_tf=True, dtype=np.float32), texts)
+
+
 def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     """TF-IDF rows of ``texts``; all-zero rows when no text has a term of this view."""
     try:

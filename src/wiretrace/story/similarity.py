@@ -1,30 +1,58 @@
-"""Same-story similarity of article pairs, in [0, 1] (1 = the same story).
+"""Same-story similarity and event match of article pairs, both in [0, 1].
 
-The views of a pair are the two lexical TF-IDF cosines (words; names and
-numbers, :mod:`wiretrace.story.lexical`) and, for each configured encoder, the
-cosine of the articles' embeddings (:mod:`wiretrace.story.encoder`). They are
-combined by the fitted logistic of :mod:`wiretrace.story.fusion` (``story_fusion``
-in the config, with weights trained for this set of encoders); otherwise, by the
-mean of the views available, each weighted alike (encoder cosines calibrated).
-Shared copy text (a relation from the copy engine) lifts the score to at
+The views of a pair (:meth:`StorySpace.views`) are word TF-IDF cosines (of the
+leads, of the whole texts), the names-and-numbers cosine
+(:mod:`wiretrace.story.lexical`), for each configured encoder
+(:mod:`wiretrace.story.encoder`) three cosines of its vectors of the lead --
+the lead's first piece, the mean of the lead's pieces, and how well each piece
+finds a match among the other's pieces -- and two descriptors of the pair's
+lengths. The lead is the title and first ``story_lead_words`` words; its pieces
+are ``encoder_lead_words`` words each.
+
+With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
+config) the views give the *similarity* (the human same-story rating) and the
+*match* (same event: what stories are clustered on). Without one, both are the
+mean of the lead views (lexical, and encoder cosines calibrated), as before.
+Shared copy text (a relation from the copy engine) lifts the similarity to at
 least that relation's coverage: a reprint is the same story by definition.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
-from wiretrace.story.fusion import Fusion, encoder_key, load
-from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text
+from wiretrace.story.fusion import Fusion, encoder_key, load, view_names
+from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text, tfidf_rows
 
 #: Texts embedded (and cached) at a time: progress and store writes come per chunk.
 _CHUNK = 512
+
+
+def lead_pieces(lead: str, words: int, most: int) -> list[str]:
+    """The lead cut into pieces of ``words`` words, at most ``most`` of them (at least one)."""
+    w = lead.split()
+    return [" ".join(w[k : k + words]) for k in range(0, len(w), words)][:most] or ["-"]
+
+
+@dataclass
+class Embedding:
+    """One encoder's vectors of a corpus: the lead's first piece per article, and (when
+    the fusion reads them) all pieces, flat, article ``r`` owning ``starts[r]:ends[r]``."""
+
+    name: str
+    floor: float
+    lead: np.ndarray
+    pieces: np.ndarray | None = None
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+    #: L2-normalised mean of each article's pieces.
+    means: np.ndarray | None = None
 
 
 @dataclass
@@ -33,7 +61,7 @@ class StorySpace:
 
     ids: list[str]
     lexical: LexicalSpace
-    #: (floor, L2-normalised vectors) for each encoder.
+    #: (floor, L2-normalised lead vectors) for each encoder.
     embeddings: list[tuple[float, np.ndarray]]
     #: Each encoder's name, in the order of ``embeddings``.
     encoder_names: tuple[str, ...] = ()
@@ -43,64 +71,92 @@ class StorySpace:
     foreign_max_word: float = 0.1
     #: ... with at least this mean calibrated encoder cosine (see wiretrace.story.fusion).
     foreign_min_encoder: float = 0.6
+    #: Word TF-IDF rows of the whole texts (the "text" view); None = not computed.
+    text: object = None
+    #: Words in each whole text (for the length descriptors).
+    words: np.ndarray | None = None
+    #: The encoders' pieces, where the fusion reads them.
+    pieces: list[Embedding] = field(default_factory=list)
+    #: The views computed beyond the lead ones (those the fusion weighs, or all).
+    wanted: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
               encoders: Sequence[Encoder] = (),
               same_text_as: dict[str, str] | None = None,
               cache: VectorCache | None = None,
-              progress: Callable[[str, int, int], None] | None = None) -> StorySpace:
-        """``same_text_as`` maps an article to one whose vector it may share (a copy of it):
-        only articles the copy engine has not explained are embedded."""
+              progress: Callable[[str, int, int], None] | None = None,
+              every_view: bool = False) -> StorySpace:
+        """``same_text_as`` maps an article to one whose vectors it may share (a copy of it):
+        only articles the copy engine has not explained are embedded. Only the views the
+        fusion reads are computed, or ``every_view`` (to fit a fusion)."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
+        names = tuple(e.name for e in encoders)
+        fusion = load(encoder_key(names)) if config.story_fusion else None
+        wanted = (set(view_names(names)) if every_view
+                  else {v for v, w in fusion.weights.items() if w != 0.0} if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
-        source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)])
+        source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],
+                          dtype=np.int64)
         unique = np.unique(source)
-        embeddings = []
+        embeddings, pieces = [], []
         for e in encoders:
             if not texts:
                 break
-            todo = [texts[i] for i in unique]
+            most = (config.story_lead_words // config.encoder_lead_words
+                    if {e.name + "_mean", e.name + "_pieces"} & wanted else 1)
+            cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1))
+                   for i in unique]
+            flat = [p for ps in cut for p in ps]
             parts = []
-            for start in range(0, len(todo), _CHUNK):
-                parts.append(encode_cached(e, todo[start : start + _CHUNK], cache))
+            for start in range(0, len(flat), _CHUNK):
+                parts.append(encode_cached(e, flat[start : start + _CHUNK], cache))
                 if progress:
-                    progress(f"embed ({e.name})", min(start + _CHUNK, len(todo)), len(todo))
+                    progress(f"embed ({e.name})", min(start + _CHUNK, len(flat)), len(flat))
             vectors = np.concatenate(parts)
-            embeddings.append((e.floor, vectors[np.searchsorted(unique, source)]))
-        names = tuple(e.name for e in encoders)
-        fusion = load(encoder_key(names)) if config.story_fusion else None
+            offsets = np.cumsum([0, *(len(ps) for ps in cut)])
+            row = np.searchsorted(unique, source)  # each article's row among the embedded
+            embeddings.append((e.floor, vectors[offsets[:-1]][row]))
+            if most > 1:
+                sums = np.add.reduceat(vectors, offsets[:-1], axis=0)
+                means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+                pieces.append(Embedding(e.name, e.floor, embeddings[-1][1], vectors,
+                                        offsets[:-1][row], offsets[1:][row], means[row]))
+        text = words = None
+        if wanted & {"text", "length_ratio", "shorter_length"}:
+            whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
+            text = tfidf_rows(whole)
+            words = np.array([len(t.split()) for t in whole], dtype=np.float64)
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings, names, fusion,
                    config.rewrite_foreign_word_similarity,
-                   config.story_foreign_min_encoder_similarity)
+                   config.story_foreign_min_encoder_similarity, text, words, pieces,
+                   frozenset(wanted))
 
-    def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Dense same-story similarities among ``rows`` (all rows by default)."""
-        rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
-        if self.fusion is not None:
-            return self._fused(self.view_matrices(rows))
-        total, count = self.lexical.matrix_sums(rows)
-        for floor, vectors in self.embeddings:
-            e = vectors[rows]
-            total = total + calibrated(e @ e.T, floor)
-            count = count + 1
-        return np.clip(mean_of_views(total, count), 0.0, 1.0)
-
+    # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
-        """The raw views of the row pairs (i[k], j[k]), as :mod:`wiretrace.story.fusion` reads
-        them: word and names cosines (names = word where either row has no names), and each
-        encoder's cosine under its name."""
-        i, j = np.asarray(i), np.asarray(j)
+        """The raw views of the row pairs (i[k], j[k]), as :mod:`wiretrace.story.fusion`
+        names them (names = word where either row has no names)."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
         word, names = (_row_dots(x, i, j) for x in self.lexical.views)
         present = self.lexical.views[1].getnnz(axis=1) > 0
         out = {"word": word, "names": np.where(present[i] & present[j], names, word)}
         for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
             out[name] = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
+        for p in self.pieces:
+            out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(
+                np.float64)
+            if p.name + "_pieces" in self.wanted:
+                out[p.name + "_pieces"] = np.array([_best_matches(p, a, b)
+                                                     for a, b in zip(i, j, strict=True)])
+        if self.text is not None:
+            out["text"] = _row_dots(self.text, i, j)
+            out.update(_lengths(self.words[i], self.words[j]))
         return out
 
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`views` for all pairs among ``rows``, as dense matrices."""
+        rows = np.asarray(rows, dtype=np.int64)
         word, names = ((x[rows] @ x[rows].T).toarray().astype(np.float64)
                        for x in self.lexical.views)
         present = self.lexical.views[1][rows].getnnz(axis=1) > 0
@@ -108,33 +164,97 @@ class StorySpace:
         for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
             e = vectors[rows]
             out[name] = (e @ e.T).astype(np.float64)
+        for p in self.pieces:
+            m = p.means[rows]
+            out[p.name + "_mean"] = (m @ m.T).astype(np.float64)
+            if p.name + "_pieces" in self.wanted:
+                out[p.name + "_pieces"] = _best_match_matrix(p, rows)
+        if self.text is not None:
+            t = self.text[rows]
+            out["text"] = (t @ t.T).toarray().astype(np.float64)
+            w = self.words[rows]
+            out.update(_lengths(w[:, None], w[None, :]))
         return out
 
-    def _fused(self, views: dict[str, np.ndarray]) -> np.ndarray:
-        """The fusion's score, the word view imputed for pairs in two languages."""
+    # -- the scores -------------------------------------------------------------
+    def _fused(self, views: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The fusion's similarity and match, word views imputed for pairs in two languages."""
         if self.embeddings and self.fusion.word_from:
             encoders = sum(calibrated(views[name], floor) for name, (floor, _) in
                            zip(self.encoder_names, self.embeddings, strict=True))
             foreign = ((views["word"] < self.foreign_max_word)
                        & (encoders / len(self.embeddings) >= self.foreign_min_encoder))
             if foreign.any():
-                imputed = np.maximum(views["word"], self.fusion.imputed_word(views))
-                views = {**views, "word": np.where(foreign, imputed, views["word"])}
-        return self.fusion.score(views)
+                views = dict(views)
+                for view in self.fusion.word_from:
+                    lifted = np.maximum(views[view], self.fusion.imputed(view, views))
+                    views[view] = np.where(foreign, lifted, views[view])
+        sim = self.fusion.score(views)
+        return sim, self.fusion.event_match(sim, views)
+
+    def _mean(self, total: np.ndarray, count: np.ndarray, cosines) -> np.ndarray:
+        for (floor, _), cos in zip(self.embeddings, cosines, strict=True):
+            total = total + calibrated(cos, floor)
+            count = count + 1
+        return np.clip(mean_of_views(total, count), 0.0, 1.0)
+
+    def scores(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Dense (similarity, match) among ``rows`` (all rows by default)."""
+        rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
+        if self.fusion is not None:
+            return self._fused(self.view_matrices(rows))
+        cosines = [v[rows] @ v[rows].T for _, v in self.embeddings]
+        sim = self._mean(*self.lexical.matrix_sums(rows), cosines)
+        return sim, sim
+
+    def pair_scores(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(similarity, match) of the row pairs (i[k], j[k])."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        if self.fusion is not None:
+            return self._fused(self.views(i, j))
+        cosines = [np.einsum("ij,ij->i", v[i], v[j]) for _, v in self.embeddings]
+        sim = self._mean(*self.lexical.pair_sums(i, j), cosines)
+        return sim, sim
+
+    def matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Dense same-story similarities among ``rows``."""
+        return self.scores(rows)[0]
+
+    def match_matrix(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Dense event matches among ``rows``: what stories are clustered on."""
+        return self.scores(rows)[1]
+
+    def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Same-story similarity of the row pairs (i[k], j[k])."""
+        return self.pair_scores(i, j)[0]
 
     def word_similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Word TF-IDF cosine alone: near 0 for texts in different languages."""
         return _row_dots(self.lexical.views[0], i, j)
 
-    def similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Same-story similarity of the row pairs (i[k], j[k])."""
-        if self.fusion is not None:
-            return self._fused(self.views(i, j))
-        total, count = self.lexical.pair_sums(i, j)
-        for floor, vectors in self.embeddings:
-            total = total + calibrated(np.einsum("ij,ij->i", vectors[i], vectors[j]), floor)
-            count = count + 1
-        return np.clip(mean_of_views(total, count), 0.0, 1.0)
+
+def _lengths(a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
+    shorter, longer = np.log1p(np.minimum(a, b)), np.log1p(np.maximum(a, b))
+    return {"length_ratio": shorter / np.maximum(longer, 1e-12), "shorter_length": shorter}
+
+
+def _best_matches(p: Embedding, a: int, b: int) -> float:
+    """Mean over both articles' pieces of each piece's best cosine with the other's."""
+    m = p.pieces[p.starts[a] : p.ends[a]] @ p.pieces[p.starts[b] : p.ends[b]].T
+    return float(0.5 * (m.max(axis=1).mean() + m.max(axis=0).mean()))
+
+
+def _best_match_matrix(p: Embedding, rows: np.ndarray) -> np.ndarray:
+    """:func:`_best_matches` for all pairs among ``rows``: one product of all their pieces,
+    then maxima over each article's columns and means over each article's rows."""
+    lengths = (p.ends[rows] - p.starts[rows]).astype(np.int64)
+    take = np.concatenate([np.arange(s, e) for s, e in zip(p.starts[rows], p.ends[rows],
+                                                            strict=True)])
+    bounds = np.r_[0, np.cumsum(lengths)[:-1]]
+    x = p.pieces[take]
+    best = np.maximum.reduceat(x @ x.T, bounds, axis=1)  # piece x article
+    half = np.add.reduceat(best, bounds, axis=0) / lengths[:, None]  # article x article
+    return (0.5 * (half + half.T)).astype(np.float64)
 
 
 def _row_dots(x, i: np.ndarray, j: np.ndarray) -> np.ndarray:

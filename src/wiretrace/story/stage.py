@@ -2,11 +2,12 @@
 
 It runs after the copy engine, on its results:
 
-1. articles are clustered into stories (:mod:`wiretrace.story.clustering`);
-   the members of one copy family always end in one story, since a reprint is
-   the same story by definition;
-2. inside each story, every article's most similar fellow members (at least
-   ``story_min_similarity``, at most ``story_max_neighbours``) not already
+1. articles are clustered into stories (:mod:`wiretrace.story.clustering`) on
+   their event match (:mod:`wiretrace.story.similarity`); the members of one
+   copy family always end in one story, since a reprint is the same story by
+   definition;
+2. inside each story, every article's best-matching fellow members (match at
+   least ``story_min_match``, at most ``story_max_neighbours``) not already
    related by the copy engine are checked for a rewrite: their paragraphs are
    aligned by meaning, in order (:mod:`wiretrace.story.align`); aligned
    passages covering most of both articles make a ``rewrite``, with the
@@ -43,8 +44,8 @@ def find_stories(
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
     space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress)
-    labels = cluster_stories([a.published for a in articles], space.matrix,
-                             config.story_min_similarity, config.story_window)
+    labels = cluster_stories([a.published for a in articles], space.match_matrix,
+                             config.story_min_match, config.story_window)
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index)
     related = {frozenset((r.a, r.b)) for r in copy_relations}
@@ -100,13 +101,13 @@ def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
 def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
                      config: Config, encoders: Sequence[Encoder],
                      cache: VectorCache | None) -> list[Relation]:
-    sims = space.matrix(members)
-    np.fill_diagonal(sims, -1.0)
+    sims, match = space.scores(members)
+    np.fill_diagonal(match, -1.0)
     chosen: set[tuple[int, int]] = set()
     k = config.story_max_neighbours
     for row in range(len(members)):
-        for col in np.argsort(-sims[row])[:k]:
-            if sims[row, col] >= config.story_min_similarity:
+        for col in np.argsort(-match[row])[:k]:
+            if match[row, col] >= config.story_min_match:
                 chosen.add((min(row, col), max(row, col)))
     pairs = sorted(p for p in chosen
                    if frozenset((articles[members[p[0]]].id, articles[members[p[1]]].id))
