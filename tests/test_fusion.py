@@ -180,3 +180,33 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     run_space = StorySpace.build(arts, Config(), [counting])
     weighed = {n for n, w in fusion.load("use").weights.items() if w != 0}
     assert set(run_space.views(i, j)) >= weighed
+
+
+def test_similar_events_are_alike_but_do_not_match():
+    """Two earthquakes told alike share a high similarity, but their places, names and
+    counts differ: the shipped event match keeps them apart, and two reports of one
+    quake together."""
+    chile = ["A magnitude 6.8 earthquake struck near Valparaiso in Chile on Tuesday, killing "
+             "12 people and damaging hundreds of homes, officials said.",
+             "President Gabriel Boric visited Valparaiso and promised aid to the families."]
+    chile2 = ["At least 12 people died when a 6.8-magnitude quake hit the Valparaiso region of "
+              "Chile on Tuesday, according to officials.",
+              "Gabriel Boric, the president, travelled to Valparaiso and pledged help."]
+    japan = ["A magnitude 7.1 earthquake struck near Sendai in Japan on Friday, killing 40 "
+             "people and damaging thousands of homes, officials said.",
+             "Prime Minister Fumio Kishida visited Sendai and promised aid to the families."]
+    arts = [CleanArticle(k, "", p, [], []) for k, p in
+            (("chile", chile), ("chile2", chile2), ("japan", japan))]
+    space = StorySpace.build(arts, Config(), _use_or_skip())
+    sim, match = space.pair_scores(np.array([0, 0]), np.array([1, 2]))
+    assert sim[1] > 0.7  # alike as told ...
+    assert match[0] > Config().story_min_match > match[1]  # ... but another event
+
+
+def _use_or_skip():
+    from wiretrace.story.encoder import EncoderUnavailable, load_encoders
+
+    try:
+        return load_encoders("use")
+    except EncoderUnavailable as exc:
+        pytest.skip(str(exc))

@@ -6,7 +6,7 @@ wiretrace show ID [--out DIR]
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
-wiretrace train fusion   (same-story fusion weights from the SemEval and ECB+ dev data)
+wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | hashing
 """
 

@@ -82,11 +82,11 @@ class Config:
     encoder: str = "use"
     #: Words of each text (title + lead, or paragraph) given to an encoder.
     encoder_lead_words: int = 100
-    #: Same-story similarity is the fitted logistic of the views (wiretrace.story.fusion,
-    #: weights in story/fusion_weights.json, written by ``wiretrace train fusion`` from the
-    #: SemEval-2022 Task 8 and ECB+ *dev* portions) when weights exist for ``encoder``;
-    #: otherwise, or when False, the mean of the views (the thresholds below are for the
-    #: fused score with the default encoder).
+    #: Same-story similarity and event match are the fitted logistics of the views
+    #: (wiretrace.story.fusion, weights in story/fusion_weights.json, written by ``wiretrace
+    #: train fusion``: the similarity from the SemEval-2022 Task 8 dev pairs, the match from
+    #: the ECB+ *dev* topics) when weights exist for ``encoder``; otherwise, or when False,
+    #: both are the mean of the lead views (the thresholds below are for the fitted scores).
     story_fusion: bool = True
     #: A pair sharing almost no words (word cosine below ``rewrite_foreign_word_similarity``)
     #: whose encoders find it this close (mean calibrated cosine; USE: raw cosine 0.70, far

@@ -1,8 +1,9 @@
 """Meaning-level matching: rewrites, same-story relations and story clustering (issue 3).
 
 Where the copy engine needs shared wording, these modules compare what
-articles *say*: word and character TF-IDF over the corpus (``lexical.py``),
+articles *say*: word and name/number TF-IDF over the corpus (``lexical.py``),
 sentence embeddings from a packaged model (``encoder.py``), and their
-combination into one same-story similarity in [0, 1] (``similarity.py``), by
-a logistic fitted on dev data (``fusion.py``).
+combination (``similarity.py``) into two scores in [0, 1] by logistics fitted
+on dev data (``fusion.py``): the same-story *similarity* (human ratings) and
+the event *match* that stories are clustered on (``clustering.py``).
 """
