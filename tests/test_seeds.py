@@ -88,7 +88,11 @@ def test_round_trip_translation_is_a_rewrite_of_both_reprints(seeds):
 
 
 def test_independent_reports_are_same_story_and_all_five_one_story(seeds):
-    assert _relation(seeds, A003, A004).relation == "same_story"
+    pair = _relation(seeds, A003, A004)
+    assert pair.relation == "same_story"
+    # The event match put them together; the similarity says how alike they are.
+    assert pair.match >= Config().story_min_match and 0 < pair.similarity <= 1
+    assert all(r.match is None for r in seeds.relations if r.relation in ("copy", "partial"))
     assert len(seeds.stories) == 1
     assert sorted(seeds.stories[0].members) == sorted(a.id for a in seeds.articles)
     assert seeds.stories[0].families == [seeds.families[0].family]

@@ -128,6 +128,9 @@ class Relation:
     evidence: list[AlignedPassage]
     #: Same-story similarity in [0, 1] (meaning-level; 0 when not computed).
     similarity: float = 0.0
+    #: Event match in [0, 1] that put the pair in one story (``same_story`` and ``rewrite``
+    #: relations; None for the copy engine's).
+    match: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -41,7 +41,7 @@ def lead_pieces(lead: str, words: int, most: int) -> list[str]:
 
 
 @dataclass
-class Embedding:
+class LeadPieces:
     """One encoder's vectors of a corpus: the lead's first piece per article, and (when
     the fusion reads them) all pieces, flat, article ``r`` owning ``starts[r]:ends[r]``."""
 
@@ -76,7 +76,7 @@ class StorySpace:
     #: Words in each whole text (for the length descriptors).
     words: np.ndarray | None = None
     #: The encoders' pieces, where the fusion reads them.
-    pieces: list[Embedding] = field(default_factory=list)
+    pieces: list[LeadPieces] = field(default_factory=list)
     #: The views computed beyond the lead ones (those the fusion weighs, or all).
     wanted: frozenset[str] = frozenset()
 
@@ -121,7 +121,7 @@ class StorySpace:
             if most > 1:
                 sums = np.add.reduceat(vectors, offsets[:-1], axis=0)
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-                pieces.append(Embedding(e.name, e.floor, embeddings[-1][1], vectors,
+                pieces.append(LeadPieces(e.name, e.floor, embeddings[-1][1], vectors,
                                         offsets[:-1][row], offsets[1:][row], means[row]))
         text = words = None
         if wanted & {"text", "length_ratio", "shorter_length"}:
@@ -238,13 +238,13 @@ def _lengths(a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
     return {"length_ratio": shorter / np.maximum(longer, 1e-12), "shorter_length": shorter}
 
 
-def _best_matches(p: Embedding, a: int, b: int) -> float:
+def _best_matches(p: LeadPieces, a: int, b: int) -> float:
     """Mean over both articles' pieces of each piece's best cosine with the other's."""
     m = p.pieces[p.starts[a] : p.ends[a]] @ p.pieces[p.starts[b] : p.ends[b]].T
     return float(0.5 * (m.max(axis=1).mean() + m.max(axis=0).mean()))
 
 
-def _best_match_matrix(p: Embedding, rows: np.ndarray) -> np.ndarray:
+def _best_match_matrix(p: LeadPieces, rows: np.ndarray) -> np.ndarray:
     """:func:`_best_matches` for all pairs among ``rows``: one product of all their pieces,
     then maxima over each article's columns and means over each article's rows."""
     lengths = (p.ends[rows] - p.starts[rows]).astype(np.int64)

@@ -127,6 +127,7 @@ def _story_relations(articles, members: np.ndarray, space: StorySpace, related: 
             out.append(meaning_relation(a, b, sim, passages, config))
         else:
             out.append(_same_story(a, b, sim))
+        out[-1].match = round(float(match[r, c]), 4)
     return out
 
 
