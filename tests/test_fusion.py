@@ -210,3 +210,11 @@ def _use_or_skip():
         return load_encoders("use")
     except EncoderUnavailable as exc:
         pytest.skip(str(exc))
+
+
+def test_an_old_settings_file_is_told_the_threshold_was_renamed():
+    with pytest.raises(ValueError, match="story_min_match"):
+        Config.from_dict({"story_min_similarity": 0.48})
+    with pytest.raises(ValueError, match="unknown config keys: nonsense"):
+        Config.from_dict({"nonsense": 1})
+    assert Config.from_dict({"story_min_match": 0.4}).story_min_match == 0.4

@@ -161,6 +161,9 @@ class Config:
     def from_dict(cls, data: dict) -> Config:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
+        for old, new in RENAMED.items():
+            if old in unknown:
+                raise ValueError(f"config key {old!r} is now {new!r}: {RENAMED_WHY[old]}")
         if unknown:
             raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
         return cls(**data)
@@ -182,3 +185,11 @@ class Config:
             f"-e{self.edit_rate}-r{self.lsh_passage_recall}-{self.lsh_doc_recall}"
             f"-s{self.doc_structure_loss}-m{self.doc_lsh_max_passages}"
         )
+
+
+#: Settings that were renamed, and why (an old settings file is told, not ignored).
+RENAMED = {"story_min_similarity": "story_min_match"}
+RENAMED_WHY = {"story_min_similarity": "stories are clustered on the event match, not on the "
+                                       "similarity; re-choose it with `wiretrace eval ecbplus "
+                                       "--sweep` (0.38 with the default encoder)"}
+
