@@ -42,17 +42,15 @@ def lead_pieces(lead: str, words: int, most: int) -> list[str]:
 
 @dataclass
 class LeadPieces:
-    """One encoder's vectors of a corpus: the lead's first piece per article, and (when
-    the fusion reads them) all pieces, flat, article ``r`` owning ``starts[r]:ends[r]``."""
+    """One encoder's vectors of every lead's pieces, flat, article ``r`` owning
+    ``starts[r]:ends[r]`` (its first piece is its lead vector in ``StorySpace.embeddings``)."""
 
     name: str
-    floor: float
-    lead: np.ndarray
-    pieces: np.ndarray | None = None
-    starts: np.ndarray | None = None
-    ends: np.ndarray | None = None
+    pieces: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
     #: L2-normalised mean of each article's pieces.
-    means: np.ndarray | None = None
+    means: np.ndarray
 
 
 @dataclass
@@ -121,8 +119,8 @@ class StorySpace:
             if most > 1:
                 sums = np.add.reduceat(vectors, offsets[:-1], axis=0)
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-                pieces.append(LeadPieces(e.name, e.floor, embeddings[-1][1], vectors,
-                                        offsets[:-1][row], offsets[1:][row], means[row]))
+                pieces.append(LeadPieces(e.name, vectors, offsets[:-1][row], offsets[1:][row],
+                                         means[row]))
         text = words = None
         if wanted & {"text", "length_ratio", "shorter_length"}:
             whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
