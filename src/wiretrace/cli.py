@@ -7,7 +7,7 @@ wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
-wiretrace bench copies | hashing
+wiretrace bench copies | hashing | embed | report | scale | html | stories
 """
 
 from __future__ import annotations
@@ -211,6 +211,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import embedding
 
         return embedding.main(data_dir, _config(args), console, n_articles=args.articles)
+    if args.name == "stories":
+        from wiretrace.bench import stories
+
+        return stories.main(data_dir, _config(args), console, n_articles=args.articles)
     from wiretrace.bench import hashing
 
     return hashing.main(data_dir, console, n_articles=args.articles)
@@ -287,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html"])
+    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html",
+                                       "stories"])
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")

@@ -103,6 +103,14 @@ class Config:
     story_min_match: float = 0.38
     #: Articles clustered together at most (a sliding window in publication order).
     story_window: int = 1000
+    #: Two dated articles further apart than this (days) are not compared for a story: a
+    #: story grows through articles close in time, and an old story takes a late article
+    #: only through its own late members. Not fitted (no labelled set here has dates); on
+    #: the 6,000 latest AllSides articles it turns month-long topic groups (Senate
+    #: impeachment trial, 43 articles, 58 days) into events (the Soleimani strike and Iran's
+    #: answer, 31 articles, 12 days): ``wiretrace bench stories --articles 6000``.
+    #: ``null``: no horizon.
+    story_horizon_days: float | None = 7.0
     #: ``same_story`` relations written per article at most (its most similar ones).
     story_max_neighbours: int = 10
     #: Only pairs at least this alike as wholes are aligned paragraph by paragraph ...

@@ -7,6 +7,7 @@ tested or replaced alone. They hold data only; the logic lives in the stages.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 
 @dataclass(slots=True)
@@ -252,3 +253,14 @@ class VersionDiff:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def timestamp(value: str | None) -> float | None:
+    """Seconds since the epoch of an ISO-8601 time (naive times count as UTC), or None."""
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()

@@ -145,7 +145,8 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
     out = {}
     for split, gold, space in _ecbplus_spaces(data_dir, config, ("train", "dev", "test")):
         labels = cluster_stories([None] * len(gold), space.match_matrix,
-                                 config.story_min_match, config.story_window)
+                                 config.story_min_match, config.story_window,
+                                 config.story_horizon_days)
         out[split] = {**scores(gold, labels), "documents": len(gold),
                       "gold_clusters": len(set(gold)), "stories": len(set(labels))}
     return out

@@ -1,13 +1,24 @@
-"""Stories: average-link clustering of same-story similarity, window by window in time.
+"""Stories: average-link clustering of the event match, window by window in time.
 
 Average link joins two groups when their articles are, on average, at least
 ``story_min_match`` alike: unlike single link it does not chain two
 events of one kind (two earthquakes) through one article that mentions both.
 
-A story is a window in time, not forever: articles are ordered by
-publication time (undated ones after, in input order) and clustered in
-windows of at most ``story_window`` articles that overlap by half; a story
-found in two windows is joined by the articles it shares there.
+A story is a sliding window in time, not forever:
+
+* articles are ordered by publication time (undated ones after, in input
+  order) and clustered in windows of at most ``story_window`` articles that
+  overlap by half;
+* two dated articles published more than ``story_horizon_days`` apart are
+  not compared (their match counts as 0), so a group spanning more than the
+  horizon needs most of its pairs to be close in time;
+* the stream only moves forward: an article keeps the story it got in the
+  first window that held it. In the next window its group may bring in new
+  articles, which join its story when they match that story's members in the
+  window on average (the average-link rule, between the newcomers and the
+  story). Two stories already formed are never merged, so a run of
+  overlapping windows cannot chain a topic (months of one election) into one
+  story through articles that each match only their neighbours in time.
 """
 
 from __future__ import annotations
@@ -16,6 +27,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
+
+from wiretrace.records import timestamp
+
+_DAY = 86400.0
 
 
 def average_link(similarity: np.ndarray, min_similarity: float) -> np.ndarray:
@@ -31,11 +46,23 @@ def average_link(similarity: np.ndarray, min_similarity: float) -> np.ndarray:
 
 
 def time_order(published: Sequence[str | None]) -> list[int]:
-    """Indices in publication order; undated articles keep input order, after dated ones."""
+    """Indices in publication order; undated (or unreadable) articles keep input order,
+    after dated ones."""
+    times = [timestamp(p) for p in published]
+
     def key(i: int) -> tuple:
-        return (published[i] is None, published[i] or "", i)
+        return (times[i] is None, times[i] or 0.0, i)
 
     return sorted(range(len(published)), key=key)
+
+
+def beyond_horizon(days: np.ndarray, horizon_days: float | None) -> np.ndarray:
+    """Pairs of dated articles (``days``: publication time in days, NaN when undated)
+    further apart than the horizon; undated articles are near everything."""
+    if horizon_days is None:
+        return np.zeros((len(days), len(days)), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.abs(days[:, None] - days[None, :]) > horizon_days
 
 
 def cluster_stories(
@@ -43,30 +70,45 @@ def cluster_stories(
     similarity_of: Callable[[np.ndarray], np.ndarray],
     min_similarity: float,
     window: int,
+    horizon_days: float | None = None,
 ) -> np.ndarray:
     """Story label of each article; ``similarity_of(indices)`` gives their dense matrix."""
     n = len(published)
     order = np.array(time_order(published), dtype=np.int64)
-    parent = np.arange(n)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    days = np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
+    story = np.full(n, -1, dtype=np.int64)
+    stories = 0
     step = max(window // 2, 1)
-    starts = range(0, max(n - window, 0) + 1, step) if n > window else [0]
-    for start in starts:
+    for start in range(0, max(n - window, 0) + 1, step):
         members = order[start : start + window]
-        labels = average_link(similarity_of(members), min_similarity)
-        for label in np.unique(labels):
-            group = members[labels == label]
-            root = find(int(group[0]))
-            for other in group[1:]:
-                parent[find(int(other))] = root
+        matrix = np.array(similarity_of(members), dtype=np.float64)
+        matrix[beyond_horizon(days[members], horizon_days)] = 0.0
+        for group in _groups(average_link(matrix, min_similarity)):
+            known = story[members[group]]
+            new = group[known < 0]
+            if not len(new):
+                continue
+            joined = _story_to_join(matrix, new, story[members], set(known[known >= 0].tolist()),
+                                    min_similarity)
+            if joined is None:
+                joined, stories = stories, stories + 1
+            story[members[new]] = joined
         if start + window >= n:
             break
-    roots = np.array([find(i) for i in range(n)])
-    _, labels = np.unique(roots, return_inverse=True)
-    return labels
+    return story
+
+
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
+
+
+def _story_to_join(matrix: np.ndarray, new: np.ndarray, known: np.ndarray, candidates: set[int],
+                   min_similarity: float) -> int | None:
+    """The known story (label in ``known``, per window position) the ``new`` positions
+    match best on average, if that average reaches ``min_similarity``."""
+    best, best_mean = None, min_similarity
+    for label in sorted(candidates):
+        mean = float(matrix[np.ix_(new, np.flatnonzero(known == label))].mean())
+        if mean >= best_mean:
+            best, best_mean = label, mean
+    return best

@@ -45,7 +45,8 @@ def find_stories(
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
     space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress)
     labels = cluster_stories([a.published for a in articles], space.match_matrix,
-                             config.story_min_match, config.story_window)
+                             config.story_min_match, config.story_window,
+                             config.story_horizon_days)
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index)
     related = {frozenset((r.a, r.b)) for r in copy_relations}

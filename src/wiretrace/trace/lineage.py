@@ -21,8 +21,9 @@ from wiretrace.records import (
     Lineage,
     Relation,
     Story,
+    timestamp,
 )
-from wiretrace.trace.original import Choice, choose_original, timestamp
+from wiretrace.trace.original import Choice, choose_original
 
 #: Relations that make one text a version of another.
 VERSION_RELATIONS = (*COPY_RELATIONS, "rewrite")

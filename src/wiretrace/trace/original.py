@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from wiretrace.clean.chrome import WIRE_SERVICES
-from wiretrace.records import CleanArticle
+from wiretrace.records import CleanArticle, timestamp
 
 _AGENCY = "|".join(re.escape(w) for w in sorted(WIRE_SERVICES, key=len, reverse=True))
 #: "By X, Associated Press", "Associated Press", "X; Reuters" in a byline.
@@ -49,17 +48,6 @@ def wire_credit(article: CleanArticle) -> str | None:
         if m:
             return m.group(1) or f"({m.group(2)})"
     return None
-
-
-def timestamp(value: str | None) -> float | None:
-    """Seconds since the epoch of an ISO-8601 time (naive times count as UTC), or None."""
-    if not value:
-        return None
-    try:
-        t = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
 
 
 @dataclass(frozen=True)
