@@ -152,3 +152,20 @@ def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
     assert name == "story:wire_original"
     assert r2.story_of()["independent_report"] == name
     assert r2.story_of()["unrelated_story"] != name
+
+
+def test_stories_do_not_depend_on_reading_order(demo_dir):
+    from wiretrace.pipeline import run_records
+    from wiretrace.records import Article
+
+    names = ["wire_original", "reprint_with_chrome", "independent_report", "ferry_story",
+             "unrelated_story"]
+    records = [Article(id=n, text=(demo_dir / f"{n}.txt").read_text(),
+                       published=f"2024-05-0{k + 1}T09:00:00Z") for k, n in enumerate(names)]
+
+    def stories(rs):
+        return sorted(sorted(s.members) for s in run_records(rs, Config(workers=1)).stories)
+
+    forwards = stories(records)
+    assert ["independent_report", "reprint_with_chrome", "wire_original"] in forwards
+    assert forwards == stories(records[::-1])

@@ -57,6 +57,15 @@ def test_windows_join_a_story_across_their_overlap():
     assert len(set(labels[:3])) == 1 and len(set(labels[3:])) == 1 and labels[0] != labels[3]
 
 
+def test_the_last_window_reaches_the_last_article():
+    # Seven articles, windows of 4 every 2: the windows at 0 and 2 stop short of article 6.
+    story = np.array([0, 0, 0, 1, 1, 1, 1])
+    labels = cluster_stories([f"2021-01-0{i}" for i in range(1, 8)],
+                             lambda rows: (story[rows][:, None] == story[rows]).astype(float),
+                             0.5, 4)
+    assert labels.min() >= 0 and len(set(labels[3:])) == 1 and labels[0] != labels[3]
+
+
 def test_windows_never_merge_stories_already_formed():
     # Window [0..3] keeps 2 and 3 apart (0.2); window [2..5] would put them together
     # through 4 and 5, which match both. The newcomers join one of the two stories.

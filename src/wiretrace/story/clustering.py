@@ -79,7 +79,10 @@ def cluster_stories(
     story = np.full(n, -1, dtype=np.int64)
     stories = 0
     step = max(window // 2, 1)
-    for start in range(0, max(n - window, 0) + 1, step):
+    starts = list(range(0, max(n - window, 0) + 1, step))
+    if starts[-1] + window < n:  # the last window ends with the last article
+        starts.append(n - window)
+    for start in starts:
         members = order[start : start + window]
         matrix = np.array(similarity_of(members), dtype=np.float64)
         matrix[beyond_horizon(days[members], horizon_days)] = 0.0
@@ -93,8 +96,6 @@ def cluster_stories(
             if joined is None:
                 joined, stories = stories, stories + 1
             story[members[new]] = joined
-        if start + window >= n:
-            break
     return story
 
 
