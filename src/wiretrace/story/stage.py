@@ -5,7 +5,7 @@ It runs after the copy engine, on its results:
 1. articles are clustered into stories (:mod:`wiretrace.story.clustering`) on
    their event match (:mod:`wiretrace.story.similarity`); the members of one
    copy family always end in one story, since a reprint is the same story by
-   definition;
+   definition (they move to the story holding most of them);
 2. inside each story, every article's best-matching fellow members (match at
    least ``story_min_match``, at most ``story_max_neighbours``) not already
    related by the copy engine are checked for a rewrite: their paragraphs are
@@ -16,6 +16,7 @@ It runs after the copy engine, on its results:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -23,7 +24,7 @@ import numpy as np
 from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.story.align import distinct, monotone_alignment
-from wiretrace.story.clustering import cluster_stories
+from wiretrace.story.clustering import cluster_stories, time_order
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import mean_of_views
 from wiretrace.story.similarity import StorySpace
@@ -48,7 +49,7 @@ def find_stories(
                              config.story_min_match, config.story_window,
                              config.story_horizon_days)
     index = {a.id: i for i, a in enumerate(articles)}
-    labels = _keep_families_together(labels, families, index)
+    labels = _keep_families_together(labels, families, index, [a.published for a in articles])
     related = {frozenset((r.a, r.b)) for r in copy_relations}
 
     scored = [r for r in copy_relations if r.a in index and r.b in index]
@@ -83,20 +84,22 @@ def find_stories(
 
 
 def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
-                            index: dict[str, int]) -> np.ndarray:
-    mapping = {int(x): int(x) for x in np.unique(labels)}
-
-    def find(x: int) -> int:
-        while mapping[x] != x:
-            x = mapping[x]
-        return x
-
+                            index: dict[str, int], published: Sequence[str | None]
+                            ) -> np.ndarray:
+    """Each family's members join the story holding most of them (ties: the story of the
+    earliest). Moving the members, not merging their stories: a text reused for years (an
+    explainer updated over two years) would otherwise join two events years apart."""
+    labels = labels.copy()
+    rank = {pos: r for r, pos in enumerate(time_order(published))}
     for family in families:
-        roots = {find(int(labels[index[m]])) for m in family.members if m in index}
-        keep = min(roots)
-        for r in roots:
-            mapping[r] = keep
-    return np.array([find(int(x)) for x in labels])
+        rows = sorted((index[m] for m in family.members if m in index), key=rank.__getitem__)
+        if not rows:
+            continue
+        counts = Counter(int(labels[r]) for r in rows)
+        most = max(counts.values())
+        target = next(int(labels[r]) for r in rows if counts[int(labels[r])] == most)
+        labels[rows] = target
+    return labels
 
 
 def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
