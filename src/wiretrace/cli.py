@@ -7,7 +7,7 @@ wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
-wiretrace bench copies | hashing | embed | report | scale | html | stories
+wiretrace bench copies | hashing | embed | report | scale | html | stories | distil
 """
 
 from __future__ import annotations
@@ -211,6 +211,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import embedding
 
         return embedding.main(data_dir, _config(args), console, n_articles=args.articles)
+    if args.name == "distil":
+        from wiretrace.bench import distillation
+
+        return distillation.main(data_dir, console)
     if args.name == "stories":
         from wiretrace.bench import stories
 
@@ -292,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
     p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html",
-                                       "stories"])
+                                       "stories", "distil"])
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")
