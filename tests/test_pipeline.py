@@ -94,15 +94,22 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
     r2 = run([second], Config(workers=1), db=db)
     pairs = {frozenset((r.a, r.b)) for r in r2.relations if r.relation in COPY_RELATIONS}
     assert frozenset(("reprint_with_chrome", "wire_original")) in pairs
-    assert len(r2.articles) == 4
+    # The output holds the new article, the story and family it touched, whole, and what it
+    # is related to (the ferry story its paragraphs were stitched in from), not the
+    # unrelated stored article.
+    assert {a.id for a in r2.articles} == {"reprint_with_chrome", "wire_original",
+                                           "ferry_story"}
     with Store(db) as store:
         assert store.article_count() == 4
         copies = [r for r in r2.relations if r.relation in COPY_RELATIONS]
         assert len(list(store.relations())) == len(copies)
+        stories = store.derived("stories")
     # Running the same input again changes nothing and says why.
     r3 = run([second], Config(workers=1), db=db)
     assert [s.reason for s in r3.accounting.skipped] == ["already in the store (same text)"]
-    assert len(r3.relations) == len(r2.relations)
+    assert r3.relations == [] and r3.stories == []
+    with Store(db) as store:
+        assert store.derived("stories") == stories
 
 
 def test_cli_run_writes_outputs(demo_dir, tmp_path):
@@ -132,9 +139,9 @@ def test_store_caches_embeddings_between_runs(demo_dir, tmp_path, counting_use, 
     run([demo_dir], Config(workers=1), db=db)
     assert seen  # article leads and the paragraphs of pairs worth aligning
     seen.clear()
-    again = run([demo_dir], Config(workers=1), db=db)  # the same articles: all from the store
+    again = run([demo_dir], Config(workers=1), db=db)  # the same articles: all stored already
     assert seen == []
-    assert again.stories and again.relations
+    assert again.accounting.processed == 0 and again.stories == []
 
 
 def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
@@ -151,7 +158,10 @@ def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
     name = r1.story_of()["wire_original"]
     assert name == "story:wire_original"
     assert r2.story_of()["independent_report"] == name
-    assert r2.story_of()["unrelated_story"] != name
+    assert "unrelated_story" not in r2.story_of()  # a story the run did not touch
+    with Store(db) as store:
+        assert store.story_of(["unrelated_story", "independent_report"]) == {
+            "unrelated_story": "story:unrelated_story", "independent_report": name}
 
 
 def test_stories_do_not_depend_on_reading_order(demo_dir):

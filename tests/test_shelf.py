@@ -91,7 +91,8 @@ def test_lookup_reads_the_shelf_then_the_store(tmp_path):
 
 def test_copy_run_reads_its_articles_from_disk(tmp_path):
     # Without stories the run never holds every text: its articles are read back lazily,
-    # stored ones first, and they are the same as a run that keeps them in memory.
+    # stored ones first (those its new articles touched), and they are the same as a run
+    # that keeps them in memory.
     from tests.conftest import synthetic_corpus
 
     corpus = synthetic_corpus(tmp_path / "c", 40, seed=3)
@@ -102,12 +103,16 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
     more = synthetic_corpus(tmp_path / "d", 10, seed=4)
     second = run([more], copy_only, db=db)
     ids = [a.id for a in second.articles]
-    assert len(second.articles) == 50 and ids[:40] == [a.id for a in first.articles]
-    assert second.articles[45].id == ids[45]
+    assert isinstance(second.articles, RunArticles)
+    new = [i for i in ids if i.startswith("s4-")]
+    assert len(new) == 10 and ids[-10:] == new  # the new ones last, in reading order
+    stored = ids[:-10]  # members of the families they touched, in store order
+    assert stored and stored == [a.id for a in first.articles if a.id in set(stored)]
+    assert second.articles[-1].id == ids[-1]
     in_memory = run([corpus], Config(workers=1))  # with stories: the texts in memory
     assert isinstance(in_memory.articles, list)
     assert [(a.id, a.text, a.removed) for a in in_memory.articles] == [
-        (a.id, a.text, a.removed) for a in second.articles][:40]
+        (a.id, a.text, a.removed) for a in first.articles]
 
 
 def test_shelves_of_killed_runs_are_swept(tmp_path):

@@ -21,7 +21,7 @@ import orjson
 import pytest
 from tests.conftest import synthetic_corpus
 
-from wiretrace.pipeline import query
+from wiretrace.query import query
 
 CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}
 

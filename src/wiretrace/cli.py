@@ -7,7 +7,8 @@ wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
-wiretrace bench copies | hashing | embed | report | scale | html | stories | distil
+wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
+                scale | html | stories | distil
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from wiretrace.pipeline import query
+    from wiretrace.query import query
 
     answers, accounting = query(args.inputs, args.db, _config(args))
     lines = b"".join(orjson.dumps(a.to_dict()) + b"\n" for a in answers)
@@ -215,6 +216,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import distillation
 
         return distillation.main(data_dir, console)
+    if args.name == "pipeline":
+        from wiretrace.bench import pipeline
+
+        return pipeline.main(data_dir, _config(args), console, n_articles=args.articles,
+                             baseline=not args.no_baseline)
+    if args.name == "incremental":
+        from wiretrace.bench import incremental
+
+        return incremental.main(data_dir, _config(args), console, n_articles=args.articles,
+                                n_add=args.add, batches=args.batches)
+    if args.name == "blocking":
+        from wiretrace.bench import blocking
+
+        return blocking.main(data_dir, _config(args), console, n_articles=args.articles)
     if args.name == "stories":
         from wiretrace.bench import stories
 
@@ -295,8 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "hashing", "embed", "report", "scale", "html",
-                                       "stories", "distil"])
+    p.add_argument("name", choices=["copies", "pipeline", "incremental", "blocking", "hashing",
+                                       "embed", "report", "scale", "html", "stories", "distil"])
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")
@@ -305,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--articles", type=int, default=20000, help="AllSides articles to use")
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
+    p.add_argument("--add", type=int, default=100,
+                   help="bench incremental: the newest articles added to the store")
+    p.add_argument("--batches", type=int, default=1,
+                   help="bench incremental: runs that build the store before the timed one")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
     p.add_argument("--stories", action="store_true",

@@ -111,6 +111,17 @@ class Config:
     #: answer, 31 articles, 12 days): ``wiretrace bench stories --articles 6000``.
     #: ``null``: no horizon.
     story_horizon_days: float | None = 7.0
+    #: Blocking (wiretrace.story.blocking): only pairs sharing a names-and-numbers term or a
+    #: lead word held by at most this share of a window's articles ...
+    story_block_max_df: float = 0.05
+    #: ... or among each other's this many nearest leads by the encoder, are scored; the
+    #: rest count 0. ``wiretrace bench blocking`` measures what it keeps and saves.
+    story_block_neighbours: int = 10
+    #: False scores every pair of a window (to measure blocking against).
+    story_blocking: bool = True
+    #: A run over a store compares its undated articles with this many stored undated ones
+    #: at most (the latest stored): undated articles have no horizon to bound them by.
+    story_undated_context: int = 500
     #: ``same_story`` relations written per article at most (its most similar ones).
     story_max_neighbours: int = 10
     #: Only pairs at least this alike as wholes are aligned paragraph by paragraph ...

@@ -31,10 +31,12 @@ import orjson
 
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
-from wiretrace.records import AlignedPassage, CleanArticle, Relation
+from wiretrace.records import AlignedPassage, CleanArticle, Relation, timestamp
 
-#: 2 added the derived-state tables; a version-1 store is upgraded in place (they are new).
-SCHEMA_VERSION = 2
+#: 3 indexes the derived state by article and story (``story_of``, ``family_of``,
+#: ``lineages.story``), so a run reads and rewrites only the stories its articles touch;
+#: older stores are upgraded in place (:meth:`Store._upgrade`).
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,8 +71,16 @@ CREATE TABLE IF NOT EXISTS story_relations (
 );
 CREATE TABLE IF NOT EXISTS families (name TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS stories (name TEXT PRIMARY KEY, record BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS lineages (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS lineages (name TEXT PRIMARY KEY, record BLOB NOT NULL, story TEXT);
 CREATE TABLE IF NOT EXISTS diffs (id TEXT PRIMARY KEY, record BLOB NOT NULL);
+-- Which story (and family) each article is in, and its publication day (days since the
+-- epoch, NULL when undated): what a run reads to find the stories near its new articles.
+CREATE TABLE IF NOT EXISTS story_of (id TEXT PRIMARY KEY, story TEXT NOT NULL, day REAL);
+CREATE INDEX IF NOT EXISTS story_of_day ON story_of (day);
+CREATE INDEX IF NOT EXISTS story_of_story ON story_of (story);
+CREATE TABLE IF NOT EXISTS family_of (id TEXT PRIMARY KEY, family TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS relations_b ON relations (b);
+CREATE INDEX IF NOT EXISTS story_relations_b ON story_relations (b);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     finished TEXT NOT NULL,
@@ -144,8 +154,29 @@ class Store:
                 f"{path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
             )
         with self.db:
+            if version is not None and int(version) < 3:
+                self.db.execute("ALTER TABLE lineages ADD COLUMN story TEXT")
             self.db.executescript(_SCHEMA)
+            if version is not None and int(version) < 3:
+                self._index_derived_state()
             self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _index_derived_state(self) -> None:
+        """Fill the article and story indexes of the derived state from its records (a store
+        written before they existed)."""
+        for table in ("story_of", "family_of"):
+            self.db.execute(f"DELETE FROM {table}")
+        days = {i: article_day(article_from_record(r).published)
+                for i, r in self.db.execute("SELECT id, record FROM articles")}
+        for story in self.derived("stories"):
+            self.db.executemany("INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
+                                ((m, story["story"], days.get(m)) for m in story["members"]))
+        for family in self.derived("families"):
+            self.db.executemany("INSERT OR REPLACE INTO family_of VALUES (?, ?)",
+                                ((m, family["family"]) for m in family["members"]))
+        for name, record in list(self.db.execute("SELECT name, record FROM lineages")):
+            self.db.execute("UPDATE lineages SET story = ? WHERE name = ?",
+                            (orjson.loads(record).get("story"), name))
 
     def _has_meta(self) -> bool:
         return self.db.execute(
@@ -226,7 +257,12 @@ class Store:
         return [orjson.loads(r) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
 
     def commit_run(self, run: StoredRun) -> None:
-        """Everything a run adds, in one transaction: it lands whole or not at all."""
+        """Everything a run adds, in one transaction: it lands whole or not at all.
+
+        The derived state is replaced only where the run touched it: the stories, families,
+        lineages and diffs in ``run.derived`` (see :class:`DerivedUpdate`); every other
+        stored row stays as it was.
+        """
         with self.db:
             added = self._add_articles(run.article_rows)
             self.put_fingerprints(run.fingerprints, run.tag)
@@ -240,21 +276,131 @@ class Store:
                 run.boilerplate.items(),
             )
             if run.derived is not None:
-                self.db.execute("DELETE FROM story_relations")
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO story_relations VALUES (?, ?, ?)",
-                    ((r.a, r.b, orjson.dumps(r.to_dict())) for r in run.story_relations),
-                )
-                for table, key in _DERIVED.items():
-                    self.db.execute(f"DELETE FROM {table}")
-                    self.db.executemany(
-                        f"INSERT INTO {table} VALUES (?, ?)",
-                        ((row[key], orjson.dumps(row)) for row in run.derived[table]),
-                    )
+                self._replace_derived(run.derived, run.story_relations)
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO runs (finished, articles_new, articles_total) "
                 "VALUES (datetime('now'), ?, ?)", (added, total))
+
+    def _replace_derived(self, update: DerivedUpdate, story_relations: list[Relation]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO story_relations VALUES (?, ?, ?)",
+            ((r.a, r.b, orjson.dumps(r.to_dict())) for r in story_relations),
+        )
+        gone = _marks(update.families_replaced)
+        self.db.execute(f"DELETE FROM families WHERE name IN ({gone})", update.families_replaced)
+        self.db.execute(f"DELETE FROM family_of WHERE family IN ({gone})",
+                        update.families_replaced)
+        for family in update.families:
+            self.db.execute("INSERT OR REPLACE INTO families VALUES (?, ?)",
+                            (family["family"], orjson.dumps(family)))
+            self.db.executemany("INSERT OR REPLACE INTO family_of VALUES (?, ?)",
+                                ((m, family["family"]) for m in family["members"]))
+        for part in _parts(update.lineages_replaced):
+            self.db.execute(f"DELETE FROM lineages WHERE name IN ({_marks(part)})", part)
+        for part in _parts(update.diffs_replaced):
+            self.db.execute(f"DELETE FROM diffs WHERE id IN ({_marks(part)})", part)
+        for story in update.stories:
+            self.db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?)",
+                            (story["story"], orjson.dumps(story)))
+            self.db.executemany("INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
+                                ((m, story["story"], update.days.get(m))
+                                 for m in story["members"]))
+        self.db.executemany("INSERT OR REPLACE INTO lineages VALUES (?, ?, ?)",
+                            ((g["lineage"], orjson.dumps(g), g["story"])
+                             for g in update.lineages))
+        self.db.executemany("INSERT OR REPLACE INTO diffs VALUES (?, ?)",
+                            ((d["id"], orjson.dumps(d)) for d in update.diffs))
+
+    # -- what a run reads of the derived state -----------------------------------
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, CleanArticle]:
+        found = {}
+        for part in _parts(list(ids)):
+            query = f"SELECT id, record FROM articles WHERE id IN ({_marks(part)})"
+            found.update((i, article_from_record(r)) for i, r in self.db.execute(query, part))
+        return found
+
+    def stories_near(self, days: list[float], horizon: float | None,
+                     undated: int) -> dict[str, str]:
+        """{article id: story} of the stored articles a run's new articles may join: those
+        published within ``horizon`` days of one of ``days`` (all dated ones when the
+        horizon is None), and the ``undated`` last stored undated ones."""
+        near: dict[str, str] = {}
+        if days and horizon is None:
+            near.update(self.db.execute("SELECT id, story FROM story_of WHERE day IS NOT NULL"))
+        elif days:
+            for lo, hi in _intervals(sorted(days), horizon or 0.0):
+                near.update(self.db.execute(
+                    "SELECT id, story FROM story_of WHERE day BETWEEN ? AND ?", (lo, hi)))
+        if undated:
+            near.update(self.db.execute(
+                "SELECT s.id, s.story FROM story_of s JOIN articles a ON a.id = s.id "
+                "WHERE s.day IS NULL ORDER BY a.seq DESC LIMIT ?", (undated,)))
+        return near
+
+    def story_of(self, ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in _parts(list(ids)):
+            found.update(self.db.execute(
+                f"SELECT id, story FROM story_of WHERE id IN ({_marks(part)})", part))
+        return found
+
+    def stories_named(self, names: Iterable[str]) -> dict[str, dict]:
+        """Stored story rows by name."""
+        return self._rows("stories", "name", names)
+
+    def families_of(self, ids: Iterable[str]) -> dict[str, dict]:
+        """Stored family rows holding any of ``ids``, by name."""
+        names: set[str] = set()
+        for part in _parts(list(ids)):
+            names.update(f for (f,) in self.db.execute(
+                f"SELECT family FROM family_of WHERE id IN ({_marks(part)})", part))
+        return self._rows("families", "name", names)
+
+    def _rows(self, table: str, key: str, names: Iterable[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for part in _parts(list(names)):
+            for name, record in self.db.execute(
+                    f"SELECT {key}, record FROM {table} WHERE {key} IN ({_marks(part)})", part):
+                found[name] = orjson.loads(record)
+        return found
+
+    def copy_component(self, ids: Iterable[str]) -> set[str]:
+        """The stored articles linked to ``ids`` by copy relations, directly or through
+        others: the articles whose families a relation among ``ids`` may change."""
+        seen, frontier = set(ids), list(ids)
+        while frontier:
+            found: set[str] = set()
+            for part in _parts(frontier):
+                marks = _marks(part)
+                found.update(b for (b,) in self.db.execute(
+                    f"SELECT b FROM relations WHERE a IN ({marks})", part))
+                found.update(a for (a,) in self.db.execute(
+                    f"SELECT a FROM relations WHERE b IN ({marks})", part))
+            frontier = list(found - seen)
+            seen |= found
+        return seen
+
+    def relations_among(self, ids: Iterable[str], table: str = "relations") -> list[Relation]:
+        """Stored relations (``relations``: copies; ``story_relations``: meaning-level) with
+        both ends in ``ids``."""
+        if table not in ("relations", "story_relations"):
+            raise ValueError(f"no relation table {table}")
+        wanted = set(ids)
+        out = []
+        for part in _parts(sorted(wanted)):
+            query = f"SELECT b, record FROM {table} WHERE a IN ({_marks(part)}) ORDER BY a, b"
+            out += [relation_from_record(r) for b, r in self.db.execute(query, part)
+                    if b in wanted]
+        return out
+
+    def derived_named(self, table: str, key: str, names: Iterable[str]) -> list[dict]:
+        """Rows of ``lineages`` (by story) or ``diffs`` (by id)."""
+        if (table, key) not in (("lineages", "story"), ("diffs", "id")):
+            raise ValueError(f"no index {table}.{key}")
+        return list(self._rows(table, key, names).values()) if key == "id" else [
+            orjson.loads(r) for part in _parts(list(names)) for (r,) in self.db.execute(
+                f"SELECT record FROM {table} WHERE {key} IN ({_marks(part)})", part)]
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -295,5 +441,52 @@ class StoredRun:
     copy_relations: list[Relation]
     boilerplate: dict[bytes, int]
     story_relations: list[Relation] = field(default_factory=list)
-    #: Rows for the derived tables (families, stories, lineages, diffs); None keeps them.
-    derived: dict[str, list[dict]] | None = None
+    #: The derived state the run touched; None keeps all of it (no story stage).
+    derived: DerivedUpdate | None = None
+
+
+@dataclass
+class DerivedUpdate:
+    """The stories, families, lineages and diffs a run touched, as output rows (each story
+    whole), and the stored rows they replace."""
+
+    stories: list[dict] = field(default_factory=list)
+    families: list[dict] = field(default_factory=list)
+    families_replaced: list[str] = field(default_factory=list)
+    lineages: list[dict] = field(default_factory=list)
+    lineages_replaced: list[str] = field(default_factory=list)
+    diffs: list[dict] = field(default_factory=list)
+    #: Articles whose stored diffs are replaced (or dropped: no longer in a lineage).
+    diffs_replaced: list[str] = field(default_factory=list)
+    #: Publication day of each member of the stories (None when undated).
+    days: dict[str, float | None] = field(default_factory=dict)
+
+
+#: SQLite binds at most 32766 variables; stay far below.
+_PART = 900
+
+
+def _parts(items: list) -> Iterator[list]:
+    for start in range(0, len(items), _PART):
+        yield items[start : start + _PART]
+
+
+def _marks(items: list) -> str:
+    return ",".join("?" * len(items)) or "NULL"
+
+
+def _intervals(days: list[float], horizon: float) -> list[tuple[float, float]]:
+    """The union of [day - horizon, day + horizon] over sorted ``days``, as intervals."""
+    out: list[tuple[float, float]] = []
+    for day in days:
+        if out and day - horizon <= out[-1][1]:
+            out[-1] = (out[-1][0], day + horizon)
+        else:
+            out.append((day - horizon, day + horizon))
+    return out
+
+
+def article_day(published: str | None) -> float | None:
+    """Publication time in days since the epoch (None when undated or unreadable)."""
+    t = timestamp(published)
+    return None if t is None else t / 86400.0

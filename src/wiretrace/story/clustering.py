@@ -13,12 +13,17 @@ A story is a sliding window in time, not forever:
   not compared (their match counts as 0), so a group spanning more than the
   horizon needs most of its pairs to be close in time;
 * the stream only moves forward: an article keeps the story it got in the
-  first window that held it. In the next window its group may bring in new
-  articles, which join its story when they match that story's members in the
-  window on average (the average-link rule, between the newcomers and the
-  story). Two stories already formed are never merged, so a run of
-  overlapping windows cannot chain a topic (months of one election) into one
-  story through articles that each match only their neighbours in time.
+  first window that held it (or, in a run over a store, the story it was
+  stored with). In the next window its group may bring in new articles,
+  which join its story when they match that story's members in the window
+  on average (the average-link rule, between the newcomers and the story's
+  members within the horizon). Two stories already formed are never merged,
+  so a run of overlapping windows cannot chain a topic (months of one
+  election) into one story through articles that each match only their
+  neighbours in time.
+
+The matrix of a window is dense, but only the pairs that blocking proposes
+(:mod:`wiretrace.story.blocking`) are scored; the others count as 0.
 """
 
 from __future__ import annotations
@@ -71,28 +76,38 @@ def cluster_stories(
     min_similarity: float,
     window: int,
     horizon_days: float | None = None,
+    known: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Story label of each article; ``similarity_of(indices)`` gives their dense matrix."""
+    """Story label of each article; ``similarity_of(indices)`` gives their dense matrix.
+
+    ``known`` holds the labels of articles already in a story (-1 for the others): a run
+    over a store passes the stored articles near its new ones with their stories, and the
+    stream goes on from there. Only windows holding an article without a story are
+    clustered; known labels never change, and new stories are numbered after them.
+    """
     n = len(published)
     order = np.array(time_order(published), dtype=np.int64)
     days = np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
-    story = np.full(n, -1, dtype=np.int64)
-    stories = 0
+    story = np.full(n, -1, dtype=np.int64) if known is None else known.astype(np.int64).copy()
+    stories = int(story.max()) + 1 if n else 0
     step = max(window // 2, 1)
     starts = list(range(0, max(n - window, 0) + 1, step))
     if starts[-1] + window < n:  # the last window ends with the last article
         starts.append(n - window)
     for start in starts:
         members = order[start : start + window]
+        if (story[members] >= 0).all():
+            continue
         matrix = np.array(similarity_of(members), dtype=np.float64)
-        matrix[beyond_horizon(days[members], horizon_days)] = 0.0
+        far = beyond_horizon(days[members], horizon_days)
+        matrix[far] = 0.0
         for group in _groups(average_link(matrix, min_similarity)):
-            known = story[members[group]]
-            new = group[known < 0]
+            known_here = story[members[group]]
+            new = group[known_here < 0]
             if not len(new):
                 continue
-            joined = _story_to_join(matrix, new, story[members], set(known[known >= 0].tolist()),
-                                    min_similarity)
+            joined = _story_to_join(matrix, far, new, story[members],
+                                    set(known_here[known_here >= 0].tolist()), min_similarity)
             if joined is None:
                 joined, stories = stories, stories + 1
             story[members[new]] = joined
@@ -103,13 +118,20 @@ def _groups(labels: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(labels == label) for label in np.unique(labels)]
 
 
-def _story_to_join(matrix: np.ndarray, new: np.ndarray, known: np.ndarray, candidates: set[int],
-                   min_similarity: float) -> int | None:
+def _story_to_join(matrix: np.ndarray, far: np.ndarray, new: np.ndarray, known: np.ndarray,
+                   candidates: set[int], min_similarity: float) -> int | None:
     """The known story (label in ``known``, per window position) the ``new`` positions
-    match best on average, if that average reaches ``min_similarity``."""
+    match best on average, if that average reaches ``min_similarity``. The average is over
+    the pairs within the horizon: an old story takes a late article through its late
+    members, and its members beyond the horizon (which a run over a store does not even
+    read) neither help nor hinder."""
     best, best_mean = None, min_similarity
     for label in sorted(candidates):
-        mean = float(matrix[np.ix_(new, np.flatnonzero(known == label))].mean())
+        block = np.ix_(new, np.flatnonzero(known == label))
+        near = ~far[block]
+        if not near.any():
+            continue
+        mean = float(matrix[block][near].mean())
         if mean >= best_mean:
             best, best_mean = label, mean
     return best

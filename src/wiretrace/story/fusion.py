@@ -68,6 +68,9 @@ WORD_VIEWS = ("word", "text")
 ENCODER_SUFFIXES = ("", "_mean", "_pieces")
 #: L2 penalty on the standardised weights.
 PENALTY = 1e-6
+#: A weight this small (the bounded fit leaves some at ~1e-16) is no weight: its view is not
+#: computed at all.
+NEGLIGIBLE = 1e-9
 
 
 def encoder_key(names: list[str] | tuple[str, ...]) -> str:
@@ -108,8 +111,14 @@ class Fusion:
     def score(self, views: dict[str, np.ndarray]) -> np.ndarray:
         """Fused similarity; ``views`` maps each view name to an array (any shape, alike)."""
         z = self.bias + sum(w * np.asarray(views[name], dtype=np.float64)
-                            for name, w in self.weights.items() if w != 0.0)
+                            for name, w in self.weights.items() if abs(w) > NEGLIGIBLE)
         return sigmoid(np.asarray(z, dtype=np.float64))
+
+    def views_read(self) -> set[str]:
+        """The views the scores read: those with a weight, and those the word views of a pair
+        in two languages are imputed from."""
+        weighed = {v for v, w in self.weights.items() if abs(w) > NEGLIGIBLE}
+        return weighed | {v for coef in self.word_from.values() for v in coef if v != "bias"}
 
     def event_match(self, similarity: np.ndarray, views: dict[str, np.ndarray]) -> np.ndarray:
         """Whether the pairs report the same event, from their similarity and names view."""

@@ -92,7 +92,7 @@ class StorySpace:
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
         wanted = (set(view_names(names)) if every_view
-                  else {v for v, w in fusion.weights.items() if w != 0.0} if fusion else set())
+                  else fusion.views_read() if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
         source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],

@@ -17,13 +17,14 @@ It runs after the copy engine, on its results:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.story.align import distinct, monotone_alignment
+from wiretrace.story.blocking import window_matches
 from wiretrace.story.clustering import cluster_stories, time_order
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import mean_of_views
@@ -38,18 +39,30 @@ def find_stories(
     encoders: Sequence[Encoder] = (),
     cache: VectorCache | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> tuple[list[Relation], list[Story]]:
-    """Meaning-level relations and the stories of ``articles``."""
+    """Meaning-level relations and the stories of ``articles``.
+
+    ``known`` maps the articles already in a story (stored by an earlier run) to its name.
+    They keep it; the others join one of those stories or start new ones. Only stories
+    holding an article not in ``known`` are returned (with their members among
+    ``articles``), and only the relations of pairs holding such an article.
+    """
     if not articles:
         return [], []
+    known = known or {}
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
     space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress)
-    labels = cluster_stories([a.published for a in articles], space.match_matrix,
-                             config.story_min_match, config.story_window,
-                             config.story_horizon_days)
+    names = sorted(set(known.values()))
+    numbered = {name: k for k, name in enumerate(names)}
+    initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
+    published = [a.published for a in articles]
+    labels = cluster_stories(published, window_matches(space, config), config.story_min_match,
+                             config.story_window, config.story_horizon_days, known=initial)
     index = {a.id: i for i, a in enumerate(articles)}
-    labels = _keep_families_together(labels, families, index, [a.published for a in articles])
+    labels = _keep_families_together(labels, families, index, published, initial >= 0)
+    is_new = initial < 0
     related = {frozenset((r.a, r.b)) for r in copy_relations}
 
     scored = [r for r in copy_relations if r.a in index and r.b in index]
@@ -64,32 +77,37 @@ def find_stories(
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
     groups = [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
+    groups = [g for g in groups if is_new[g].any()]
     for n, members in enumerate(groups, start=1):
         if progress and (n % 200 == 0 or n == len(groups)):
             progress("stories", n, len(groups))
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            relations += _story_relations(articles, members, space, related, config, encoders,
-                                          cache)
+            relations += _story_relations(articles, members, is_new, space, related, config,
+                                          encoders, cache)
         fams = sorted({family_of[i] for i in ids if i in family_of})
-        stories.append(Story(story="", members=ids, families=fams))
+        label = int(labels[members[0]])
+        stories.append(Story(story=names[label] if label < len(names) else "", members=ids,
+                             families=fams))
     # A story is named after its first article in time (or, undated, the first one read):
     # the name stays when later runs add articles to it.
-    published = {a.id: a.published for a in articles}
     for story in stories:  # undated articles keep input (store) order
-        story.members.sort(key=lambda i: (published[i] is None, published[i] or "", index[i]))
-        story.story = f"story:{story.members[0]}"
+        story.members.sort(key=lambda i: (published[index[i]] is None,
+                                          published[index[i]] or "", index[i]))
+        story.story = story.story or f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
     return relations, stories
 
 
 def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
-                            index: dict[str, int], published: Sequence[str | None]
-                            ) -> np.ndarray:
+                            index: dict[str, int], published: Sequence[str | None],
+                            fixed: np.ndarray | None = None) -> np.ndarray:
     """Each family's members join the story holding most of them (ties: the story of the
     earliest). Moving the members, not merging their stories: a text reused for years (an
-    explainer updated over two years) would otherwise join two events years apart."""
+    explainer updated over two years) would otherwise join two events years apart. Members
+    ``fixed`` in a stored story stay there (and draw the others to it)."""
     labels = labels.copy()
+    fixed = np.zeros(len(labels), dtype=bool) if fixed is None else fixed
     rank = {pos: r for r, pos in enumerate(time_order(published))}
     for family in families:
         rows = sorted((index[m] for m in family.members if m in index), key=rank.__getitem__)
@@ -98,20 +116,23 @@ def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
         counts = Counter(int(labels[r]) for r in rows)
         most = max(counts.values())
         target = next(int(labels[r]) for r in rows if counts[int(labels[r])] == most)
-        labels[rows] = target
+        labels[[r for r in rows if not fixed[r]]] = target
     return labels
 
 
-def _story_relations(articles, members: np.ndarray, space: StorySpace, related: set,
-                     config: Config, encoders: Sequence[Encoder],
+def _story_relations(articles, members: np.ndarray, is_new: np.ndarray, space: StorySpace,
+                     related: set, config: Config, encoders: Sequence[Encoder],
                      cache: VectorCache | None) -> list[Relation]:
+    """Relations of each member with its best-matching fellow members, for the pairs holding
+    a new article (the stored pairs were related when they were new)."""
     sims, match = space.scores(members)
     np.fill_diagonal(match, -1.0)
     chosen: set[tuple[int, int]] = set()
     k = config.story_max_neighbours
     for row in range(len(members)):
         for col in np.argsort(-match[row])[:k]:
-            if match[row, col] >= config.story_min_match:
+            if match[row, col] >= config.story_min_match and (
+                    is_new[members[row]] or is_new[members[col]]):
                 chosen.add((min(row, col), max(row, col)))
     pairs = sorted(p for p in chosen
                    if frozenset((articles[members[p[0]]].id, articles[members[p[1]]].id))

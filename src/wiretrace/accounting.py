@@ -1,0 +1,38 @@
+"""What happened to every input record: processed, skipped (with the reason) or noted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from wiretrace.records import Skipped
+
+
+@dataclass
+class Accounting:
+    """What happened to every input record."""
+
+    records: int = 0
+    processed: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (id, note)
+
+    def skip(self, record: Skipped) -> None:
+        self.skipped.append(record)
+
+    def to_dict(self) -> dict:
+        by_reason = Counter(_reason_class(s.reason) for s in self.skipped)
+        return {
+            "records": self.records,
+            "processed": self.processed,
+            "skipped": len(self.skipped),
+            "skipped_by_reason": dict(by_reason.most_common()),
+            "skipped_records": [
+                {"origin": s.origin, "id": s.id, "reason": s.reason} for s in self.skipped
+            ],
+            "notes": [{"id": i, "note": n} for i, n in self.notes],
+        }
+
+
+def _reason_class(reason: str) -> str:
+    return reason.split(":")[0].split(" (")[0]

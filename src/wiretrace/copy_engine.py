@@ -1,0 +1,265 @@
+"""The copy engine's stages: clean, learn boilerplate, admit, fingerprint, candidates, verify.
+
+Each is a function over the run's records; :mod:`wiretrace.pipeline` calls them in
+order. Cleaned articles go to the scratch shelf (:mod:`wiretrace.shelf`) as they are
+cleaned, so the main process keeps only what the later stages need of each (its
+paragraph keys and word count); fingerprinting and verification read the articles they
+need by id, in worker processes (:mod:`wiretrace.executor`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from wiretrace import executor
+from wiretrace.accounting import Accounting
+from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
+from wiretrace.clean.article import clean_article, drop_paragraphs
+from wiretrace.clean.boilerplate import (
+    KEY_DTYPE,
+    frequent_lines,
+    judge_in_batches,
+    paragraph_keys,
+    split_keys,
+)
+from wiretrace.config import Config
+from wiretrace.executor import LocalExecutor, Progress, chunks
+from wiretrace.fingerprint import Fingerprint, fingerprint_batch
+from wiretrace.records import Article, CleanArticle, Relation, Skipped
+from wiretrace.shelf import ArticleShelf, Row, shelved_between
+from wiretrace.shelf import article_row as shelf_row
+from wiretrace.store import Store, article_from_record, content_hash
+from wiretrace.verify import Verifier
+
+
+@dataclass(slots=True)
+class _Cleaned:
+    """What the main process keeps of a cleaned article (its text goes to the shelf)."""
+
+    row: Row | None  # shelved, then dropped
+    keys: bytes  # its paragraphs' line keys, 8 bytes each
+    words: int
+    notes: list[str]
+
+
+def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
+    out = []
+    for article in articles:
+        cleaned = clean_article(article)
+        out.append(_Cleaned(shelf_row(cleaned), b"".join(paragraph_keys(cleaned)),
+                            _word_count(cleaned), cleaned.notes))
+    return out
+
+
+def _word_count(article: CleanArticle) -> int:
+    return sum(p.count(" ") + 1 for p in article.paragraphs)  # paragraphs are single-spaced
+
+
+def _fingerprint_range(chunk: tuple[Path, int, int]) -> list[Fingerprint]:
+    articles = shelved_between(*chunk)
+    return fingerprint_batch([a.paragraphs for a in articles], [a.id for a in articles],
+                             executor.CONFIG)
+
+
+_VERIFIER: Verifier | None = None
+
+
+def _verify_chunk(pairs: list[tuple[str, str]]) -> list[Relation]:
+    assert _VERIFIER is not None, "set before the worker processes were forked"
+    return _VERIFIER.relate_pairs(pairs)
+
+
+def verify(verifier: Verifier, pairs: list[tuple[str, str]], config: Config,
+            progress: Progress | None) -> list[Relation]:
+    """Relations among candidate pairs, in worker processes forked with the articles."""
+    global _VERIFIER
+    _VERIFIER = verifier
+    parts_in = chunks(pairs, 4 * config.chunk_size)
+    pool = LocalExecutor(config, len(pairs), fork_only=True)
+    try:
+        parts = pool.map(_verify_chunk, parts_in, progress, "verify", len(pairs))
+    finally:
+        pool.close()
+        _VERIFIER = None
+    return [r for part in parts for r in part]
+
+
+def ingest_chunks(records: Iterable[Article | Skipped], accounting: Accounting,
+                  size: int) -> Iterator[list[Article]]:
+    """Count every record and skip those whose id an earlier record of this run had; yield
+    the articles in lists of ``size``, read lazily: the run cleans each list as it comes
+    and never holds every raw article at once."""
+    articles: list[Article] = []
+    first_seen: dict[str, str] = {}
+    for record in records:
+        accounting.records += 1
+        if isinstance(record, Skipped):
+            accounting.skip(record)
+            continue
+        if record.id in first_seen:
+            accounting.skip(
+                Skipped(
+                    record.origin, f"duplicate id (first at {first_seen[record.id]})", record.id
+                )
+            )
+            continue
+        first_seen[record.id] = record.origin
+        articles.append(record)
+        if len(articles) >= size:
+            yield articles
+            articles = []
+    if articles:
+        yield articles
+
+
+def _shelve(part: list[_Cleaned], shelf: ArticleShelf, held: dict[str, _Cleaned]) -> None:
+    """Write a chunk of cleaned articles to the shelf; keep the rest in ``held``."""
+    rows = []
+    for c in part:
+        assert c.row is not None
+        rows.append(c.row)
+        held[c.row[0]] = c
+        c.row = None
+    shelf.put(rows)
+
+
+def clean_into_shelf(records: Iterable[Article | Skipped], shelf: ArticleShelf, config: Config,
+                     accounting: Accounting, progress: Progress | None
+                     ) -> dict[str, _Cleaned]:
+    """Read and clean every record onto the shelf (in worker processes when they pay); what
+    the later stages need of each article, by id in reading order."""
+    parts = ingest_chunks(records, accounting, config.chunk_size)
+    first = list(itertools.islice(parts, 2))  # enough to tell whether workers pay
+    pool = LocalExecutor(config, sum(map(len, first)))
+    held: dict[str, _Cleaned] = {}
+    try:
+        for part in pool.stream(_clean_chunk, itertools.chain(first, parts), progress, "clean"):
+            _shelve(part, shelf, held)
+    finally:
+        pool.close()
+    return held
+
+
+def fingerprint_shelf(shelf: ArticleShelf, n_articles: int, config: Config,
+                      progress: Progress | None) -> list[Fingerprint]:
+    """Fingerprints of the shelved articles, in shelf order (worker processes read them)."""
+    ranges = shelf.seq_ranges(config.chunk_size)
+    sizes = [min(config.chunk_size, n_articles - n * config.chunk_size)
+             for n in range(len(ranges))]
+    pool = LocalExecutor(config, n_articles)
+    try:
+        parts = pool.map(_fingerprint_range, [(shelf.path, lo, hi) for lo, hi in ranges],
+                         progress, "fingerprint", n_articles, sizes)
+    finally:
+        pool.close()
+    return [f for part in parts for f in part]
+
+
+def remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
+                                store: Store | None) -> dict[bytes, int]:
+    """Drop boilerplate (learned now, or stored) from the shelved articles; return what was
+    learned now."""
+    ids = list(held)
+    packed = [held[i].keys for i in ids]
+    frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
+    def fetch(members: list[int]) -> dict[int, tuple[list[str], list[bytes]]]:
+        found = shelf.records([ids[n] for n in members])
+        return {n: (article_from_record(found[ids[n]]).paragraphs, split_keys(packed[n]))
+                for n in members}
+
+    new = judge_in_batches(frequent, holders, fetch, config) if frequent else {}
+    learned = {**store.boilerplate(), **new} if store else new
+    if not learned:
+        return new
+    flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
+    owner = np.repeat(np.arange(len(ids)), [len(k) // KEY_DTYPE.itemsize for k in packed])
+    hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype=KEY_DTYPE))
+    changed = []
+    for n in np.unique(owner[hit]).tolist():
+        c, article = held[ids[n]], shelf.get(ids[n])
+        article_keys = split_keys(c.keys)
+        drop = {i for i, k in enumerate(article_keys) if k in learned}
+        drop_paragraphs(article, drop, lambda i, k=article_keys: (
+            f"learned boilerplate (in {learned[k[i]]} articles of different stories)"))
+        c.keys = b"".join(k for i, k in enumerate(article_keys) if i not in drop)
+        c.words = _word_count(article)
+        changed.append(article)
+        if len(changed) >= 500:
+            shelf.replace(changed)
+            changed = []
+    shelf.replace(changed)
+    return new
+
+
+def admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
+           accounting: Accounting, stored: dict[str, str]) -> None:
+    """Keep (in ``held`` and on the shelf) articles with enough story text that are not
+    already stored; account for the others."""
+    rejected = []
+    for article_id, c in held.items():
+        if c.words < config.min_words:
+            reason = f"too short after cleaning ({c.words} words of story text)"
+        elif article_id in stored:
+            same = stored[article_id] == content_hash(shelf.get(article_id))
+            reason = ("already in the store (same text)" if same
+                      else "duplicate id (stored earlier with different text)")
+        else:
+            accounting.processed += 1
+            accounting.notes.extend((article_id, note) for note in c.notes)
+            continue
+        accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))
+        rejected.append(article_id)
+    shelf.delete(rejected)
+    for article_id in rejected:
+        del held[article_id]
+
+
+def stored_fingerprints(store: Store, config: Config) -> list[Fingerprint]:
+    """Fingerprints of the stored articles, in order; those of another settings tag (or
+    none) are rebuilt from the stored text."""
+    tag = config.fingerprint_tag()
+    fps = {id_: fp for id_, t, fp in store.fingerprints() if t == tag}
+    ids = store.article_ids()
+    if len(fps) < len(ids):
+        stale = set(ids) - fps.keys()
+        batch: list[CleanArticle] = []
+        for article in store.articles():
+            if article.id in stale:
+                batch.append(article)
+            if len(batch) >= 1000:
+                _rebuild(batch, store, config, fps)
+        _rebuild(batch, store, config, fps)
+    return [fps[i] for i in ids]
+
+
+def _rebuild(batch: list[CleanArticle], store: Store, config: Config,
+             fps: dict[str, Fingerprint]) -> None:
+    """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
+    if not batch:
+        return
+    rebuilt = fingerprint_batch([a.paragraphs for a in batch], [a.id for a in batch], config)
+    with store.db:
+        store.put_fingerprints(rebuilt, config.fingerprint_tag())
+    for fp in rebuilt:
+        fp.shingles = None
+        fps[fp.id] = fp
+    batch.clear()
+
+
+def candidate_pairs(fps: list[Fingerprint], config: Config, new_from: int):
+    if not fps:
+        return np.empty((0, 2), dtype=np.int64), CandidateStats()
+    key_parts, owner_parts = [], []
+    for idx, fp in enumerate(fps):
+        key_parts += [fp.doc_keys, fp.passage_keys]
+        n = len(fp.doc_keys) + len(fp.passage_keys)
+        owner_parts.append(np.full(n, idx, dtype=np.int32))
+    keys = np.concatenate(key_parts)
+    owners = np.concatenate(owner_parts)
+    del key_parts, owner_parts
+    return sharded_candidate_pairs(keys, owners, config.max_bucket, new_from=new_from)

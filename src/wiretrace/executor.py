@@ -1,0 +1,90 @@
+"""Where the per-article stages run: worker processes when there is enough work.
+
+The stages are plain functions over chunks of records; :class:`LocalExecutor` only
+schedules them (a pool forked once per stage, chunks mapped in order, or read lazily
+with a bounded number in flight). The settings reach the workers once, at fork.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+
+from wiretrace.config import Config
+
+Progress = Callable[[str, int, int], None]
+
+#: The run's settings, as each worker process sees them.
+CONFIG = Config()
+
+
+def _init_worker(config: Config) -> None:
+    global CONFIG
+    CONFIG = config
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class LocalExecutor:
+    """Maps a stage over chunks, in worker processes when there is enough work."""
+
+    def __init__(self, config: Config, n_items: int, fork_only: bool = False):
+        workers = config.workers or os.cpu_count() or 1
+        self.pool = None
+        can_fork = "fork" in mp.get_all_start_methods()
+        if workers > 1 and n_items >= 2 * config.chunk_size and (can_fork or not fork_only):
+            ctx = mp.get_context("fork") if can_fork else mp.get_context()
+            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
+        else:
+            _init_worker(config)
+
+    def map(self, fn, chunks: list, progress: Progress | None, label: str, total: int,
+            sizes: list[int] | None = None) -> list:
+        """``fn`` over every chunk, in order; ``sizes`` are the items of each (for progress)
+        when a chunk's ``len`` is not."""
+        results, done = [], 0
+        it = self.pool.imap(fn, chunks) if self.pool else map(fn, chunks)
+        for n, (chunk, result) in enumerate(zip(chunks, it, strict=True)):
+            results.append(result)
+            done += sizes[n] if sizes is not None else len(chunk)
+            if progress:
+                progress(label, done, total)
+        return results
+
+    def stream(self, fn, chunks: Iterator[list], progress: Progress | None,
+               label: str) -> Iterator:
+        """Map over chunks read lazily, in order, with at most two chunks a worker in flight,
+        so the input is never read far ahead of the workers."""
+        done = 0
+        if self.pool is None:
+            for chunk in chunks:
+                yield fn(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(label, done, done)
+            return
+        window: deque = deque()
+        limit = 2 * self.pool._processes  # noqa: SLF001 - the pool's size
+        for chunk in chunks:
+            window.append((len(chunk), self.pool.apply_async(fn, (chunk,))))
+            if len(window) >= limit:
+                n, result = window.popleft()
+                yield result.get()
+                done += n
+                if progress:
+                    progress(label, done, done)
+        while window:
+            n, result = window.popleft()
+            yield result.get()
+            done += n
+            if progress:
+                progress(label, done, done)
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.close()
+            self.pool.join()

@@ -1,0 +1,70 @@
+"""``wiretrace query``: have we seen this? The run's engine over a store opened read-only.
+
+The queried articles go through the same stages as a run's new articles, and nothing is
+written. An article whose id is already stored is compared as ``query:<id>``: renamed
+as it is read, before the run, so the run never sees two articles with one id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiretrace.accounting import Accounting
+from wiretrace.config import Config
+from wiretrace.executor import Progress
+from wiretrace.ingest import read_inputs
+from wiretrace.pipeline import run_records
+from wiretrace.records import Article, Relation, Skipped
+from wiretrace.store import Store
+
+
+@dataclass
+class QueryAnswer:
+    """What the store knows of one queried article."""
+
+    id: str
+    #: A stored article is the same text or a copy of it (duplicate or copy relation).
+    seen: bool
+    #: The stored story it belongs with, if any.
+    story: str | None
+    relations: list[Relation]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "seen": self.seen, "story": self.story,
+                "relations": [r.to_dict() for r in self.relations]}
+
+
+def query(
+    inputs: Iterable[str | Path],
+    db: str | Path,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[QueryAnswer], Accounting]:
+    """"Have we seen this?": each article's relations to the stored ones. The store is
+    opened read-only and left as it was."""
+    config = config or Config()
+    with Store(db, read_only=True) as store:
+        stored = set(store.content_hashes())
+    records = (_renamed(r, stored) for r in read_inputs(inputs, config.max_chars))
+    result = run_records(records, config, db, progress, read_only=True)
+    story_of = result.story_of()
+    answers = []
+    for article in result.articles:
+        if article.id in stored:
+            continue  # a stored member of a story or family the query touched
+        rels = [r for r in result.relations
+                if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored]
+        seen = any(r.relation in ("duplicate", "copy") for r in rels)
+        story = story_of.get(article.id)
+        in_store = story is not None and any(
+            m in stored for s in result.stories if s.story == story for m in s.members)
+        answers.append(QueryAnswer(article.id, seen, story if in_store else None, rels))
+    return answers, result.accounting
+
+
+def _renamed(record: Article | Skipped, stored: set[str]) -> Article | Skipped:
+    if isinstance(record, Article) and record.id in stored:
+        record.id = f"query:{record.id}"
+    return record
