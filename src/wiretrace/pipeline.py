@@ -283,7 +283,8 @@ def run_records(
     clock = StageClock()
     lap, timings, memory = clock.lap, clock.seconds, clock.rss_mb
 
-    store = Store(db, read_only=read_only) if db else None
+    # a writer waits here for the store's writer lock, before reading anything from it
+    store = Store(db, read_only=read_only, wait=config.store_wait_seconds) if db else None
     shelf = ArticleShelf()
     try:
         stored_hashes = store.content_hashes() if store else {}
