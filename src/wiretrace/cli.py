@@ -39,6 +39,8 @@ def _config(args: argparse.Namespace) -> Config:
         data = orjson.loads(Path(args.config).read_bytes())
     if getattr(args, "workers", None) is not None:
         data["workers"] = args.workers
+    if getattr(args, "wait", None) is not None:
+        data["store_wait_seconds"] = args.wait
     if getattr(args, "no_stories", False):
         data["find_stories"] = False
     if getattr(args, "name", None) == "copies" and not getattr(args, "stories", False):
@@ -73,14 +75,19 @@ def _progress_bar(enabled: bool, console: Console):
 def cmd_run(args: argparse.Namespace) -> int:
     from wiretrace.pipeline import run
     from wiretrace.report import print_summary, write_outputs
+    from wiretrace.storelock import StoreBusy
 
     config = _config(args)
     console = Console(stderr=True, quiet=args.quiet)
     if args.engine == "spark":
         return _run_spark(args, config, console)
     show_bar = not args.quiet and console.is_terminal
-    with _progress_bar(show_bar, console) as progress:
-        result = run(args.inputs, config, db=args.db, progress=progress)
+    try:
+        with _progress_bar(show_bar, console) as progress:
+            result = run(args.inputs, config, db=args.db, progress=progress)
+    except StoreBusy as busy:  # --wait expired: one line, no traceback
+        print(busy, file=sys.stderr)
+        return 3
     write_outputs(result, args.out, config)
     if not args.no_html:
         from wiretrace.report.html import write_html
@@ -256,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-stories", action="store_true",
                    help="copy engine only: no stories, rewrites or same-story relations")
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
+    p.add_argument("--wait", type=float, metavar="SECONDS",
+                   help="with --db: give up (exit 3) if another run holds the store longer "
+                        "(default: wait as long as it takes)")
     p.add_argument("--engine", choices=["local", "spark"], default="local",
                    help="spark: the copy engine as Spark jobs (JSONL, Parquet, WARC, ...)")
     p.add_argument("--spark-master", default="local[2]",

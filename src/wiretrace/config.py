@@ -172,6 +172,9 @@ class Config:
     chunk_size: int = 500
     #: Show a progress bar when the run has at least this many records.
     progress_min_records: int = 2000
+    #: Seconds a run with ``--db`` waits for another run writing the same store to finish
+    #: (``wiretrace run --wait``); ``null``: as long as it takes (see wiretrace.storelock).
+    store_wait_seconds: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

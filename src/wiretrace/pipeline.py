@@ -94,7 +94,8 @@ def run_records(
     config = config or Config()
     clock = StageClock()
     lap = clock.lap
-    store = Store(db, read_only=read_only) if db else None
+    # a writer waits here for the store's writer lock, before reading anything from it
+    store = Store(db, read_only=read_only, wait=config.store_wait_seconds) if db else None
     shelf = ArticleShelf()
     try:
         accounting = Accounting()

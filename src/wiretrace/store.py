@@ -32,6 +32,7 @@ import orjson
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
 from wiretrace.records import AlignedPassage, CleanArticle, Relation, timestamp
+from wiretrace.storelock import StoreLock
 
 #: 3 indexes the derived state by article and story (``story_of``, ``family_of``,
 #: ``lineages.story``), so a run reads and rewrites only the stories its articles touch;
@@ -132,9 +133,13 @@ def relation_from_record(data: bytes) -> Relation:
 class Store:
     """Articles, fingerprints, relations and learned boilerplate in one SQLite file."""
 
-    def __init__(self, path: str | Path, read_only: bool = False):
+    def __init__(self, path: str | Path, read_only: bool = False, wait: float | None = None):
+        """``read_only`` takes no lock; a writer first takes the store's writer lock
+        (:mod:`wiretrace.storelock`, waiting ``wait`` seconds at most, None: as long as it
+        takes) and holds it until :meth:`close`, so that it reads and commits alone."""
         self.path = Path(path)
         self.read_only = read_only
+        self.lock: StoreLock | None = None
         if read_only:
             if not self.path.exists():
                 raise FileNotFoundError(f"{path}: no such store")
@@ -145,13 +150,21 @@ class Store:
                                    f"{SCHEMA_VERSION} (a run with --db upgrades it)")
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = StoreLock(self.path, wait).acquire()  # before reading anything
+        try:
+            self._open_for_writing()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def _open_for_writing(self) -> None:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
         version = self.get_meta("schema_version") if self._has_meta() else None
         if version is not None and int(version) > SCHEMA_VERSION:
             raise RuntimeError(
-                f"{path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
+                f"{self.path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
             )
         with self.db:
             if version is not None and int(version) < 3:
@@ -184,7 +197,11 @@ class Store:
             is not None
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()  # after the commit and the close: the next writer reads it
 
     def __enter__(self) -> Store:
         return self
