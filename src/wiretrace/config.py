@@ -111,9 +111,11 @@ class Config:
     #: answer, 31 articles, 12 days): ``wiretrace bench stories --articles 6000``.
     #: ``null``: no horizon.
     story_horizon_days: float | None = 7.0
-    #: Blocking (wiretrace.story.blocking): only pairs sharing a names-and-numbers term or a
-    #: lead word held by at most this share of a window's articles ...
-    story_block_max_df: float = 0.05
+    #: Blocking (wiretrace.story.blocking): only pairs whose names-and-numbers cosine reaches
+    #: ``story_block_min_names`` or whose lead word cosine reaches ``story_block_min_word``
+    #: (and only the articles in such a pair are embedded) ...
+    story_block_min_names: float = 0.1
+    story_block_min_word: float = 0.15
     #: ... or among each other's this many nearest leads by the encoder, are scored; the
     #: rest count 0. ``wiretrace bench blocking`` measures what it keeps and saves.
     story_block_neighbours: int = 10

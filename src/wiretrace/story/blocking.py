@@ -1,73 +1,105 @@
-"""Blocking: the pairs of a window worth scoring for a story.
+"""Blocking: the pairs of a window worth scoring for a story, and the articles worth embedding.
 
 Scoring every pair of a window of n articles costs n(n-1)/2 fused scores, and
-almost all of them are plainly unrelated. Two reports of one event share what
-the event is made of, so a pair is a candidate only when it shares some of it:
+almost all of them are plainly unrelated; embedding every article's lead costs
+more than the rest of the run. Two reports of one event share what the event is
+made of: its names, places and figures, and its rarer words. So a pair is a
+candidate only when
 
-* a *blocking key*: a names-and-numbers term of the leads (who, where, how
-  many) or a word of the leads, either held by at most ``max_df`` of the
-  window's articles (a key every other article holds, "Trump" in US politics,
-  tells nothing; it would only bring back the full n^2);
-* or nearness of the lead vectors: each article's ``neighbours`` nearest
-  leads by the first encoder's cosine, for what shares meaning but no words
-  (a translation keeps its names but not always their spelling).
+* its names-and-numbers cosine (TF-IDF of the capitalised names and figures of
+  the leads) is at least ``min_names``, or its lead word cosine at least
+  ``min_word``. Both are one sparse product over the window: an inverted index
+  of the terms, each weighed by its rarity (IDF), so that a name every article
+  holds ("Trump" in US politics) adds next to nothing; or
+* it is among each other's ``neighbours`` nearest leads by the first encoder's
+  cosine (exact: one matrix product over the window's vectors, milliseconds for
+  1,000 leads, so no approximate vector index is needed at this size), for
+  what shares meaning and few words.
 
-Pairs that are not candidates count as 0 in the window's match matrix. What
-this loses is measured, not assumed: ``wiretrace bench blocking`` reports the
-share of the pairs that exhaustive scoring accepts (match at least
-``story_min_match``) that blocking proposes, and the share of pairs it saves.
+An article in no lexical candidate pair cannot join a story through a scored pair,
+so it is not embedded at all (:func:`needs_vectors`): its story is its own. The
+event match leans on the names (:mod:`wiretrace.story.fusion`), which is why the
+thresholds lose almost nothing. ``wiretrace bench blocking`` measures it: the share of
+the pairs that exhaustive scoring accepts (match at least ``story_min_match``) that
+blocking proposes, and the shares of pairs scored and of articles embedded.
 
-The vector neighbours are exact (one matrix product over the window's leads:
-for a window of 1,000 articles a (1000 x 512) product, a few milliseconds), so
-no approximate vector index is needed at this size.
+Pairs that are not candidates count as 0 in the window's match matrix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import numpy as np
 from scipy import sparse
 
 from wiretrace.config import Config
+from wiretrace.story.clustering import time_order, windows
+from wiretrace.story.lexical import LexicalSpace
 from wiretrace.story.similarity import StorySpace
 
 
-def candidate_pairs(space: StorySpace, rows: np.ndarray, max_df: float,
-                    neighbours: int) -> tuple[np.ndarray, np.ndarray]:
+def lexical_pairs(lexical: LexicalSpace, rows: np.ndarray, min_word: float,
+                  min_names: float) -> np.ndarray:
+    """Codes ``i * n + j`` (i < j, positions in ``rows``) of the pairs whose lead word cosine
+    reaches ``min_word`` or whose names-and-numbers cosine reaches ``min_names``."""
+    n = len(rows)
+    found = []
+    for x, least in zip(lexical.views, (min_word, min_names), strict=True):
+        part = x[rows]
+        cosine = sparse.triu(part @ part.T, k=1).tocoo()
+        keep = cosine.data >= least
+        found.append(cosine.row[keep].astype(np.int64) * n + cosine.col[keep])
+    return np.unique(np.concatenate(found))
+
+
+def candidate_pairs(space: StorySpace, rows: np.ndarray, config: Config
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (i < j, positions in ``rows``) among the articles ``rows``."""
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
     if n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    keys = sparse.hstack([x[rows] for x in space.lexical.views]).tocsc()
-    keys.data[:] = 1.0
-    df = np.diff(keys.indptr)
-    keep = np.flatnonzero((df >= 2) & (df <= max(2.0, max_df * n)))
-    held = keys[:, keep].tocsr()
-    shared = sparse.triu(held @ held.T, k=1).tocoo()
-    found = [shared.row.astype(np.int64) * n + shared.col]
-    if space.embeddings and neighbours > 0:
-        vectors = space.embeddings[0][1][rows]
-        cosine = vectors @ vectors.T
-        np.fill_diagonal(cosine, -np.inf)
-        k = min(neighbours, n - 1)
-        near = np.argpartition(-cosine, k - 1, axis=1)[:, :k]
-        i = np.repeat(np.arange(n), k)
-        j = near.ravel()
-        found.append(np.minimum(i, j) * n + np.maximum(i, j))
+    found = [lexical_pairs(space.lexical, rows, config.story_block_min_word,
+                           config.story_block_min_names)]
+    k = config.story_block_neighbours
+    if space.embeddings and k > 0:
+        present = np.flatnonzero(space.embedded[rows])
+        if len(present) > 1:
+            vectors = space.embeddings[0][1][rows[present]]
+            cosine = vectors @ vectors.T
+            np.fill_diagonal(cosine, -np.inf)
+            k = min(k, len(present) - 1)
+            near = np.argpartition(-cosine, k - 1, axis=1)[:, :k]
+            i = np.repeat(present, k)
+            j = present[near.ravel()]
+            found.append(np.minimum(i, j) * n + np.maximum(i, j))
     codes = np.unique(np.concatenate(found))
     return codes // n, codes % n
 
 
-def blocked_match_matrix(space: StorySpace, rows: np.ndarray, max_df: float,
-                         neighbours: int) -> np.ndarray:
+def needs_vectors(lexical: LexicalSpace, published: Sequence[str | None],
+                  config: Config) -> np.ndarray:
+    """Which articles are in a lexical candidate pair in one of the story stage's windows:
+    the only ones whose leads are worth embedding."""
+    n = len(published)
+    needed = np.zeros(n, dtype=bool)
+    order = np.array(time_order(published), dtype=np.int64)
+    for rows in windows(order, config.story_window) if n else []:
+        codes = lexical_pairs(lexical, rows, config.story_block_min_word,
+                              config.story_block_min_names)
+        needed[rows[codes // len(rows)]] = True
+        needed[rows[codes % len(rows)]] = True
+    return needed
+
+
+def blocked_match_matrix(space: StorySpace, rows: np.ndarray, config: Config) -> np.ndarray:
     """Dense event matches among ``rows``: the candidate pairs scored, the others 0."""
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
     matrix = np.zeros((n, n), dtype=np.float64)
-    i, j = candidate_pairs(space, rows, max_df, neighbours)
+    i, j = candidate_pairs(space, rows, config)
     if len(i):
         _, match = space.pair_scores(rows[i], rows[j])
         matrix[i, j] = matrix[j, i] = match
@@ -80,5 +112,4 @@ def window_matches(space: StorySpace, config: Config) -> Callable[[np.ndarray], 
     scored when ``story_blocking`` is off."""
     if not config.story_blocking:
         return space.match_matrix
-    return partial(blocked_match_matrix, space, max_df=config.story_block_max_df,
-                   neighbours=config.story_block_neighbours)
+    return partial(blocked_match_matrix, space, config=config)

@@ -70,6 +70,17 @@ def beyond_horizon(days: np.ndarray, horizon_days: float | None) -> np.ndarray:
         return np.abs(days[:, None] - days[None, :]) > horizon_days
 
 
+def windows(order: np.ndarray, window: int) -> list[np.ndarray]:
+    """The windows of ``window`` articles over ``order`` (publication order), overlapping by
+    half; the last one ends with the last article."""
+    n = len(order)
+    step = max(window // 2, 1)
+    starts = list(range(0, max(n - window, 0) + 1, step))
+    if starts[-1] + window < n:
+        starts.append(n - window)
+    return [order[start : start + window] for start in starts]
+
+
 def cluster_stories(
     published: Sequence[str | None],
     similarity_of: Callable[[np.ndarray], np.ndarray],
@@ -90,12 +101,7 @@ def cluster_stories(
     days = np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
     story = np.full(n, -1, dtype=np.int64) if known is None else known.astype(np.int64).copy()
     stories = int(story.max()) + 1 if n else 0
-    step = max(window // 2, 1)
-    starts = list(range(0, max(n - window, 0) + 1, step))
-    if starts[-1] + window < n:  # the last window ends with the last article
-        starts.append(n - window)
-    for start in starts:
-        members = order[start : start + window]
+    for members in windows(order, window):
         if (story[members] >= 0).all():
             continue
         matrix = np.array(similarity_of(members), dtype=np.float64)

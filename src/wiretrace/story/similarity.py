@@ -77,6 +77,8 @@ class StorySpace:
     pieces: list[LeadPieces] = field(default_factory=list)
     #: The views computed beyond the lead ones (those the fusion weighs, or all).
     wanted: frozenset[str] = frozenset()
+    #: Which articles have vectors (blocking embeds only those in a candidate pair).
+    embedded: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
@@ -84,11 +86,17 @@ class StorySpace:
               same_text_as: dict[str, str] | None = None,
               cache: VectorCache | None = None,
               progress: Callable[[str, int, int], None] | None = None,
-              every_view: bool = False) -> StorySpace:
+              every_view: bool = False,
+              embed_only: Callable[[LexicalSpace], np.ndarray] | None = None) -> StorySpace:
         """``same_text_as`` maps an article to one whose vectors it may share (a copy of it):
         only articles the copy engine has not explained are embedded. Only the views the
-        fusion reads are computed, or ``every_view`` (to fit a fusion)."""
+        fusion reads are computed, or ``every_view`` (to fit a fusion). ``embed_only`` says,
+        from the lexical space, which articles need vectors at all (blocking: those in a
+        candidate pair); the others get zero vectors, and ``embedded`` is False for them."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
+        lexical = LexicalSpace(texts)
+        embedded = (np.ones(len(articles), dtype=bool) if embed_only is None or not encoders
+                    else np.asarray(embed_only(lexical), dtype=bool))
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
         wanted = (set(view_names(names)) if every_view
@@ -97,7 +105,8 @@ class StorySpace:
         same = same_text_as or {}
         source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],
                           dtype=np.int64)
-        unique = np.unique(source)
+        unique = np.unique(source[embedded])
+        embedded = np.isin(source, unique)  # a copy shares its embedded anchor's vectors
         embeddings, pieces = [], []
         for e in encoders:
             if not texts:
@@ -112,24 +121,28 @@ class StorySpace:
                 parts.append(encode_cached(e, flat[start : start + _CHUNK], cache))
                 if progress:
                     progress(f"embed ({e.name})", min(start + _CHUNK, len(flat)), len(flat))
-            vectors = np.concatenate(parts)
+            # The articles not embedded read the zero row appended last: cosine 0 with all.
+            dim = parts[0].shape[1] if parts else 1
+            vectors = np.concatenate([*parts, np.zeros((1, dim), dtype=np.float32)])
             offsets = np.cumsum([0, *(len(ps) for ps in cut)])
-            row = np.searchsorted(unique, source)  # each article's row among the embedded
-            embeddings.append((e.floor, vectors[offsets[:-1]][row]))
+            none = len(unique)  # the zero row, in rows of the embedded
+            row = np.where(embedded, np.searchsorted(unique, source), none)
+            starts = np.r_[offsets[:-1], offsets[-1]]
+            ends = np.r_[offsets[1:], offsets[-1] + 1]
+            embeddings.append((e.floor, vectors[starts][row]))
             if most > 1:
-                sums = np.add.reduceat(vectors, offsets[:-1], axis=0)
+                sums = np.add.reduceat(vectors, starts, axis=0)
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-                pieces.append(LeadPieces(e.name, vectors, offsets[:-1][row], offsets[1:][row],
-                                         means[row]))
+                pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
         text = words = None
         if wanted & {"text", "length_ratio", "shorter_length"}:
             whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
-        return cls([a.id for a in articles], LexicalSpace(texts), embeddings, names, fusion,
+        return cls([a.id for a in articles], lexical, embeddings, names, fusion,
                    config.rewrite_foreign_word_similarity,
                    config.story_foreign_min_encoder_similarity, text, words, pieces,
-                   frozenset(wanted))
+                   frozenset(wanted), embedded)
 
     # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.story.align import distinct, monotone_alignment
-from wiretrace.story.blocking import window_matches
+from wiretrace.story.blocking import needs_vectors, window_matches
 from wiretrace.story.clustering import cluster_stories, time_order
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
 from wiretrace.story.lexical import mean_of_views
@@ -53,11 +54,14 @@ def find_stories(
     known = known or {}
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
-    space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress)
+    published = [a.published for a in articles]
+    space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress,
+                             embed_only=partial(needs_vectors, published=published,
+                                                config=config) if config.story_blocking
+                             else None)
     names = sorted(set(known.values()))
     numbered = {name: k for k, name in enumerate(names)}
     initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
-    published = [a.published for a in articles]
     labels = cluster_stories(published, window_matches(space, config), config.story_min_match,
                              config.story_window, config.story_horizon_days, known=initial)
     index = {a.id: i for i, a in enumerate(articles)}
