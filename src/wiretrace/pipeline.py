@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
-from wiretrace.clean.article import clean_article, drop_paragraphs
+from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
 from wiretrace.clean.boilerplate import (
     KEY_DTYPE,
     frequent_lines,
@@ -30,7 +30,7 @@ from wiretrace.clean.boilerplate import (
 )
 from wiretrace.cluster import copy_families
 from wiretrace.config import Config
-from wiretrace.fingerprint import Fingerprint, fingerprint_batch
+from wiretrace.fingerprint import Fingerprint, fingerprint_articles
 from wiretrace.ingest import read_inputs
 from wiretrace.records import (
     Article,
@@ -59,6 +59,9 @@ class Accounting:
 
     records: int = 0
     processed: int = 0
+    #: Processed records kept as short (a title, at most a short summary): in stories,
+    #: never in copy detection.
+    short: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (id, note)
 
@@ -70,6 +73,7 @@ class Accounting:
         return {
             "records": self.records,
             "processed": self.processed,
+            "short": self.short,
             "skipped": len(self.skipped),
             "skipped_by_reason": dict(by_reason.most_common()),
             "skipped_records": [
@@ -134,9 +138,7 @@ def _word_count(article: CleanArticle) -> int:
 
 
 def _fingerprint_range(chunk: tuple[Path, int, int]) -> list[Fingerprint]:
-    articles = shelved_between(*chunk)
-    return fingerprint_batch([a.paragraphs for a in articles], [a.id for a in articles],
-                             _CONFIG)
+    return fingerprint_articles(shelved_between(*chunk), _CONFIG)  # short ones keyless
 
 
 _VERIFIER: Verifier | None = None
@@ -544,22 +546,31 @@ def _remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, 
 
 def _admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
            accounting: Accounting, stored: dict[str, str]) -> None:
-    """Keep (in ``held`` and on the shelf) articles with enough story text that are not
-    already stored; account for the others."""
-    rejected = []
+    """Keep (in ``held`` and on the shelf) articles with enough story text, or short ones
+    (a title: see :func:`too_short_reason`, marked ``short`` on the shelf so the
+    fingerprint stage passes them by), that are not already stored; account for the
+    others."""
+    rejected, short = [], []
     for article_id, c in held.items():
+        reason = None
         if c.words < config.min_words:
-            reason = f"too short after cleaning ({c.words} words of story text)"
-        elif article_id in stored:
+            article = shelf.get(article_id)
+            reason = too_short_reason(article, c.words)
+        if reason is None and article_id in stored:
             same = stored[article_id] == content_hash(shelf.get(article_id))
             reason = ("already in the store (same text)" if same
                       else "duplicate id (stored earlier with different text)")
-        else:
+        if reason is None:
             accounting.processed += 1
             accounting.notes.extend((article_id, note) for note in c.notes)
+            if c.words < config.min_words:
+                article.short = True
+                short.append(article)
             continue
         accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))
         rejected.append(article_id)
+    shelf.replace(short)
+    accounting.short += len(short)
     shelf.delete(rejected)
     for article_id in rejected:
         del held[article_id]
@@ -588,7 +599,7 @@ def _rebuild(batch: list[CleanArticle], store: Store, config: Config,
     """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
     if not batch:
         return
-    rebuilt = fingerprint_batch([a.paragraphs for a in batch], [a.id for a in batch], config)
+    rebuilt = fingerprint_articles(batch, config)  # stored short ones stay keyless
     with store.db:
         store.put_fingerprints(rebuilt, config.fingerprint_tag())
     for fp in rebuilt:

@@ -94,6 +94,23 @@ def clean_article(article: Article) -> CleanArticle:
     )
 
 
+def too_short_reason(article: CleanArticle, words: int) -> str | None:
+    """Why ``article``, left with fewer than ``min_words`` words of story text (``words``)
+    after cleaning, is skipped; None when it is kept as a *short* record.
+
+    The rule: such a record is kept, marked short, when its title has a word. A headline
+    alone (cleaning removes its repeat in the text), or a headline and a one-line summary,
+    is what a headline feed or an RSS item carries; the title names the event, and title
+    and summary are enough to join a story, though too few words to show copied text. A
+    record with neither title nor story text is skipped, and so is one with a few words
+    of text and no title: what is left of an untitled page after cleaning is most often
+    chrome the rules missed ("Read more", a caption), not a summary.
+    """
+    if _fold(article.title):
+        return None
+    return f"too short after cleaning ({words} words of story text, no title)"
+
+
 def _looks_like_name(line: str) -> bool:
     words = line.split()
     return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words)
