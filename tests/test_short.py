@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from wiretrace import Config, run, write_outputs
-from wiretrace.clean.article import clean_article, too_short_reason
+from wiretrace.clean.article import as_short_record, clean_article, too_short_reason
 from wiretrace.records import Article
 from wiretrace.store import Store
 
@@ -28,6 +28,8 @@ def feed(demo_dir, tmp_path):
         # text is only the title (cleaning removes it as "title repeated")
         {"id": "head-only", "title": SOLAR_TITLE, "text": SOLAR_TITLE,
          "published": "2024-05-14"},
+        # the same headline from another feed: the two are close enough to be aligned
+        {"id": "head-again", "title": SOLAR_TITLE, "published": "2024-05-14"},
         # a headline feed without a body at all
         {"id": "no-body", "title": "Lindholm switches on floating solar farm at reservoir",
          "published": "2024-05-15"},
@@ -50,6 +52,8 @@ def test_short_rule():
     headline = clean_article(Article(id="a", title=SOLAR_TITLE, text=SOLAR_TITLE))
     assert headline.paragraphs == [] and headline.removed_reasons == ["title repeated"]
     assert too_short_reason(headline, 0) is None  # kept, as a short record
+    as_short_record(headline)  # its text is its title: the repeat goes back
+    assert headline.short and headline.paragraphs == [SOLAR_TITLE] and headline.removed == []
     untitled = clean_article(Article(id="b", text="Read more."))
     assert too_short_reason(untitled, 2).startswith("too short after cleaning (2 words")
 
@@ -57,14 +61,17 @@ def test_short_rule():
 def test_headline_records_are_kept_marked_and_join_the_story(feed, tmp_path):
     result = run([feed], CONFIG)
     by_id = {a.id: a for a in result.articles}
-    short = {"head-only", "no-body", "summary", "elsewhere"}
+    short = {"head-only", "head-again", "no-body", "summary", "elsewhere"}
     assert short <= set(by_id)
     assert {i for i, a in by_id.items() if a.short} == short
     assert by_id["summary"].paragraphs == ["Reservoir panels power 3,200 homes."]
+    assert by_id["head-only"].paragraphs == [SOLAR_TITLE]  # its text is its title
+    assert by_id["head-only"].removed == []
+    assert by_id["no-body"].paragraphs == [by_id["no-body"].title]
 
     acc = result.accounting
-    assert acc.short == 4
-    assert acc.processed == 5 + 4 and acc.records == 5 + 6
+    assert acc.short == 5
+    assert acc.processed == 5 + 5 and acc.records == 5 + 7
     assert sorted((s.id, s.reason) for s in acc.skipped) == [
         ("empty", "empty 'text'"),
         ("untitled", "too short after cleaning (5 words of story text, no title)"),
@@ -78,7 +85,7 @@ def test_headline_records_are_kept_marked_and_join_the_story(feed, tmp_path):
     story_of = result.story_of()
     solar = story_of["wire_original"]
     assert story_of["independent_report"] == solar
-    for headline in ("head-only", "no-body", "summary"):
+    for headline in ("head-only", "head-again", "no-body", "summary"):
         assert story_of[headline] == solar, headline
     assert story_of["elsewhere"] not in (solar, story_of["ferry_story"])
 
@@ -87,7 +94,7 @@ def test_headline_records_are_kept_marked_and_join_the_story(feed, tmp_path):
     assert {i for i, r in rows.items() if r["short"]} == short
     assert rows["wire_original"]["short"] is False
     report = json.loads(out["report"].read_text())
-    assert report["accounting"]["short"] == 4
+    assert report["accounting"]["short"] == 5
 
 
 def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
@@ -105,5 +112,7 @@ def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
         keys = {i: len(fp.doc_keys) + len(fp.passage_keys) for i, _, fp in store.fingerprints()}
     assert keys["no-body"] == 0
     assert again.accounting.short == 0  # all already stored
+    assert {s.reason for s in again.accounting.skipped if s.id in keys} == {
+        "already in the store (same text)"}
     assert again.story_of()["no-body"] == again.story_of()["wire_original"]
     assert first.story_of()["no-body"] == first.story_of()["wire_original"]

@@ -20,7 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
-from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
+from wiretrace.clean.article import (
+    as_short_record,
+    clean_article,
+    drop_paragraphs,
+    too_short_reason,
+)
 from wiretrace.clean.boilerplate import (
     KEY_DTYPE,
     frequent_lines,
@@ -552,19 +557,21 @@ def _admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
     others."""
     rejected, short = [], []
     for article_id, c in held.items():
-        reason = None
+        reason, article = None, None
         if c.words < config.min_words:
             article = shelf.get(article_id)
             reason = too_short_reason(article, c.words)
+            if reason is None:  # before the store's check: it compares the short text
+                article = as_short_record(article)
         if reason is None and article_id in stored:
-            same = stored[article_id] == content_hash(shelf.get(article_id))
+            same = stored[article_id] == content_hash(
+                article if article is not None else shelf.get(article_id))
             reason = ("already in the store (same text)" if same
                       else "duplicate id (stored earlier with different text)")
         if reason is None:
             accounting.processed += 1
             accounting.notes.extend((article_id, note) for note in c.notes)
-            if c.words < config.min_words:
-                article.short = True
+            if article is not None:
                 short.append(article)
             continue
         accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))

@@ -123,7 +123,7 @@ class StorySpace:
                                          means[row]))
         text = words = None
         if wanted & {"text", "length_ratio", "shorter_length"}:
-            whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
+            whole = [story_text(a.title, a.paragraphs) for a in articles]
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings, names, fusion,
