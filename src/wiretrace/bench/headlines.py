@@ -57,10 +57,10 @@ def _article(row: dict, text: str) -> Article:
 
 #: How each condition turns a row (and its position) into the text of its record.
 CONDITIONS: dict[str, Callable[[dict, int], str]] = {
-    "full text (reference)": lambda r, n: r["text"],
+    "full text": lambda r, n: r["text"],  # the reference
     "titles": lambda r, n: "",
-    "title + first sentence": lambda r, n: first_sentence(r["text"]),
-    "mixed: every 3rd a title": lambda r, n: "" if n % 3 == 0 else r["text"],
+    "title+sentence": lambda r, n: first_sentence(r["text"]),
+    "mixed 1/3 titles": lambda r, n: "" if n % 3 == 0 else r["text"],
 }
 
 
@@ -100,11 +100,11 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
                   f"horizon {config.story_horizon_days} days, min_words {config.min_words}")
     ids = [r["id"] for r in rows]
     headline = np.array([n % 3 == 0 for n in range(len(rows))])
-    table = Table(title="headline stories scored against the full-text stories",
-                  header_style="bold")
-    for col in ("records", "short kept", "stories of 2+", "in them", "ARI", "B3 F1",
-                "pair precision", "pair recall", "pair F1", "seconds"):
-        table.add_column(col, justify="right")
+    table = Table(title="stories scored against the full-text stories", header_style="bold",
+                  caption="pair P, R: co-membership precision and recall")
+    for col in ("records", "short", "stories 2+", "in them", "ARI", "B3 F1", "pair P",
+                "pair R", "pair F1", "s"):
+        table.add_column(col, justify="right", no_wrap=True)
     reference: list[str] | None = None
     for name, text_of in CONDITIONS.items():
         t0 = time.perf_counter()
