@@ -14,6 +14,9 @@ class Accounting:
 
     records: int = 0
     processed: int = 0
+    #: Processed records kept as short (a title, at most a short summary): in stories,
+    #: never in copy detection.
+    short: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (id, note)
 
@@ -25,6 +28,7 @@ class Accounting:
         return {
             "records": self.records,
             "processed": self.processed,
+            "short": self.short,
             "skipped": len(self.skipped),
             "skipped_by_reason": dict(by_reason.most_common()),
             "skipped_records": [

@@ -8,7 +8,7 @@ wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
-                scale | html | stories | distil
+                scale | html | stories | distil | headlines
 """
 
 from __future__ import annotations
@@ -187,6 +187,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
+    if args.articles is None:  # bench headlines makes four whole runs with stories
+        args.articles = 3000 if args.name == "headlines" else 20000
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -241,6 +243,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import stories
 
         return stories.main(data_dir, _config(args), console, n_articles=args.articles)
+    if args.name == "headlines":
+        from wiretrace.bench import headlines
+
+        return headlines.main(data_dir, _config(args), console, n_articles=args.articles)
     from wiretrace.bench import hashing
 
     return hashing.main(data_dir, console, n_articles=args.articles)
@@ -321,14 +327,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
     p.add_argument("name", choices=["copies", "pipeline", "incremental", "blocking", "hashing",
-                                       "embed", "report", "scale", "html", "stories", "distil"])
+                                       "embed", "report", "scale", "html", "stories", "distil",
+                                       "headlines"])
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument("--sizes", default="10000,100000,1000000",
                    help="bench scale: corpus sizes to run, comma-separated")
     p.add_argument("--out", help="bench report: the output folder of a run")
     p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
-    p.add_argument("--articles", type=int, default=20000, help="AllSides articles to use")
+    p.add_argument("--articles", type=int,
+                   help="AllSides articles to use (default 20,000; bench headlines 3,000)")
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument("--add", type=int, default=100,
                    help="bench incremental: the newest articles added to the store")

@@ -19,7 +19,12 @@ import numpy as np
 from wiretrace import executor
 from wiretrace.accounting import Accounting
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
-from wiretrace.clean.article import clean_article, drop_paragraphs
+from wiretrace.clean.article import (
+    as_short_record,
+    clean_article,
+    drop_paragraphs,
+    too_short_reason,
+)
 from wiretrace.clean.boilerplate import (
     KEY_DTYPE,
     frequent_lines,
@@ -29,7 +34,7 @@ from wiretrace.clean.boilerplate import (
 )
 from wiretrace.config import Config
 from wiretrace.executor import LocalExecutor, Progress, chunks
-from wiretrace.fingerprint import Fingerprint, fingerprint_batch
+from wiretrace.fingerprint import Fingerprint, fingerprint_articles
 from wiretrace.records import Article, CleanArticle, Relation, Skipped
 from wiretrace.shelf import ArticleShelf, Row, shelved_between
 from wiretrace.shelf import article_row as shelf_row
@@ -61,9 +66,7 @@ def _word_count(article: CleanArticle) -> int:
 
 
 def _fingerprint_range(chunk: tuple[Path, int, int]) -> list[Fingerprint]:
-    articles = shelved_between(*chunk)
-    return fingerprint_batch([a.paragraphs for a in articles], [a.id for a in articles],
-                             executor.CONFIG)
+    return fingerprint_articles(shelved_between(*chunk), executor.CONFIG)  # short: keyless
 
 
 _VERIFIER: Verifier | None = None
@@ -197,23 +200,34 @@ def remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, c
 
 
 def admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
-           accounting: Accounting, stored: dict[str, str]) -> None:
-    """Keep (in ``held`` and on the shelf) articles with enough story text that are not
-    already stored; account for the others."""
-    rejected = []
+          accounting: Accounting, stored: dict[str, str]) -> None:
+    """Keep (in ``held`` and on the shelf) articles with enough story text, or short ones
+    (a title: see :func:`too_short_reason`, marked ``short`` on the shelf so the
+    fingerprint stage passes them by), that are not already stored; account for the
+    others."""
+    rejected, short = [], []
     for article_id, c in held.items():
+        reason, article = None, None
         if c.words < config.min_words:
-            reason = f"too short after cleaning ({c.words} words of story text)"
-        elif article_id in stored:
-            same = stored[article_id] == content_hash(shelf.get(article_id))
+            article = shelf.get(article_id)
+            reason = too_short_reason(article, c.words)
+            if reason is None:  # before the store's check: it compares the short text
+                article = as_short_record(article)
+        if reason is None and article_id in stored:
+            same = stored[article_id] == content_hash(
+                article if article is not None else shelf.get(article_id))
             reason = ("already in the store (same text)" if same
                       else "duplicate id (stored earlier with different text)")
-        else:
+        if reason is None:
             accounting.processed += 1
             accounting.notes.extend((article_id, note) for note in c.notes)
+            if article is not None:
+                short.append(article)
             continue
         accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))
         rejected.append(article_id)
+    shelf.replace(short)
+    accounting.short += len(short)
     shelf.delete(rejected)
     for article_id in rejected:
         del held[article_id]
@@ -242,7 +256,7 @@ def _rebuild(batch: list[CleanArticle], store: Store, config: Config,
     """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
     if not batch:
         return
-    rebuilt = fingerprint_batch([a.paragraphs for a in batch], [a.id for a in batch], config)
+    rebuilt = fingerprint_articles(batch, config)  # stored short ones stay keyless
     with store.db:
         store.put_fingerprints(rebuilt, config.fingerprint_tag())
     for fp in rebuilt:

@@ -64,6 +64,10 @@ class CleanArticle:
     #: Where each removed line sat: the index of the kept paragraph it came before
     #: (``len(paragraphs)`` after the last one). Empty for articles stored before it existed.
     removed_at: list[int] = field(default_factory=list)
+    #: A short record: a title with little or no story text (a headline feed, an RSS item;
+    #: see :func:`wiretrace.clean.article.short_record_skip`). It joins stories on its title
+    #: and summary but has no copy fingerprint. False for articles stored before it existed.
+    short: bool = False
 
     @property
     def text(self) -> str:

@@ -94,6 +94,46 @@ def clean_article(article: Article) -> CleanArticle:
     )
 
 
+def too_short_reason(article: CleanArticle, words: int) -> str | None:
+    """Why ``article``, left with fewer than ``min_words`` words of story text (``words``)
+    after cleaning, is skipped; None when it is kept as a *short* record.
+
+    The rule: such a record is kept, marked short, when its title has a word. A headline
+    alone (cleaning removes its repeat in the text), or a headline and a one-line summary,
+    is what a headline feed or an RSS item carries; the title names the event, and title
+    and summary are enough to join a story, though too few words to show copied text. A
+    record with neither title nor story text is skipped, and so is one with a few words
+    of text and no title: what is left of an untitled page after cleaning is most often
+    chrome the rules missed ("Read more", a caption), not a summary.
+    """
+    if _fold(article.title):
+        return None
+    return f"too short after cleaning ({words} words of story text, no title)"
+
+
+def as_short_record(article: CleanArticle) -> CleanArticle:
+    """``article``, kept by :func:`too_short_reason`, marked short.
+
+    A headline alone has no story text once cleaning has taken out the title's repeat; its
+    text is its title, so the title goes back as its one paragraph (the line cleaning took
+    out, or the title when the record had no body). Every kept article then has text to
+    show, hash and align: the story stage aligns the paragraphs of close pairs, and two
+    identical headlines are close.
+    """
+    article.short = True
+    if article.paragraphs or not article.title:
+        return article
+    repeat = next((k for k, r in enumerate(article.removed_reasons) if r == "title repeated"),
+                  None)
+    others = [k for k in range(len(article.removed)) if k != repeat]
+    if len(article.removed_at) == len(article.removed):  # lines before the title stay before
+        article.removed_at = [0 if repeat is not None and k < repeat else 1 for k in others]
+    article.paragraphs = [article.title if repeat is None else article.removed[repeat]]
+    article.removed = [article.removed[k] for k in others]
+    article.removed_reasons = [article.removed_reasons[k] for k in others]
+    return article
+
+
 def _looks_like_name(line: str) -> bool:
     words = line.split()
     return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words)

@@ -8,6 +8,7 @@ passage keys find partial copies, where only some passages are shared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from wiretrace.fingerprint.hashsets import unique_sorted
 from wiretrace.fingerprint.lsh import Banding, band_keys, choose_bands, edited_jaccard
 from wiretrace.fingerprint.minhash import EMPTY, sketch
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
+from wiretrace.records import CleanArticle
 
 #: Bump when a change makes stored fingerprints incomparable with new ones.
 #: 2: band keys of 40 bits, passage keys unique per article. 3: 36-bit keys (4.5 bytes).
@@ -106,3 +108,25 @@ def fingerprint_batch(
         out.append(Fingerprint(article_id, doc_keys.copy(), np.unique(p_keys[rows]),
                                int(words_per_doc[i]), shingles))
     return out
+
+
+def fingerprint_articles(articles: Sequence[CleanArticle], config: Config) -> list[Fingerprint]:
+    """Fingerprints of cleaned articles, in their order.
+
+    A short record (:attr:`~wiretrace.records.CleanArticle.short`: a title with at most a
+    short summary) is not sketched: it gets a *keyless* fingerprint, so it is never a copy
+    candidate and never verified. A dozen words cannot show copied text, and their band
+    keys would only pair every headline with every article quoting it. The keyless
+    fingerprint keeps the run's ids, the store's fingerprint table and its lookups as they
+    are for every other article.
+    """
+    full = [a for a in articles if not a.short]
+    made = iter(fingerprint_batch([a.paragraphs for a in full], [a.id for a in full], config)
+                if full else ())
+    empty = np.empty(0, dtype=np.uint64)
+    return [Fingerprint(a.id, empty.copy(), empty.copy(), _words(a)) if a.short else next(made)
+            for a in articles]
+
+
+def _words(article: CleanArticle) -> int:
+    return sum(len(p.split()) for p in article.paragraphs)

@@ -2,7 +2,8 @@
 
 JSONL and CSV inputs share their columns: ``id``, ``text`` (or ``html``: a whole
 page, whose main text is extracted), and optional ``title``, ``url``,
-``source``, ``published``, ``author``. The same checks apply to both.
+``source``, ``published``, ``author``. The same checks apply to both. A record
+with a title may have no ``text`` (a headline feed): it becomes a short record.
 """
 
 from __future__ import annotations
@@ -37,12 +38,17 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
 
         return article_from_html(data["html"], article_id, origin, url=values["url"],
                                  fields=values)
+    titled = bool(values["title"] and values["title"].strip())
+    if text is None and titled:
+        # A headline-feed or RSS item: a title and no body. The run keeps it as a short
+        # record (see wiretrace.clean.article.too_short_reason); without a title, skipped.
+        text = ""
     if not isinstance(text, str):
         reason = "missing 'text'" if text is None else f"'text' is a {type(text).__name__}"
         return Skipped(origin, reason, article_id)
     if "\x00" in text:
         return Skipped(origin, "binary content (NUL characters) in 'text'", article_id)
-    if not text.strip():
+    if not text.strip() and not titled:
         return Skipped(origin, "empty 'text'", article_id)
     return Article(
         id=article_id,

@@ -38,6 +38,7 @@ def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, 
         "removed_reasons": a.removed_reasons,
         "removed_at": a.removed_at,
         "origin": a.origin,
+        "short": a.short,
     }
 
 

@@ -21,6 +21,8 @@ def print_summary(
     table.add_column("count", justify="right")
     table.add_row("input records", str(acc.records))
     table.add_row("processed", str(acc.processed))
+    if acc.short:  # headlines without a body: in stories, not in copy detection
+        table.add_row("  of them short (title, short summary)", str(acc.short))
     table.add_row("skipped", str(len(acc.skipped)))
     for reason, n in acc.to_dict()["skipped_by_reason"].items():
         table.add_row(f"  skipped: {reason}", str(n))

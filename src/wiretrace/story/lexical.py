@@ -27,9 +27,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 
-def story_text(title: str, paragraphs: Sequence[str], max_words: int) -> str:
-    """Title and lead of an article: what its story is about, in at most ``max_words`` words."""
-    words = " ".join([title, *paragraphs]).split()
+def story_text(title: str, paragraphs: Sequence[str], max_words: int | None = None) -> str:
+    """Title and lead of an article: what its story is about, in at most ``max_words`` words
+    (None: the whole text)."""
+    # A short record whose text is its title (wiretrace.clean.article.as_short_record)
+    # counts it once, as cleaning makes every other article do.
+    lead = paragraphs[1:] if paragraphs and paragraphs[0] == title else paragraphs
+    words = " ".join([title, *lead]).split()
     return " ".join(words[:max_words])
 
 

@@ -136,7 +136,7 @@ class StorySpace:
                 pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
         text = words = None
         if wanted & {"text", "length_ratio", "shorter_length"}:
-            whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
+            whole = [story_text(a.title, a.paragraphs) for a in articles]
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
         return cls([a.id for a in articles], lexical, embeddings, names, fusion,

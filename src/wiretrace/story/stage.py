@@ -143,7 +143,9 @@ def _story_relations(articles, members: np.ndarray, is_new: np.ndarray, space: S
                    not in related)
     if not pairs:
         return []
-    to_align = _worth_aligning(pairs, sims, members, space, config)
+    # A short record (a headline) has no paragraphs to align: it is never a rewrite.
+    to_align = {p for p in _worth_aligning(pairs, sims, members, space, config)
+                if not (articles[members[p[0]]].short or articles[members[p[1]]].short)}
     passages = PassageSpace(
         [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders,
         cache,
