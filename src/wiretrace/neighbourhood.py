@@ -96,8 +96,7 @@ class Neighbourhood:
                                         config.story_undated_context if undated else 0)
         in_families = {m for f in families for m in f.members if m not in self.new}
         known.update(self.store.story_of(in_families - known.keys()))
-        position = {i: n for n, i in enumerate(self.lookup.ids)}
-        stored = sorted((i for i in known if i in position), key=position.__getitem__)
+        stored = self.store.in_store_order(known)
         context = self.lookup.many(stored)
         pairs = {frozenset((r.a, r.b)) for r in copy_relations}
         relations = copy_relations + [r for r in self.store.relations_among(stored)

@@ -203,16 +203,16 @@ def _touched(lookup: ArticleLookup, store: Store | None, hood: Neighbourhood,
                                             else list(lookup.articles()))
         return articles, relations
     related = (x for r in relations if r.a in hood.new or r.b in hood.new for x in (r.a, r.b))
-    ids = list(dict.fromkeys([*(m for f in families for m in f.members),
-                              *(m for s in stories for m in s.members), *related]))
-    ids = [i for i in lookup.ids if i in set(ids) and i not in hood.new] + hood.new_ids
+    touched = {*(m for f in families for m in f.members),
+               *(m for s in stories for m in s.members), *related} - hood.new
+    ids = [i for i in lookup.ids if i in touched] + hood.new_ids  # stored ones in store order
     seen = {frozenset((r.a, r.b)) for r in relations}
     stored = [r for table in ("relations", "story_relations")
               for r in store.relations_among(ids, table) if frozenset((r.a, r.b)) not in seen]
     wanted = set(ids)
-    touched = [r for r in relations if r.a in wanted and r.b in wanted] + stored
+    among = [r for r in relations if r.a in wanted and r.b in wanted] + stored
     return (RunArticles(lookup, ids) if not stories else list(RunArticles(lookup, ids)),
-            touched)
+            among)
 
 class RunArticles(Sequence[CleanArticle]):
     """A run's articles, read from disk as they are iterated (stored ones first, then new).

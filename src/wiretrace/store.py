@@ -355,6 +355,14 @@ class Store:
                 "WHERE s.day IS NULL ORDER BY a.seq DESC LIMIT ?", (undated,)))
         return near
 
+    def in_store_order(self, ids: Iterable[str]) -> list[str]:
+        """The stored ones of ``ids``, in the order they were stored."""
+        found: list[tuple[int, str]] = []
+        for part in _parts(list(ids)):
+            found += self.db.execute(
+                f"SELECT seq, id FROM articles WHERE id IN ({_marks(part)})", part).fetchall()
+        return [i for _, i in sorted(found)]
+
     def story_of(self, ids: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for part in _parts(list(ids)):

@@ -33,7 +33,7 @@ from collections import Counter
 from pathlib import Path
 
 from wiretrace.candidates import CandidateStats
-from wiretrace.clean.article import clean_article, drop_paragraphs
+from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
 from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate, paragraph_keys
 from wiretrace.cluster import copy_families, joins_family
 from wiretrace.config import Config
@@ -157,10 +157,14 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             return sum(p.count(" ") + 1 for p in a.paragraphs)
 
         articles_all = cleaned.mapValues(remove).cache()
-        short = articles_all.filter(lambda x: words(x[1]) < min_words).map(
-            lambda x: (x[0], Skipped(x[1].origin, f"too short after cleaning ({words(x[1])} "
-                                     "words of story text)", x[1].id))).collect()
-        skipped += sorted(short, key=lambda x: x[0])
+        # A short record with a title is processed (it belongs in stories, which this engine
+        # does not find) but never fingerprinted; one without a title is skipped, as in the
+        # default engine (wiretrace.clean.article.too_short_reason).
+        below = articles_all.filter(lambda x: words(x[1]) < min_words).map(
+            lambda x: (x[0], x[1], too_short_reason(x[1], words(x[1])))).collect()
+        n_short = sum(reason is None for _, _, reason in below)
+        skipped += sorted(((k, Skipped(a.origin, reason, a.id)) for k, a, reason in below
+                           if reason is not None), key=lambda x: x[0])
         # admitted articles keep their order; re-index densely as the default engine does
         articles = (articles_all.filter(lambda x: words(x[1]) >= min_words)
                     .sortByKey().map(lambda x: x[1]).zipWithIndex()
@@ -239,7 +243,8 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
         skipped_records = [s for _, s in skipped]  # read, then duplicate ids, then too short
         accounting = {
             "records": n_records,
-            "processed": n_articles,
+            "processed": n_articles + n_short,
+            "short": n_short,
             "skipped": len(skipped_records),
             "skipped_by_reason": dict(Counter(s.reason.split(":")[0].split(" (")[0]
                                               for s in skipped_records).most_common()),
@@ -258,7 +263,8 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)
-        assert n_records == n_articles + len(skipped_records), "every record accounted for"
+        assert n_records == n_articles + n_short + len(skipped_records), \
+            "every record accounted for"
         return {"accounting": accounting, "counts": counts, "n_relations": n_relations}
     finally:
         if own:
