@@ -222,8 +222,21 @@ def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
     console.print("(all-positive baseline on test: accuracy 0.665, F1 0.799)")
 
 
+def _event_tables(data_dir: Path, config: Config) -> dict:
+    from wiretrace.bench.events import event_tables
+
+    return event_tables(data_dir, config)
+
+
+def _print_event_tables(results: dict, console: Console) -> None:
+    from wiretrace.bench.events import print_event_tables
+
+    print_event_tables(results, console)
+
+
 #: Each evaluation: (compute figures from data and config, print them).
 EVALUATIONS = {
+    "events": (_event_tables, _print_event_tables),
     "clough": (clough_confusion, print_clough),
     "semeval": (semeval_correlations, print_semeval),
     "ecbplus": (ecbplus_scores, print_ecbplus),

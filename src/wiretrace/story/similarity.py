@@ -7,7 +7,10 @@ leads, of the whole texts), the names-and-numbers cosine
 the lead's first piece, the mean of the lead's pieces, and how well each piece
 finds a match among the other's pieces -- and two descriptors of the pair's
 lengths. The lead is the title and first ``story_lead_words`` words; its pieces
-are ``encoder_lead_words`` words each.
+are ``encoder_lead_words`` words each. The event match also reads three event
+views (:data:`wiretrace.story.fusion.MATCH_VIEWS`): plain TF-IDF of the whole
+texts and of their heads, and the numbers written in them
+(:mod:`wiretrace.story.lexical`).
 
 With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
 config) the views give the *similarity* (the human same-story rating) and the
@@ -27,8 +30,22 @@ import numpy as np
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
-from wiretrace.story.fusion import Fusion, encoder_key, load, view_names
-from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text, tfidf_rows
+from wiretrace.story.fusion import (
+    HEAD_WORDS,
+    MATCH_VIEWS,
+    Fusion,
+    encoder_key,
+    load,
+    view_names,
+)
+from wiretrace.story.lexical import (
+    LexicalSpace,
+    mean_of_views,
+    numbers_rows,
+    plain_rows,
+    story_text,
+    tfidf_rows,
+)
 
 #: Texts embedded (and cached) at a time: progress and store writes come per chunk.
 _CHUNK = 512
@@ -77,6 +94,11 @@ class StorySpace:
     pieces: list[LeadPieces] = field(default_factory=list)
     #: The views computed beyond the lead ones (those the fusion weighs, or all).
     wanted: frozenset[str] = frozenset()
+    #: Plain TF-IDF rows of the whole texts and of their heads, and of the numbers written
+    #: in the whole texts (the event views); None = not computed.
+    plain: object = None
+    head: object = None
+    numbers: object = None
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
@@ -91,8 +113,9 @@ class StorySpace:
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
-        wanted = (set(view_names(names)) if every_view
-                  else {v for v, w in fusion.weights.items() if w != 0.0} if fusion else set())
+        wanted = (set(view_names(names)) | set(MATCH_VIEWS) if every_view
+                  else {v for v, w in (*fusion.weights.items(), *fusion.match.items())
+                        if w != 0.0} if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
         source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],
@@ -122,14 +145,18 @@ class StorySpace:
                 pieces.append(LeadPieces(e.name, vectors, offsets[:-1][row], offsets[1:][row],
                                          means[row]))
         text = words = None
+        whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
         if wanted & {"text", "length_ratio", "shorter_length"}:
-            whole = [" ".join([a.title, *a.paragraphs]) for a in articles]
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
+        plain = plain_rows(whole) if "plain" in wanted else None
+        head = (plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
+                if "head" in wanted else None)
+        numbers = numbers_rows(whole) if "numbers" in wanted else None
         return cls([a.id for a in articles], LexicalSpace(texts), embeddings, names, fusion,
                    config.rewrite_foreign_word_similarity,
                    config.story_foreign_min_encoder_similarity, text, words, pieces,
-                   frozenset(wanted))
+                   frozenset(wanted), plain, head, numbers)
 
     # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -150,6 +177,8 @@ class StorySpace:
         if self.text is not None:
             out["text"] = _row_dots(self.text, i, j)
             out.update(_lengths(self.words[i], self.words[j]))
+        for name, x in self._event_rows():
+            out[name] = _row_dots(x, i, j)
         return out
 
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -172,7 +201,15 @@ class StorySpace:
             out["text"] = (t @ t.T).toarray().astype(np.float64)
             w = self.words[rows]
             out.update(_lengths(w[:, None], w[None, :]))
+        for name, x in self._event_rows():
+            out[name] = (x[rows] @ x[rows].T).toarray().astype(np.float64)
         return out
+
+    def _event_rows(self) -> list[tuple[str, object]]:
+        """The event views' rows that were computed, by view name. Rows are L2-normalised
+        (or all zero: a text without numbers), so a dot product is the view."""
+        return [(n, x) for n, x in (("plain", self.plain), ("head", self.head),
+                                    ("numbers", self.numbers)) if x is not None]
 
     # -- the scores -------------------------------------------------------------
     def _fused(self, views: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
