@@ -145,6 +145,31 @@ def test_a_pair_in_two_languages_has_its_word_view_imputed():
     assert strict.similarity(i, j)[0] == pytest.approx(float(f.score(views)[0]))
 
 
+def test_a_translation_has_its_event_word_views_imputed_too():
+    """Plain TF-IDF of the whole texts and of the heads count shared words, as the word
+    views do: for a pair in two languages they are imputed from the encoder, so a
+    translation still matches as the same event."""
+    texts = ["Solar farm opens near the river after years of delay, officials said.",
+             "Une ferme solaire ouvre près du fleuve après des années de retard.",
+             "Cheese prices rose sharply at the weekly market in town."]
+    vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
+    arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
+    space = StorySpace.build(arts, Config(encoder="none", story_fusion=False), every_view=True)
+    space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
+    space.encoder_names = ("use",)
+    f = Fusion(-4.0, {"word": 8.0, "use": 3.0},
+               word_from={"word": {"bias": 0.0, "use": 0.5}, "plain": {"bias": 0.0, "use": 0.8}},
+               match={"bias": -4.0, "similarity": 0.0, "plain": 8.0})
+    space = replace(space, fusion=f)
+    i, j = np.array([0, 0]), np.array([1, 2])
+    views = space.views(i, j)
+    assert views["plain"][0] < 0.1  # no shared words ...
+    match = space.pair_scores(i, j)[1]
+    lifted = float(sigmoid(-4.0 + 8.0 * 0.8 * views["use"][0]))
+    assert match[0] == pytest.approx(lifted)  # ... but the encoder finds them one event
+    assert match[1] == pytest.approx(float(sigmoid(-4.0 + 8.0 * views["plain"][1])))
+
+
 def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
     data = json.loads(fusion.WEIGHTS_FILE.read_text(encoding="utf-8"))
     for key, encoders in (("use", ["use"]), ("none", [])):
@@ -157,6 +182,8 @@ def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
         assert set(f.match) == {"bias", "similarity", *fusion.MATCH_VIEWS}
         assert f.match["names"] > 1 and f.match["plain"] > 1
         assert all(c >= 0 for n, c in f.match.items() if n != "bias")
+        if encoders:  # pairs in two languages: the event views counting words are imputed
+            assert set(f.word_from) == {*fusion.WORD_VIEWS, *fusion.EVENT_WORD_VIEWS}
         about = data["fits"][key]
         assert about["trained_on"]["semeval"]["pairs"] == 886
         assert about["trained_on"]["ecbplus_dev"]["split"] == "dev"

@@ -170,6 +170,10 @@ def train(data_dir: Path, config: Config, seeds: int = 10, limit: int | None = N
                         config.rewrite_foreign_word_similarity)
     ecb_sim = fitted.score(ecb["views"])
     fitted = replace(fitted, match=fusion.fit_match(ecb_sim, ecb["views"], ecb["target"]))
+    # The event views counting words are imputed for pairs in two languages, as the
+    # similarity's word views are, from the same SemEval pairs.
+    fitted = replace(fitted, word_from={**fitted.word_from, **fusion.word_regressions(
+        sem["views"], names, fusion.EVENT_WORD_VIEWS, config.rewrite_foreign_word_similarity)})
     cv = cross_validated(sem, names, seeds)
     figures = {
         "trained_on": {"semeval": {"file": SEMEVAL_FILE, "pairs": len(sem["target"])},

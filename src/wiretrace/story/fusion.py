@@ -58,8 +58,9 @@ its lead word cosine is below ``rewrite_foreign_word_similarity`` while its
 encoders find it close (mean calibrated lead cosine at least
 ``story_foreign_min_encoder_similarity``); each word view is then imputed from
 the other views by the linear regression fitted on the training pairs that do
-share words (and kept if higher). It keeps a translation scored as the same
-story.
+share words (and kept if higher); so are the event views ``plain`` and
+``head``, from the same SemEval pairs. It keeps a translation scored as the
+same story and the same event.
 
 The weights are learned by :func:`fit` and :func:`fit_match` (``wiretrace train
 fusion``) on the standardised views (mean 0, sd 1), with a tiny L2 penalty that
@@ -86,6 +87,9 @@ WORD_VIEWS = ("word", "text")
 ENCODER_SUFFIXES = ("", "_mean", "_pieces")
 #: The views the event match weighs besides the similarity (see the module docstring).
 MATCH_VIEWS = ("names", "plain", "head", "numbers")
+#: The event views that count shared words: imputed for pairs in two languages, as the
+#: similarity's word views are (numbers are written alike in most languages).
+EVENT_WORD_VIEWS = ("plain", "head")
 #: Words of title and lead in the ``head`` view: the headline and about one sentence.
 HEAD_WORDS = 40
 #: L2 penalty on the standardised weights.
@@ -232,15 +236,28 @@ def fit(parts: list[tuple[np.ndarray, np.ndarray]], names: list[str],
     # A similarity view never lowers the score (correlated views would otherwise trade
     # signs); the length descriptors may go either way.
     bias, weights = _logistic(x, t, root, np.array([n not in LENGTH_VIEWS for n in names]))
-    shared = x[:, names.index("word")] >= min_word
-    word_from = {}
-    for view in (v for v in WORD_VIEWS if v in names):
-        others = [k for k, n in enumerate(names) if n not in WORD_VIEWS and n not in LENGTH_VIEWS]
-        design = np.column_stack([np.ones(int(shared.sum())), x[shared][:, others]])
-        coef = np.linalg.lstsq(design, x[shared, names.index(view)], rcond=None)[0]
-        word_from[view] = {"bias": float(coef[0]),
-                           **{names[k]: float(c) for k, c in zip(others, coef[1:], strict=True)}}
+    word_from = word_regressions(dict(zip(names, x.T, strict=True)), names,
+                                 [v for v in WORD_VIEWS if v in names], min_word)
     return Fusion(bias, {n: float(w) for n, w in zip(names, weights, strict=True)}, word_from)
+
+
+def word_regressions(views: dict[str, np.ndarray], names: list[str], targets, min_word: float
+                     ) -> dict[str, dict[str, float]]:
+    """Each view in ``targets`` (one counting shared words) as a least-squares linear function
+    ``bias + sum_u c_u * view_u`` of the views among ``names`` that count no words and are no
+    lengths, fitted over the pairs with a lead word cosine of at least ``min_word`` (pairs in
+    one language, where the word views mean something)."""
+    shared = np.asarray(views["word"]) >= min_word
+    others = [n for n in names
+              if n not in WORD_VIEWS and n not in EVENT_WORD_VIEWS and n not in LENGTH_VIEWS]
+    design = np.column_stack([np.ones(int(shared.sum())),
+                              *(np.asarray(views[n])[shared] for n in others)])
+    out = {}
+    for view in targets:
+        coef = np.linalg.lstsq(design, np.asarray(views[view])[shared], rcond=None)[0]
+        out[view] = {"bias": float(coef[0]),
+                     **{n: float(c) for n, c in zip(others, coef[1:], strict=True)}}
+    return out
 
 
 def fit_match(similarity: np.ndarray, views: dict[str, np.ndarray], same_event: np.ndarray,

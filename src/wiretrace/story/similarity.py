@@ -115,7 +115,7 @@ class StorySpace:
         fusion = load(encoder_key(names)) if config.story_fusion else None
         wanted = (set(view_names(names)) | set(MATCH_VIEWS) if every_view
                   else {v for v, w in (*fusion.weights.items(), *fusion.match.items())
-                        if w != 0.0} if fusion else set())
+                        if w != 0.0 and v not in ("bias", "similarity")} if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
         source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],
@@ -221,7 +221,7 @@ class StorySpace:
                        & (encoders / len(self.embeddings) >= self.foreign_min_encoder))
             if foreign.any():
                 views = dict(views)
-                for view in self.fusion.word_from:
+                for view in (v for v in self.fusion.word_from if v in views):
                     lifted = np.maximum(views[view], self.fusion.imputed(view, views))
                     views[view] = np.where(foreign, lifted, views[view])
         sim = self.fusion.score(views)
