@@ -58,7 +58,7 @@ def test_event_match_is_fitted_on_similarity_and_names():
     names = rng.uniform(0, 1, 4000)
     truth = sigmoid(-3.0 + 0.5 * fusion.logit(sim) + 8.0 * names)
     same = (rng.uniform(size=4000) < truth).astype(float)
-    match = fusion.fit_match(sim, names, same)
+    match = fusion.fit_match(sim, {"names": names}, same, ("names",))
     assert match["names"] == pytest.approx(8.0, rel=0.15)
     assert match["similarity"] == pytest.approx(0.5, abs=0.15)
     f = Fusion(0.0, {"word": 1.0}, match=match)
@@ -67,6 +67,32 @@ def test_event_match_is_fitted_on_similarity_and_names():
     assert hi[0] < 0.2 < 0.9 < hi[1]
     # No match fitted: the match is the similarity.
     assert Fusion(0.0, {"word": 1.0}).event_match(np.array([0.3]), {"names": 0})[0] == 0.3
+
+
+def test_event_match_weighs_every_event_view_and_none_against_the_event():
+    rng = np.random.default_rng(11)
+    n = 6000
+    sim = rng.uniform(0.05, 0.95, n)
+    views = {v: rng.uniform(0, 1, n) for v in fusion.MATCH_VIEWS}
+    # The numbers carry no signal here: their weight is 0, never negative.
+    truth = sigmoid(-6.0 + 0.5 * fusion.logit(sim) + 4.0 * views["names"]
+                    + 3.0 * views["plain"] + 2.0 * views["head"])
+    same = (rng.uniform(size=n) < truth).astype(float)
+    match = fusion.fit_match(sim, views, same)
+    assert set(match) == {"bias", "similarity", *fusion.MATCH_VIEWS}
+    assert match["names"] == pytest.approx(4.0, rel=0.2)
+    assert match["plain"] == pytest.approx(3.0, rel=0.25)
+    assert match["head"] == pytest.approx(2.0, rel=0.3)
+    assert 0.0 <= match["numbers"] < 0.5
+    f = Fusion(0.0, {"word": 1.0}, match=match)
+    expected = sigmoid(match["bias"] + match["similarity"] * fusion.logit(sim)
+                       + sum(match[v] * views[v] for v in fusion.MATCH_VIEWS))
+    assert np.allclose(f.event_match(sim, views), expected)
+    # The same actors (names) but not what they did (plain, head): another event.
+    same_actors = {"names": np.array([0.8, 0.8]), "plain": np.array([0.6, 0.1]),
+                   "head": np.array([0.6, 0.1]), "numbers": np.array([0.0, 0.0])}
+    told = f.event_match(np.array([0.6, 0.6]), same_actors)
+    assert told[0] > 0.5 > told[1]
 
 
 def _space(texts, fusion_=None, vectors=None):
@@ -119,6 +145,31 @@ def test_a_pair_in_two_languages_has_its_word_view_imputed():
     assert strict.similarity(i, j)[0] == pytest.approx(float(f.score(views)[0]))
 
 
+def test_a_translation_has_its_event_word_views_imputed_too():
+    """Plain TF-IDF of the whole texts and of the heads count shared words, as the word
+    views do: for a pair in two languages they are imputed from the encoder, so a
+    translation still matches as the same event."""
+    texts = ["Solar farm opens near the river after years of delay, officials said.",
+             "Une ferme solaire ouvre près du fleuve après des années de retard.",
+             "Cheese prices rose sharply at the weekly market in town."]
+    vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
+    arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
+    space = StorySpace.build(arts, Config(encoder="none", story_fusion=False), every_view=True)
+    space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
+    space.encoder_names = ("use",)
+    f = Fusion(-4.0, {"word": 8.0, "use": 3.0},
+               word_from={"word": {"bias": 0.0, "use": 0.5}, "plain": {"bias": 0.0, "use": 0.8}},
+               match={"bias": -4.0, "similarity": 0.0, "plain": 8.0})
+    space = replace(space, fusion=f)
+    i, j = np.array([0, 0]), np.array([1, 2])
+    views = space.views(i, j)
+    assert views["plain"][0] < 0.1  # no shared words ...
+    match = space.pair_scores(i, j)[1]
+    lifted = float(sigmoid(-4.0 + 8.0 * 0.8 * views["use"][0]))
+    assert match[0] == pytest.approx(lifted)  # ... but the encoder finds them one event
+    assert match[1] == pytest.approx(float(sigmoid(-4.0 + 8.0 * views["plain"][1])))
+
+
 def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
     data = json.loads(fusion.WEIGHTS_FILE.read_text(encoding="utf-8"))
     for key, encoders in (("use", ["use"]), ("none", [])):
@@ -126,8 +177,13 @@ def test_shipped_weights_keep_every_view_and_say_where_they_come_from():
         assert f is not None and list(f.weights) == fusion.view_names(encoders)
         # No similarity view lowers the score; the lengths are descriptors.
         assert all(w >= 0 for n, w in f.weights.items() if n not in fusion.LENGTH_VIEWS)
-        # The names decide the event match (ECB+ needs them), on top of the similarity.
-        assert f.match["names"] > 1 and f.match["similarity"] > 0
+        # The names weigh most in the event match (ECB+ needs them); what was said and the
+        # numbers keep two events of the same actors apart; nothing counts against an event.
+        assert set(f.match) == {"bias", "similarity", *fusion.MATCH_VIEWS}
+        assert f.match["names"] > 1 and f.match["plain"] > 1
+        assert all(c >= 0 for n, c in f.match.items() if n != "bias")
+        if encoders:  # pairs in two languages: the event views counting words are imputed
+            assert set(f.word_from) == {*fusion.WORD_VIEWS, *fusion.EVENT_WORD_VIEWS}
         about = data["fits"][key]
         assert about["trained_on"]["semeval"]["pairs"] == 886
         assert about["trained_on"]["ecbplus_dev"]["split"] == "dev"
@@ -151,7 +207,7 @@ def test_train_fusion_runs_on_a_small_subset(tmp_path):
     alike = {n: 1.0 for n in fusion.view_names(["use"])}
     unlike = {**{n: 0.0 for n in alike}, "length_ratio": 1.0, "shorter_length": 5.0}
     assert f.score(alike) > f.score(unlike)
-    assert set(f.match) == {"bias", "similarity", "names"}
+    assert set(f.match) == {"bias", "similarity", *fusion.MATCH_VIEWS}
 
 
 def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
@@ -171,15 +227,16 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     i, j = np.array([0, 0, 1]), np.array([1, 2, 2])
     pairs = space.views(i, j)
     dense = space.view_matrices(np.arange(3))
-    assert set(pairs) == set(fusion.view_names(["use"]))
+    assert set(pairs) == set(fusion.view_names(["use"])) | set(fusion.MATCH_VIEWS)
     for name, values in pairs.items():
         assert np.allclose(values, dense[name][i, j], atol=1e-5), name
     assert pairs["use_pieces"][0] > pairs["use_pieces"][1] + 0.2
     assert pairs["length_ratio"][0] < 1.0 and dense["length_ratio"][0, 0] == 1.0
     # Only what the shipped fusion weighs is computed in a run.
     run_space = StorySpace.build(arts, Config(), [counting])
-    weighed = {n for n, w in fusion.load("use").weights.items() if w != 0}
-    assert set(run_space.views(i, j)) >= weighed
+    shipped = fusion.load("use")
+    weighed = {n for n, w in (*shipped.weights.items(), *shipped.match.items()) if w != 0}
+    assert set(run_space.views(i, j)) >= weighed - {"bias", "similarity"}
 
 
 def test_similar_events_are_alike_but_do_not_match():
@@ -218,3 +275,70 @@ def test_an_old_settings_file_is_told_the_threshold_was_renamed():
     with pytest.raises(ValueError, match="unknown config keys: nonsense"):
         Config.from_dict({"nonsense": 1})
     assert Config.from_dict({"story_min_match": 0.4}).story_min_match == 0.4
+
+
+def test_close_events_of_the_same_actors_stay_apart():
+    """A secret visit to a country, and that country's test moratorium three days later:
+    the same actors and days, two events. The shipped match joins the two reports of each
+    and keeps the events apart."""
+    visit = [
+        ["CIA Director Mike Pompeo made a secret visit to Pyongyang over the Easter weekend "
+         "and met North Korean leader Kim Jong Un, two officials said on Tuesday.",
+         "The trip, kept quiet until now, prepared a summit between Kim and President "
+         "Donald Trump. Pompeo flew in on Saturday and spent two days in the capital."],
+        ["Mike Pompeo, the head of the CIA, secretly travelled to North Korea and held talks "
+         "with Kim Jong Un in Pyongyang over Easter, officials told reporters on Tuesday.",
+         "The visit laid the ground for a meeting of Kim and Donald Trump; Pompeo arrived "
+         "on Saturday and stayed two days."],
+    ]
+    moratorium = [
+        ["North Korea will stop nuclear tests and intercontinental missile launches and "
+         "close its Punggye-ri test site, Kim Jong Un announced on Friday.",
+         "State media said the halt takes effect at once. Donald Trump called it big "
+         "progress, and South Korea welcomed the moratorium."],
+        ["Kim Jong Un said on Friday that North Korea is suspending nuclear and long-range "
+         "missile tests and will shut the Punggye-ri nuclear test site.",
+         "The moratorium starts immediately, state media reported. Trump praised the move "
+         "and Seoul welcomed it."],
+    ]
+    arts = [CleanArticle(f"{name}{k}", "", paragraphs, [], [])
+            for name, event in (("visit", visit), ("halt", moratorium))
+            for k, paragraphs in enumerate(event)]
+    space = StorySpace.build(arts, Config(), _use_or_skip())
+    match = space.match_matrix()
+    threshold = Config().story_min_match
+    assert match[0, 1] >= threshold and match[2, 3] >= threshold
+    assert match[np.ix_([0, 1], [2, 3])].max() < threshold
+
+
+def test_close_events_are_labelled_by_the_stated_rule(tmp_path):
+    """Same topic and day with two rare title words in common: one event; the same
+    actors' day a few days later: its close namesake; no namesake nearby: left out."""
+    import gzip
+
+    from wiretrace.bench import close_events as ce
+
+    def row(n, day, title, topic="world", bias="left"):
+        return {"id": f"a{n}", "date": day, "title": title, "topic": topic, "text": title,
+                "bias_text": bias}
+
+    rows = [row(0, "2014-03-01", "Zorvik visits Quellan capital in secret"),
+            row(1, "2014-03-01", "Secret Zorvik trip to Quellan capital revealed"),
+            row(2, "2014-03-01", "Zorvik in Quellan capital: the secret visit"),
+            row(3, "2014-03-01", "OPINION: Zorvik secret Quellan capital folly"),
+            row(4, "2014-03-04", "Quellan halts missile tests, Zorvik says"),
+            row(5, "2014-03-04", "Quellan moratorium on missile tests announced"),
+            row(6, "2014-03-04", "Missile tests moratorium by Quellan"),
+            row(7, "2014-05-20", "Bakery strike closes Vollund harbour"),
+            row(8, "2014-05-20", "Vollund harbour bakery strike"),
+            row(9, "2014-05-20", "Harbour strike in Vollund bakery")]
+    folder = tmp_path / "allsides_baly2020"
+    folder.mkdir()
+    with gzip.open(folder / "articles.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    out = ce.close_events(tmp_path, common=0)  # too few titles to have common words
+    events = {r["id"]: r["event"] for r in out}
+    assert set(events) == {"a0", "a1", "a2", "a4", "a5", "a6"}  # no opinion, no lone event
+    assert events["a0"] == events["a1"] == events["a2"] != events["a4"]
+    assert events["a4"] == events["a5"] == events["a6"]
+    assert {r["split"] for r in out} == {"dev"}

@@ -1,6 +1,7 @@
 """Meaning-level matching: lexical views, ordered alignment, stories."""
 
 import numpy as np
+import pytest
 
 from wiretrace.bench.clustering_metrics import b_cubed_f1, pairwise_f1
 from wiretrace.config import Config
@@ -184,3 +185,18 @@ def test_sparse_chain_matches_the_full_dynamic_programme():
 
         assert abs(total(chain) - total(full)) < 1e-9
         assert all(a < c and b < d for (a, b), (c, d) in zip(chain, chain[1:], strict=False))
+
+
+def test_event_views_plain_words_and_numbers_as_written():
+    from wiretrace.story.lexical import numbers_rows, plain_rows
+
+    numbers = numbers_rows(["Fined $1,200 on 3 May 2019, 9/11 anniversary.",
+                            "The 1,200 dollar fine of 3 May 2019.",
+                            "No figures in this one."])
+    dots = (numbers @ numbers.T).toarray()
+    assert dots[0, 1] > 0.5  # "1,200", "3" and "2019" shared, each as written
+    assert dots[0, 2] == dots[1, 2] == 0.0  # no numbers: no agreement, not a match
+    plain = plain_rows(["The visit of the minister", "A minister and the visit", "of the and"])
+    dots = (plain @ plain.T).toarray()
+    assert dots[0, 1] == pytest.approx(1.0, abs=1e-5)  # stop words do not count
+    assert plain[2].nnz == 0

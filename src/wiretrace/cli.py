@@ -5,7 +5,7 @@ wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
 wiretrace show ID [--out DIR]
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace compare PAIRS.jsonl --out FILE
-wiretrace eval clough | semeval | ecbplus | mrpc
+wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
                 scale | html | stories | distil | headlines
@@ -308,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
-    p.add_argument("name", choices=["clough", "semeval", "ecbplus", "mrpc"])  # see EVALUATIONS
+    p.add_argument("name",  # see EVALUATIONS
+                   choices=["clough", "semeval", "ecbplus", "mrpc", "events"])
     p.add_argument("--sweep", action="store_true",
                    help="ecbplus: choose story_min_match on the dev topics only")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")

@@ -130,6 +130,26 @@ def tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     return _fit(TfidfVectorizer(sublinear_tf=True, dtype=np.float32), texts)
 
 
+def plain_rows(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Plain TF-IDF rows (sublinear tf, English stop words dropped), L2-normalised: the
+    representation of the baseline every story change must beat, as an event view."""
+    return _fit(TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32),
+                texts)
+
+
+#: A number as written: digits, with the separators inside it ("1,200", "3.5", "9/11").
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+
+
+def numbers_rows(texts: Sequence[str]) -> sparse.csr_matrix:
+    """TF-IDF rows (sublinear tf) of the numbers written in ``texts``, L2-normalised; a
+    text without numbers has an all-zero row, so its cosine with any text is 0 (no
+    evidence either way rather than agreement)."""
+    found = [" ".join(_NUMBER.findall(t)) for t in texts]
+    return _fit(TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", dtype=np.float32),
+                found)
+
+
 def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     """TF-IDF rows of ``texts``; all-zero rows when no text has a term of this view."""
     try:

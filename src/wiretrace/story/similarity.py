@@ -7,7 +7,10 @@ leads, of the whole texts), the names-and-numbers cosine
 the lead's first piece, the mean of the lead's pieces, and how well each piece
 finds a match among the other's pieces -- and two descriptors of the pair's
 lengths. The lead is the title and first ``story_lead_words`` words; its pieces
-are ``encoder_lead_words`` words each.
+are ``encoder_lead_words`` words each. The event match also reads three event
+views (:data:`wiretrace.story.fusion.MATCH_VIEWS`): plain TF-IDF of the whole
+texts and of their heads, and the numbers written in them
+(:mod:`wiretrace.story.lexical`).
 
 With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
 config) the views give the *similarity* (the human same-story rating) and the
@@ -27,8 +30,22 @@ import numpy as np
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
-from wiretrace.story.fusion import Fusion, encoder_key, load, view_names
-from wiretrace.story.lexical import LexicalSpace, mean_of_views, story_text, tfidf_rows
+from wiretrace.story.fusion import (
+    HEAD_WORDS,
+    MATCH_VIEWS,
+    Fusion,
+    encoder_key,
+    load,
+    view_names,
+)
+from wiretrace.story.lexical import (
+    LexicalSpace,
+    mean_of_views,
+    numbers_rows,
+    plain_rows,
+    story_text,
+    tfidf_rows,
+)
 
 #: Texts embedded (and cached) at a time: progress and store writes come per chunk.
 _CHUNK = 512
@@ -77,8 +94,15 @@ class StorySpace:
     pieces: list[LeadPieces] = field(default_factory=list)
     #: The views computed beyond the lead ones (those the fusion weighs, or all).
     wanted: frozenset[str] = frozenset()
+    #: Plain TF-IDF rows of the whole texts and of their heads, and of the numbers written
+    #: in the whole texts (the event views); None = not computed.
+    plain: object = None
+    head: object = None
+    numbers: object = None
     #: Which articles have vectors (blocking embeds only those in a candidate pair).
     embedded: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    #: Which articles are short records (a headline, a summary): see :func:`_short_pairs`.
+    short: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
     def build(cls, articles: Sequence[CleanArticle], config: Config,
@@ -99,7 +123,7 @@ class StorySpace:
                     else np.asarray(embed_only(lexical), dtype=bool))
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
-        wanted = (set(view_names(names)) if every_view
+        wanted = (set(view_names(names)) | set(MATCH_VIEWS) if every_view
                   else fusion.views_read() if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
@@ -135,14 +159,19 @@ class StorySpace:
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
                 pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
         text = words = None
+        whole = [story_text(a.title, a.paragraphs) for a in articles]
         if wanted & {"text", "length_ratio", "shorter_length"}:
-            whole = [story_text(a.title, a.paragraphs) for a in articles]
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
+        plain = plain_rows(whole) if "plain" in wanted else None
+        head = (plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
+                if "head" in wanted else None)
+        numbers = numbers_rows(whole) if "numbers" in wanted else None
         return cls([a.id for a in articles], lexical, embeddings, names, fusion,
                    config.rewrite_foreign_word_similarity,
                    config.story_foreign_min_encoder_similarity, text, words, pieces,
-                   frozenset(wanted), embedded)
+                   frozenset(wanted), plain, head, numbers, embedded,
+                   np.array([a.short for a in articles], dtype=bool))
 
     # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -163,7 +192,9 @@ class StorySpace:
         if self.text is not None:
             out["text"] = _row_dots(self.text, i, j)
             out.update(_lengths(self.words[i], self.words[j]))
-        return out
+        for name, x in self._event_rows():
+            out[name] = _row_dots(x, i, j)
+        return _short_pairs(out, self.short[i] | self.short[j])
 
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`views` for all pairs among ``rows``, as dense matrices."""
@@ -185,7 +216,15 @@ class StorySpace:
             out["text"] = (t @ t.T).toarray().astype(np.float64)
             w = self.words[rows]
             out.update(_lengths(w[:, None], w[None, :]))
-        return out
+        for name, x in self._event_rows():
+            out[name] = (x[rows] @ x[rows].T).toarray().astype(np.float64)
+        return _short_pairs(out, self.short[rows][:, None] | self.short[rows][None, :])
+
+    def _event_rows(self) -> list[tuple[str, object]]:
+        """The event views' rows that were computed, by view name. Rows are L2-normalised
+        (or all zero: a text without numbers), so a dot product is the view."""
+        return [(n, x) for n, x in (("plain", self.plain), ("head", self.head),
+                                    ("numbers", self.numbers)) if x is not None]
 
     # -- the scores -------------------------------------------------------------
     def _fused(self, views: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +236,7 @@ class StorySpace:
                        & (encoders / len(self.embeddings) >= self.foreign_min_encoder))
             if foreign.any():
                 views = dict(views)
-                for view in self.fusion.word_from:
+                for view in (v for v in self.fusion.word_from if v in views):
                     lifted = np.maximum(views[view], self.fusion.imputed(view, views))
                     views[view] = np.where(foreign, lifted, views[view])
         sim = self.fusion.score(views)
@@ -242,6 +281,19 @@ class StorySpace:
     def word_similarity(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Word TF-IDF cosine alone: near 0 for texts in different languages."""
         return _row_dots(self.lexical.views[0], i, j)
+
+
+def _short_pairs(views: dict[str, np.ndarray], short: np.ndarray) -> dict[str, np.ndarray]:
+    """A pair holding a short record (a headline, a summary) compares what both have: the
+    whole-text views take the values of their lead counterparts (``text`` the lead word
+    cosine, ``plain`` the head's). A headline's whole text is its head, while the other
+    article's whole text dilutes it with everything its headline does not say."""
+    if not short.any():
+        return views
+    for whole, lead in (("text", "word"), ("plain", "head")):
+        if whole in views and lead in views:
+            views[whole] = np.where(short, views[lead], views[whole])
+    return views
 
 
 def _lengths(a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:

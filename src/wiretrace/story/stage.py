@@ -62,8 +62,8 @@ def find_stories(
     names = sorted(set(known.values()))
     numbered = {name: k for k, name in enumerate(names)}
     initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
-    labels = cluster_stories(published, window_matches(space, config), config.story_min_match,
-                             config.story_window, config.story_horizon_days, known=initial)
+    labels = _stories_then_short_records(articles, published, window_matches(space, config),
+                                         config, initial)
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index, published, initial >= 0)
     is_new = initial < 0
@@ -101,6 +101,31 @@ def find_stories(
         story.story = story.story or f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
     return relations, stories
+
+
+def _stories_then_short_records(articles: Sequence[CleanArticle],
+                                 published: Sequence[str | None],
+                                 matches: Callable[[np.ndarray], np.ndarray], config: Config,
+                                 initial: np.ndarray) -> np.ndarray:
+    """Story labels: the full articles clustered first, then the short records (headlines,
+    summaries) joining their stories or starting their own.
+
+    A headline shares few words with a report of the same event worded otherwise, so in one
+    average link a few headlines would pull such a report out of its story. A short record
+    joins a story when it matches the story's members on average, but never decides which
+    full articles are one story."""
+    short = np.array([a.short for a in articles], dtype=bool)
+    if not short.any() or short.all():
+        return cluster_stories(published, matches, config.story_min_match,
+                               config.story_window, config.story_horizon_days, known=initial)
+    full = np.flatnonzero(~short)
+    labels = initial.copy()
+    labels[full] = cluster_stories([published[i] for i in full],
+                                   lambda rows: matches(full[rows]), config.story_min_match,
+                                   config.story_window, config.story_horizon_days,
+                                   known=initial[full])
+    return cluster_stories(published, matches, config.story_min_match, config.story_window,
+                           config.story_horizon_days, known=labels)
 
 
 def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
