@@ -200,3 +200,18 @@ def test_event_views_plain_words_and_numbers_as_written():
     dots = (plain @ plain.T).toarray()
     assert dots[0, 1] == pytest.approx(1.0, abs=1e-5)  # stop words do not count
     assert plain[2].nnz == 0
+
+
+def test_best_piece_matches_of_pairs_agree_with_the_matrix():
+    from wiretrace.story.similarity import LeadPieces, _best_match_matrix, _best_matches
+
+    rng = np.random.default_rng(0)
+    lengths = np.array([1, 3, 2, 3, 1])
+    pieces = rng.normal(size=(int(lengths.sum()), 8)).astype(np.float32)
+    pieces /= np.linalg.norm(pieces, axis=1, keepdims=True)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    p = LeadPieces("use", pieces, starts, starts + lengths, pieces[starts])
+    rows = np.arange(5)
+    matrix = _best_match_matrix(p, rows)
+    i, j = np.triu_indices(5, 1)
+    assert np.allclose(_best_matches(p, i, j), matrix[i, j], atol=1e-6)

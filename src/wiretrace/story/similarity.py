@@ -187,8 +187,7 @@ class StorySpace:
             out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(
                 np.float64)
             if p.name + "_pieces" in self.wanted:
-                out[p.name + "_pieces"] = np.array([_best_matches(p, a, b)
-                                                     for a, b in zip(i, j, strict=True)])
+                out[p.name + "_pieces"] = _best_matches(p, i, j)
         if self.text is not None:
             out["text"] = _row_dots(self.text, i, j)
             out.update(_lengths(self.words[i], self.words[j]))
@@ -301,10 +300,26 @@ def _lengths(a: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
     return {"length_ratio": shorter / np.maximum(longer, 1e-12), "shorter_length": shorter}
 
 
-def _best_matches(p: LeadPieces, a: int, b: int) -> float:
-    """Mean over both articles' pieces of each piece's best cosine with the other's."""
-    m = p.pieces[p.starts[a] : p.ends[a]] @ p.pieces[p.starts[b] : p.ends[b]].T
-    return float(0.5 * (m.max(axis=1).mean() + m.max(axis=0).mean()))
+def _best_matches(p: LeadPieces, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For each pair (i[k], j[k]): the mean over both articles' pieces of each piece's best
+    cosine with the other's. The pieces are laid out padded, (articles, most pieces, dim),
+    and the pairs taken a block at a time (a block's gathered pieces stay small)."""
+    lengths = (p.ends - p.starts).astype(np.int64)
+    most = int(lengths.max()) if len(lengths) else 1
+    slot = np.arange(most)
+    valid = slot[None, :] < lengths[:, None]  # article x slot
+    index = np.where(valid, p.starts[:, None] + slot[None, :], 0)
+    out = np.empty(len(i), dtype=np.float64)
+    for lo in range(0, len(i), 4096):
+        a, b = i[lo : lo + 4096], j[lo : lo + 4096]
+        m = np.einsum("kpd,kqd->kpq", p.pieces[index[a]], p.pieces[index[b]])
+        m = np.where(valid[b][:, None, :], m, -np.inf)
+        best_a = m.max(axis=2)  # each of a's pieces, its best in b
+        best_b = np.where(valid[a][:, :, None], m, -np.inf).max(axis=1)
+        mean_a = np.where(valid[a], best_a, 0.0).sum(axis=1) / lengths[a]
+        mean_b = np.where(valid[b], best_b, 0.0).sum(axis=1) / lengths[b]
+        out[lo : lo + 4096] = 0.5 * (mean_a + mean_b)
+    return out
 
 
 def _best_match_matrix(p: LeadPieces, rows: np.ndarray) -> np.ndarray:
