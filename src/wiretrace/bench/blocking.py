@@ -1,8 +1,9 @@
 """``wiretrace bench blocking``: what blocking keeps of exhaustive scoring, and what it saves.
 
-On the ECB+ documents (dev topics, then test topics) and on the latest ``--articles`` dated
-AllSides articles, one story space each (the configured encoder), cut into windows of
-``story_window`` articles in time order as the story stage cuts them. In each window,
+On the ECB+ documents (dev topics, then test topics), on the latest ``--articles`` dated
+AllSides articles and on as many before them: one story space each (the configured
+encoder), cut into windows of ``story_window`` articles in time order as the story stage
+cuts them. In each window,
 every pair is scored (exhaustive); the pairs it accepts (event match at least
 ``story_min_match``) are the reference. Blocking's recall is the share of them that
 blocking proposes; its savings are the shares of pairs it does not score and of articles
@@ -74,16 +75,19 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:
     try:
         ecb = ecbplus_documents(data_dir)
-        rows = [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))][-n_articles:]
+        dated = [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))]
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     encoders = load_encoders(config.encoder, config.encoder_lead_words)
     sets = {f"ECB+ {split}": [clean_article(Article(id=d["doc_id"], text=d["text"], title=""))
                               for d in ecb if d["split"] == split] for split in ("dev", "test")}
-    sets[f"AllSides latest {len(rows)}"] = [
-        clean_article(Article(id=r["id"], text=r["text"], title=r["title"] or "",
-                              published=r["date"])) for r in rows]
+    # The latest articles (where the thresholds were chosen), and as many before them.
+    for name, rows in ((f"AllSides latest {n_articles}", dated[-n_articles:]),
+                       (f"AllSides the {n_articles} before",
+                        dated[-2 * n_articles : -n_articles])):
+        sets[name] = [clean_article(Article(id=r["id"], text=r["text"], title=r["title"] or "",
+                                            published=r["date"])) for r in rows]
     table = Table(title=f"bench blocking (names >= {config.story_block_min_names} or words >= "
                         f"{config.story_block_min_word}, "
                         f"{config.story_block_neighbours} vector neighbours, window "

@@ -335,5 +335,17 @@ def _best_match_matrix(p: LeadPieces, rows: np.ndarray) -> np.ndarray:
     return (0.5 * (half + half.T)).astype(np.float64)
 
 
+#: Up to this many distinct rows, pair dot products come from one product of those rows.
+_DENSE_ROWS = 4000
+
+
 def _row_dots(x, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Dot products of the sparse rows (x[i[k]], x[j[k]]). The pairs of a window involve few
+    distinct rows: one sparse product of those rows, read at the pairs, is several times
+    cheaper than multiplying each gathered pair of rows."""
+    rows, inverse = np.unique(np.r_[i, j], return_inverse=True)
+    if len(rows) <= _DENSE_ROWS:
+        sub = x[rows]
+        product = (sub @ sub.T).toarray()
+        return product[inverse[: len(i)], inverse[len(i) :]].astype(np.float64)
     return np.asarray(x[i].multiply(x[j]).sum(axis=1), dtype=np.float64).ravel()
