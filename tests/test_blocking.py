@@ -23,14 +23,19 @@ def _space(texts: list[str]) -> StorySpace:
 
 
 # Articles sharing only the words every article holds, each otherwise on its own subject.
-FILLER = [f"The council said on the day that the plan would go ahead, "
-          f"{' '.join(f'subject{k}word{w}' for w in range(12))}." for k in range(30)]
+FILLER = [
+    f"The council said on the day that the plan would go ahead, "
+    f"{' '.join(f'subject{k}word{w}' for w in range(12))}."
+    for k in range(30)
+]
 
 
 def test_pairs_sharing_rare_names_are_candidates_and_common_words_are_not():
-    texts = [*FILLER,
-             "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
-             "In Lindholm, Sallow switched on 14,000 panels on the old reservoir."]
+    texts = [
+        *FILLER,
+        "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
+        "In Lindholm, Sallow switched on 14,000 panels on the old reservoir.",
+    ]
     space = _space(texts)
     i, j = candidate_pairs(space, np.arange(len(texts)), CONFIG)
     pairs = set(zip(i.tolist(), j.tolist(), strict=True))
@@ -45,9 +50,11 @@ def test_pairs_sharing_rare_names_are_candidates_and_common_words_are_not():
 
 
 def test_a_blocked_matrix_scores_candidates_as_exhaustive_scoring_does():
-    texts = [*FILLER[:10],
-             "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
-             "In Lindholm, Sallow switched on 14,000 panels on the old reservoir."]
+    texts = [
+        *FILLER[:10],
+        "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
+        "In Lindholm, Sallow switched on 14,000 panels on the old reservoir.",
+    ]
     space = _space(texts)
     rows = np.arange(len(texts))
     blocked = blocked_match_matrix(space, rows, CONFIG)
@@ -64,8 +71,7 @@ def test_vector_neighbours_add_pairs_that_share_no_key():
     texts = ["alpha beta gamma delta", "epsilon zeta eta theta", "iota kappa lambda mu"]
     space = _space(texts)
     # Vectors that make 0 and 2 nearest, though the texts share no word at all.
-    space.embeddings = [(0.0, np.array([[1.0, 0.0], [0.0, 1.0], [0.99, 0.14]],
-                                       dtype=np.float32))]
+    space.embeddings = [(0.0, np.array([[1.0, 0.0], [0.0, 1.0], [0.99, 0.14]], dtype=np.float32))]
     space.embedded = np.ones(3, dtype=bool)
     i, j = candidate_pairs(space, np.arange(3), replace(CONFIG, story_block_neighbours=1))
     assert (0, 2) in set(zip(i.tolist(), j.tolist(), strict=True))

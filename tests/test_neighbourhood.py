@@ -11,14 +11,26 @@ from wiretrace.store import Store
 
 # Lexical scoring keeps these tests quick; what is tested is which articles are compared.
 LEXICAL = {"encoder": "none", "story_min_match": 0.4, "workers": 1}
-DEMO_NAMES = ["wire_original", "reprint_with_chrome", "independent_report", "ferry_story",
-              "unrelated_story"]
+DEMO_NAMES = [
+    "wire_original",
+    "reprint_with_chrome",
+    "independent_report",
+    "ferry_story",
+    "unrelated_story",
+]
 
 
 def _corpus(demo_dir, folder, names, day: int):
     folder.mkdir(parents=True)
-    rows = [{"id": n, "title": "", "text": (demo_dir / f"{n}.txt").read_text(),
-             "published": f"2024-05-{day:02d}T09:00:00+00:00"} for n in names]
+    rows = [
+        {
+            "id": n,
+            "title": "",
+            "text": (demo_dir / f"{n}.txt").read_text(),
+            "published": f"2024-05-{day:02d}T09:00:00+00:00",
+        }
+        for n in names
+    ]
     path = folder / "articles.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return path
@@ -37,8 +49,9 @@ def test_successive_runs_give_the_stories_of_one_batch_run(demo_dir, tmp_path):
     run([second], config, db=tmp_path / "successive.db")
     run([first, second], config, db=tmp_path / "batch.db")
     assert _stories(tmp_path / "successive.db") == _stories(tmp_path / "batch.db")
-    assert frozenset(("wire_original", "reprint_with_chrome", "independent_report")) in \
-        _stories(tmp_path / "batch.db")
+    assert frozenset(("wire_original", "reprint_with_chrome", "independent_report")) in _stories(
+        tmp_path / "batch.db"
+    )
 
 
 def test_a_run_reads_only_the_stored_articles_within_the_horizon(demo_dir, tmp_path):
@@ -60,11 +73,9 @@ def test_a_run_reads_only_the_stored_articles_within_the_horizon(demo_dir, tmp_p
 def test_output_holds_the_touched_story_whole_and_the_store_keeps_the_rest(demo_dir, tmp_path):
     db = tmp_path / "index.db"
     config = Config(**LEXICAL)
-    run([_corpus(demo_dir, tmp_path / "a", ["wire_original", "ferry_story"], day=1)], config,
-        db=db)
+    run([_corpus(demo_dir, tmp_path / "a", ["wire_original", "ferry_story"], day=1)], config, db=db)
     before = _stories(db)
-    result = run([_corpus(demo_dir, tmp_path / "b", ["independent_report"], day=2)], config,
-                 db=db)
+    result = run([_corpus(demo_dir, tmp_path / "b", ["independent_report"], day=2)], config, db=db)
     story = result.story_of()["independent_report"]
     assert story == "story:wire_original"
     assert {a.id for a in result.articles} == {"wire_original", "independent_report"}
@@ -73,7 +84,9 @@ def test_output_holds_the_touched_story_whole_and_the_store_keeps_the_rest(demo_
     assert frozenset(("wire_original", "independent_report")) in after
     with Store(db) as store:
         assert store.story_of(["independent_report", "ferry_story"]) == {
-            "independent_report": story, "ferry_story": "story:ferry_story"}
+            "independent_report": story,
+            "ferry_story": "story:ferry_story",
+        }
 
 
 def test_a_schema_2_store_is_upgraded_in_place(demo_dir, tmp_path):
@@ -93,6 +106,7 @@ def test_a_schema_2_store_is_upgraded_in_place(demo_dir, tmp_path):
         assert store.get_meta("schema_version") == "3"
         assert store.story_of(DEMO_NAMES[:3]) == expected
         assert store.families_of(["reprint_with_chrome"])
-        stories = [g["story"] for g in store.derived_named("lineages", "story",
-                                                           set(expected.values()))]
+        stories = [
+            g["story"] for g in store.derived_named("lineages", "story", set(expected.values()))
+        ]
         assert stories and set(stories) <= set(expected.values())

@@ -56,8 +56,14 @@ def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
     out = []
     for article in articles:
         cleaned = clean_article(article)
-        out.append(_Cleaned(shelf_row(cleaned), b"".join(paragraph_keys(cleaned)),
-                            _word_count(cleaned), cleaned.notes))
+        out.append(
+            _Cleaned(
+                shelf_row(cleaned),
+                b"".join(paragraph_keys(cleaned)),
+                _word_count(cleaned),
+                cleaned.notes,
+            )
+        )
     return out
 
 
@@ -77,8 +83,9 @@ def _verify_chunk(pairs: list[tuple[str, str]]) -> list[Relation]:
     return _VERIFIER.relate_pairs(pairs)
 
 
-def verify(verifier: Verifier, pairs: list[tuple[str, str]], config: Config,
-            progress: Progress | None) -> list[Relation]:
+def verify(
+    verifier: Verifier, pairs: list[tuple[str, str]], config: Config, progress: Progress | None
+) -> list[Relation]:
     """Relations among candidate pairs, in worker processes forked with the articles."""
     global _VERIFIER
     _VERIFIER = verifier
@@ -92,8 +99,9 @@ def verify(verifier: Verifier, pairs: list[tuple[str, str]], config: Config,
     return [r for part in parts for r in part]
 
 
-def ingest_chunks(records: Iterable[Article | Skipped], accounting: Accounting,
-                  size: int) -> Iterator[list[Article]]:
+def ingest_chunks(
+    records: Iterable[Article | Skipped], accounting: Accounting, size: int
+) -> Iterator[list[Article]]:
     """Count every record and skip those whose id an earlier record of this run had; yield
     the articles in lists of ``size``, read lazily: the run cleans each list as it comes
     and never holds every raw article at once."""
@@ -131,9 +139,13 @@ def _shelve(part: list[_Cleaned], shelf: ArticleShelf, held: dict[str, _Cleaned]
     shelf.put(rows)
 
 
-def clean_into_shelf(records: Iterable[Article | Skipped], shelf: ArticleShelf, config: Config,
-                     accounting: Accounting, progress: Progress | None
-                     ) -> dict[str, _Cleaned]:
+def clean_into_shelf(
+    records: Iterable[Article | Skipped],
+    shelf: ArticleShelf,
+    config: Config,
+    accounting: Accounting,
+    progress: Progress | None,
+) -> dict[str, _Cleaned]:
     """Read and clean every record onto the shelf (in worker processes when they pay); what
     the later stages need of each article, by id in reading order."""
     parts = ingest_chunks(records, accounting, config.chunk_size)
@@ -148,32 +160,42 @@ def clean_into_shelf(records: Iterable[Article | Skipped], shelf: ArticleShelf, 
     return held
 
 
-def fingerprint_shelf(shelf: ArticleShelf, n_articles: int, config: Config,
-                      progress: Progress | None) -> list[Fingerprint]:
+def fingerprint_shelf(
+    shelf: ArticleShelf, n_articles: int, config: Config, progress: Progress | None
+) -> list[Fingerprint]:
     """Fingerprints of the shelved articles, in shelf order (worker processes read them)."""
     ranges = shelf.seq_ranges(config.chunk_size)
-    sizes = [min(config.chunk_size, n_articles - n * config.chunk_size)
-             for n in range(len(ranges))]
+    sizes = [min(config.chunk_size, n_articles - n * config.chunk_size) for n in range(len(ranges))]
     pool = LocalExecutor(config, n_articles)
     try:
-        parts = pool.map(_fingerprint_range, [(shelf.path, lo, hi) for lo, hi in ranges],
-                         progress, "fingerprint", n_articles, sizes)
+        parts = pool.map(
+            _fingerprint_range,
+            [(shelf.path, lo, hi) for lo, hi in ranges],
+            progress,
+            "fingerprint",
+            n_articles,
+            sizes,
+        )
     finally:
         pool.close()
     return [f for part in parts for f in part]
 
 
-def remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
-                                store: Store | None) -> dict[bytes, int]:
+def remove_learned_boilerplate(
+    held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config, store: Store | None
+) -> dict[bytes, int]:
     """Drop boilerplate (learned now, or stored) from the shelved articles; return what was
     learned now."""
     ids = list(held)
     packed = [held[i].keys for i in ids]
     frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
+
     def fetch(members: list[int]) -> dict[int, tuple[list[str], list[bytes]]]:
         found = shelf.records([ids[n] for n in members])
-        return {n: (article_from_record(found[ids[n]]).paragraphs, split_keys(packed[n]))
-                for n in members}
+        return {
+            n: (article_from_record(found[ids[n]]).paragraphs, split_keys(packed[n]))
+            for n in members
+        }
 
     new = judge_in_batches(frequent, holders, fetch, config) if frequent else {}
     learned = {**store.boilerplate(), **new} if store else new
@@ -187,8 +209,13 @@ def remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, c
         c, article = held[ids[n]], shelf.get(ids[n])
         article_keys = split_keys(c.keys)
         drop = {i for i, k in enumerate(article_keys) if k in learned}
-        drop_paragraphs(article, drop, lambda i, k=article_keys: (
-            f"learned boilerplate (in {learned[k[i]]} articles of different stories)"))
+        drop_paragraphs(
+            article,
+            drop,
+            lambda i, k=article_keys: (
+                f"learned boilerplate (in {learned[k[i]]} articles of different stories)"
+            ),
+        )
         c.keys = b"".join(k for i, k in enumerate(article_keys) if i not in drop)
         c.words = _word_count(article)
         changed.append(article)
@@ -199,8 +226,13 @@ def remove_learned_boilerplate(held: dict[str, _Cleaned], shelf: ArticleShelf, c
     return new
 
 
-def admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
-          accounting: Accounting, stored: dict[str, str]) -> None:
+def admit(
+    held: dict[str, _Cleaned],
+    shelf: ArticleShelf,
+    config: Config,
+    accounting: Accounting,
+    stored: dict[str, str],
+) -> None:
     """Keep (in ``held`` and on the shelf) articles with enough story text, or short ones
     (a title: see :func:`too_short_reason`, marked ``short`` on the shelf so the
     fingerprint stage passes them by), that are not already stored; account for the
@@ -215,9 +247,13 @@ def admit(held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config,
                 article = as_short_record(article)
         if reason is None and article_id in stored:
             same = stored[article_id] == content_hash(
-                article if article is not None else shelf.get(article_id))
-            reason = ("already in the store (same text)" if same
-                      else "duplicate id (stored earlier with different text)")
+                article if article is not None else shelf.get(article_id)
+            )
+            reason = (
+                "already in the store (same text)"
+                if same
+                else "duplicate id (stored earlier with different text)"
+            )
         if reason is None:
             accounting.processed += 1
             accounting.notes.extend((article_id, note) for note in c.notes)
@@ -251,8 +287,9 @@ def stored_fingerprints(store: Store, config: Config) -> list[Fingerprint]:
     return [fps[i] for i in ids]
 
 
-def _rebuild(batch: list[CleanArticle], store: Store, config: Config,
-             fps: dict[str, Fingerprint]) -> None:
+def _rebuild(
+    batch: list[CleanArticle], store: Store, config: Config, fps: dict[str, Fingerprint]
+) -> None:
     """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
     if not batch:
         return

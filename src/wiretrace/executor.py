@@ -42,8 +42,15 @@ class LocalExecutor:
         else:
             _init_worker(config)
 
-    def map(self, fn, chunks: list, progress: Progress | None, label: str, total: int,
-            sizes: list[int] | None = None) -> list:
+    def map(
+        self,
+        fn,
+        chunks: list,
+        progress: Progress | None,
+        label: str,
+        total: int,
+        sizes: list[int] | None = None,
+    ) -> list:
         """``fn`` over every chunk, in order; ``sizes`` are the items of each (for progress)
         when a chunk's ``len`` is not."""
         results, done = [], 0
@@ -55,8 +62,7 @@ class LocalExecutor:
                 progress(label, done, total)
         return results
 
-    def stream(self, fn, chunks: Iterator[list], progress: Progress | None,
-               label: str) -> Iterator:
+    def stream(self, fn, chunks: Iterator[list], progress: Progress | None, label: str) -> Iterator:
         """Map over chunks read lazily, in order, with at most two chunks a worker in flight,
         so the input is never read far ahead of the workers."""
         done = 0

@@ -68,13 +68,18 @@ class Neighbourhood:
         self.families_replaced: list[str] = []
 
     # -- families ----------------------------------------------------------------
-    def families(self, new_relations: list[Relation], words: dict[str, int], relate,
-                 config: Config) -> tuple[list[CopyFamily], list[Relation]]:
+    def families(
+        self, new_relations: list[Relation], words: dict[str, int], relate, config: Config
+    ) -> tuple[list[CopyFamily], list[Relation]]:
         """The families the new articles are in (or change), and the copy relations of
         their connected part of the copy graph."""
         if self.store is None:
-            return (copy_families(self.lookup.ids, new_relations, words, relate,
-                                  config.family_min_coverage), new_relations)
+            return (
+                copy_families(
+                    self.lookup.ids, new_relations, words, relate, config.family_min_coverage
+                ),
+                new_relations,
+            )
         linked = {x for r in new_relations for x in (r.a, r.b)} - self.new
         component = self.store.copy_component(linked) if linked else set()
         relations = self.store.relations_among(component) + new_relations
@@ -84,29 +89,33 @@ class Neighbourhood:
         return families, relations
 
     # -- stories -----------------------------------------------------------------
-    def story_context(self, families: Sequence[CopyFamily], copy_relations: list[Relation],
-                      config: Config) -> StoryContext:
+    def story_context(
+        self, families: Sequence[CopyFamily], copy_relations: list[Relation], config: Config
+    ) -> StoryContext:
         """The stored articles the new ones may share a story with (see the module doc)."""
         new_articles = self.lookup.many(self.new_ids)
         if self.store is None:
             return StoryContext([new_articles[i] for i in self.new_ids], {}, copy_relations)
         days = [d for a in new_articles.values() if (d := article_day(a.published)) is not None]
         undated = len(days) < len(new_articles)
-        known = self.store.stories_near(days, config.story_horizon_days,
-                                        config.story_undated_context if undated else 0)
+        known = self.store.stories_near(
+            days, config.story_horizon_days, config.story_undated_context if undated else 0
+        )
         in_families = {m for f in families for m in f.members if m not in self.new}
         known.update(self.store.story_of(in_families - known.keys()))
         stored = self.store.in_store_order(known)
         context = self.lookup.many(stored)
         pairs = {frozenset((r.a, r.b)) for r in copy_relations}
-        relations = copy_relations + [r for r in self.store.relations_among(stored)
-                                      if frozenset((r.a, r.b)) not in pairs]
-        return StoryContext([context[i] for i in stored] + [new_articles[i] for i in
-                                                            self.new_ids],
-                            {i: known[i] for i in stored}, relations)
+        relations = copy_relations + [
+            r for r in self.store.relations_among(stored) if frozenset((r.a, r.b)) not in pairs
+        ]
+        return StoryContext(
+            [context[i] for i in stored] + [new_articles[i] for i in self.new_ids],
+            {i: known[i] for i in stored},
+            relations,
+        )
 
-    def whole_stories(self, stories: list[Story], families: Sequence[CopyFamily]
-                      ) -> list[Story]:
+    def whole_stories(self, stories: list[Story], families: Sequence[CopyFamily]) -> list[Story]:
         """The touched stories with all their members: the stored ones too."""
         if self.store is None:
             return stories
@@ -114,8 +123,9 @@ class Neighbourhood:
         family_of = {m: f.family for f in families for m in f.members}
         whole = []
         for story in stories:
-            members = list(dict.fromkeys(stored.get(story.story, {}).get("members", [])
-                                         + story.members))
+            members = list(
+                dict.fromkeys(stored.get(story.story, {}).get("members", []) + story.members)
+            )
             articles = self.lookup.many(members)
             members.sort(key=lambda i: _time_key(articles[i]))
             stored_families = set(stored.get(story.story, {}).get("families", []))
@@ -126,34 +136,47 @@ class Neighbourhood:
         return whole
 
     # -- trace -------------------------------------------------------------------
-    def trace_inputs(self, stories: list[Story], families: list[CopyFamily],
-                     relations: list[Relation]) -> TraceInputs:
+    def trace_inputs(
+        self, stories: list[Story], families: list[CopyFamily], relations: list[Relation]
+    ) -> TraceInputs:
         """What the trace of the touched stories reads: their members, the relations and
         families among them (stored and new)."""
         members = [m for s in stories for m in s.members]
         if self.store is None:
-            return TraceInputs(list(self.lookup.many(members).values()), relations, families,
-                               stories)
+            return TraceInputs(
+                list(self.lookup.many(members).values()), relations, families, stories
+            )
         new_names = {f.family for f in families}
-        stored_families = [CopyFamily(f["family"], f["members"])
-                           for name, f in self.store.families_of(members).items()
-                           if name not in self.families_replaced and name not in new_names]
+        stored_families = [
+            CopyFamily(f["family"], f["members"])
+            for name, f in self.store.families_of(members).items()
+            if name not in self.families_replaced and name not in new_names
+        ]
         changed = self.new | {m for f in families for m in f.members}
         # A family joined by a new article may span stories (its stored members keep theirs):
         # its lineage reads every member.
-        members = list(dict.fromkeys(
-            members + [m for f in families + stored_families for m in f.members]))
+        members = list(
+            dict.fromkeys(members + [m for f in families + stored_families for m in f.members])
+        )
         articles = self.lookup.many(members)
         fresh = {frozenset((r.a, r.b)) for r in relations}
-        stored_relations = [r for table in ("relations", "story_relations")
-                            for r in self.store.relations_among(members, table)
-                            if frozenset((r.a, r.b)) not in fresh]
+        stored_relations = [
+            r
+            for table in ("relations", "story_relations")
+            for r in self.store.relations_among(members, table)
+            if frozenset((r.a, r.b)) not in fresh
+        ]
         old = self.store.derived_named("lineages", "story", [s.story for s in stories])
         replaced = [g for g in old if changed & set(g["members"])]
-        return TraceInputs(list(articles.values()), relations + stored_relations,
-                           families + stored_families, stories, changed,
-                           [g["lineage"] for g in replaced],
-                           sorted({m for g in replaced for m in g["members"]}))
+        return TraceInputs(
+            list(articles.values()),
+            relations + stored_relations,
+            families + stored_families,
+            stories,
+            changed,
+            [g["lineage"] for g in replaced],
+            sorted({m for g in replaced for m in g["members"]}),
+        )
 
 
 def _time_key(article: CleanArticle) -> tuple:

@@ -117,15 +117,17 @@ def run_records(
         lap("candidates")
         uniques = {f.id: f.shingles for f in fingerprints if f.shingles is not None}
         verifier = Verifier(lookup, config, uniques)
-        new_relations = verify(verifier, [(ids[i], ids[j]) for i, j in pairs.tolist()], config,
-                               progress)
+        new_relations = verify(
+            verifier, [(ids[i], ids[j]) for i, j in pairs.tolist()], config, progress
+        )
         del pairs, uniques
         for f in all_fps:
             f.shingles = None  # the prefilter is done: this is most of their memory
         lap("verify")
         hood = Neighbourhood([f.id for f in fingerprints], lookup, store)
-        families, copy_relations = hood.families(new_relations, {f.id: f.words for f in all_fps},
-                                                 verifier.relate, config)
+        families, copy_relations = hood.families(
+            new_relations, {f.id: f.words for f in all_fps}, verifier.relate, config
+        )
         lap("cluster")
 
         stories: list[Story] = []
@@ -138,33 +140,66 @@ def run_records(
             vectors = RunVectors(store)
             context = hood.story_context(families, copy_relations, config)
             story_relations, stories = find_stories(
-                context.articles, context.copy_relations, families, config, encoders,
-                cache=vectors, progress=progress, known=context.known)
+                context.articles,
+                context.copy_relations,
+                families,
+                config,
+                encoders,
+                cache=vectors,
+                progress=progress,
+                known=context.known,
+            )
             stories = hood.whole_stories(stories, families)
             lap("stories")
             if config.trace:
                 inputs = hood.trace_inputs(stories, families, new_relations + story_relations)
                 by_id = {a.id: a for a in inputs.articles}
-                found = lineages(by_id, inputs.relations, inputs.families, inputs.stories,
-                                 config.trace_margin)
-                found_lineages = [g for g in found if inputs.changed is None
-                                  or inputs.changed & set(g.members)]
-                diffs = version_diffs(found_lineages, by_id, inputs.relations, inputs.stories,
-                                      config, encoders, vectors)
+                found = lineages(
+                    by_id, inputs.relations, inputs.families, inputs.stories, config.trace_margin
+                )
+                found_lineages = [
+                    g for g in found if inputs.changed is None or inputs.changed & set(g.members)
+                ]
+                diffs = version_diffs(
+                    found_lineages,
+                    by_id,
+                    inputs.relations,
+                    inputs.stories,
+                    config,
+                    encoders,
+                    vectors,
+                )
                 lap("trace")
             rows = derived_rows(families, stories, found_lineages, diffs)
             update = DerivedUpdate(
-                rows["stories"], rows["families"], hood.families_replaced, rows["lineages"],
-                inputs.lineages_replaced if config.trace else [], rows["diffs"],
+                rows["stories"],
+                rows["families"],
+                hood.families_replaced,
+                rows["lineages"],
+                inputs.lineages_replaced if config.trace else [],
+                rows["diffs"],
                 inputs.diffs_replaced if config.trace else [],
-                {m: article_day(a.published) for m, a in
-                 lookup.many([m for s in stories for m in s.members]).items()})
+                {
+                    m: article_day(a.published)
+                    for m, a in lookup.many([m for s in stories for m in s.members]).items()
+                },
+            )
         if store and not read_only:  # everything this run adds, in one transaction
-            store.commit_run(StoredRun(shelf.rows(), fingerprints, config.fingerprint_tag(),
-                                       new_relations, learned, story_relations, update))
+            store.commit_run(
+                StoredRun(
+                    shelf.rows(),
+                    fingerprints,
+                    config.fingerprint_tag(),
+                    new_relations,
+                    learned,
+                    story_relations,
+                    update,
+                )
+            )
             lap("commit")
-        articles, relations = _touched(lookup, store, hood, families, stories,
-                                       copy_relations + story_relations)
+        articles, relations = _touched(
+            lookup, store, hood, families, stories, copy_relations + story_relations
+        )
     except BaseException:
         shelf.close()
         raise
@@ -188,31 +223,45 @@ def run_records(
     }
     if isinstance(articles, list):
         shelf.close()  # everything is in memory
-    return RunResult(articles, relations, families, stories, accounting, stats,
-                     found_lineages, diffs)
+    return RunResult(
+        articles, relations, families, stories, accounting, stats, found_lineages, diffs
+    )
 
 
-def _touched(lookup: ArticleLookup, store: Store | None, hood: Neighbourhood,
-             families: Sequence[CopyFamily], stories: Sequence[Story],
-             relations: list[Relation]) -> tuple[Sequence[CleanArticle], list[Relation]]:
+def _touched(
+    lookup: ArticleLookup,
+    store: Store | None,
+    hood: Neighbourhood,
+    families: Sequence[CopyFamily],
+    stories: Sequence[Story],
+    relations: list[Relation],
+) -> tuple[Sequence[CleanArticle], list[Relation]]:
     """The articles and relations a run reports: all of them without a store; with one,
     the new articles, the members of every story and family they touched and the articles
     they are related to, and every relation among those (stored ones too)."""
     if store is None:
-        articles: Sequence[CleanArticle] = (RunArticles(lookup) if not stories
-                                            else list(lookup.articles()))
+        articles: Sequence[CleanArticle] = (
+            RunArticles(lookup) if not stories else list(lookup.articles())
+        )
         return articles, relations
     related = (x for r in relations if r.a in hood.new or r.b in hood.new for x in (r.a, r.b))
-    touched = {*(m for f in families for m in f.members),
-               *(m for s in stories for m in s.members), *related} - hood.new
+    touched = {
+        *(m for f in families for m in f.members),
+        *(m for s in stories for m in s.members),
+        *related,
+    } - hood.new
     ids = [i for i in lookup.ids if i in touched] + hood.new_ids  # stored ones in store order
     seen = {frozenset((r.a, r.b)) for r in relations}
-    stored = [r for table in ("relations", "story_relations")
-              for r in store.relations_among(ids, table) if frozenset((r.a, r.b)) not in seen]
+    stored = [
+        r
+        for table in ("relations", "story_relations")
+        for r in store.relations_among(ids, table)
+        if frozenset((r.a, r.b)) not in seen
+    ]
     wanted = set(ids)
     among = [r for r in relations if r.a in wanted and r.b in wanted] + stored
-    return (RunArticles(lookup, ids) if not stories else list(RunArticles(lookup, ids)),
-            among)
+    return (RunArticles(lookup, ids) if not stories else list(RunArticles(lookup, ids)), among)
+
 
 class RunArticles(Sequence[CleanArticle]):
     """A run's articles, read from disk as they are iterated (stored ones first, then new).
@@ -261,5 +310,3 @@ def _rss_mb() -> float:
             return round(int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
     except (OSError, ValueError):
         return 0.0
-
-

@@ -32,8 +32,12 @@ class QueryAnswer:
     relations: list[Relation]
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "seen": self.seen, "story": self.story,
-                "relations": [r.to_dict() for r in self.relations]}
+        return {
+            "id": self.id,
+            "seen": self.seen,
+            "story": self.story,
+            "relations": [r.to_dict() for r in self.relations],
+        }
 
 
 def query(
@@ -42,7 +46,7 @@ def query(
     config: Config | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[QueryAnswer], Accounting]:
-    """"Have we seen this?": each article's relations to the stored ones. The store is
+    """ "Have we seen this?": each article's relations to the stored ones. The store is
     opened read-only and left as it was."""
     config = config or Config()
     with Store(db, read_only=True) as store:
@@ -54,12 +58,16 @@ def query(
     for article in result.articles:
         if article.id in stored:
             continue  # a stored member of a story or family the query touched
-        rels = [r for r in result.relations
-                if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored]
+        rels = [
+            r
+            for r in result.relations
+            if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored
+        ]
         seen = any(r.relation in ("duplicate", "copy") for r in rels)
         story = story_of.get(article.id)
         in_store = story is not None and any(
-            m in stored for s in result.stories if s.story == story for m in s.members)
+            m in stored for s in result.stories if s.story == story for m in s.members
+        )
         answers.append(QueryAnswer(article.id, seen, story if in_store else None, rels))
     return answers, result.accounting
 

@@ -22,10 +22,10 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.metrics import adjusted_rand_score
 
-from wiretrace.bench.datasets import MissingData, allsides_articles, ecbplus_documents
+from wiretrace.bench.datasets import MissingData, ecbplus_documents, latest_dated_allsides
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
-from wiretrace.records import Article, CleanArticle, timestamp
+from wiretrace.records import Article, CleanArticle
 from wiretrace.story.blocking import blocked_match_matrix, candidate_pairs, needs_vectors
 from wiretrace.story.clustering import cluster_stories, time_order, windows
 from wiretrace.story.encoder import load_encoders
@@ -38,9 +38,12 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
     space = StorySpace.build(articles, config, encoders)
     build_all = time.perf_counter() - t0
     t0 = time.perf_counter()
-    lazy = StorySpace.build(articles, config, encoders,
-                            embed_only=partial(needs_vectors, published=published,
-                                               config=config))
+    lazy = StorySpace.build(
+        articles,
+        config,
+        encoders,
+        embed_only=partial(needs_vectors, published=published, config=config),
+    )
     build_blocked = time.perf_counter() - t0
     order = np.array(time_order(published), dtype=np.int64)
     accepted = proposed = pairs = scored = 0
@@ -60,47 +63,91 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
         proposed += int((upper & candidate).sum())
         pairs += len(rows) * (len(rows) - 1) // 2
         scored += len(i)
-    exhaustive = cluster_stories(published, space.match_matrix, config.story_min_match,
-                                 config.story_window, config.story_horizon_days)
-    blocked = cluster_stories(published, partial(blocked_match_matrix, lazy, config=config),
-                              config.story_min_match, config.story_window,
-                              config.story_horizon_days)
-    return {"articles": len(articles), "accepted": accepted,
-            "recall": proposed / max(accepted, 1), "pairs": pairs,
-            "scored_share": scored / max(pairs, 1), "embedded": float(lazy.embedded.mean()),
-            "ari": adjusted_rand_score(exhaustive, blocked), "seconds_all": build_all +
-            seconds_all, "seconds_blocked": build_blocked + seconds_blocked}
+    exhaustive = cluster_stories(
+        published,
+        space.match_matrix,
+        config.story_min_match,
+        config.story_window,
+        config.story_horizon_days,
+    )
+    blocked = cluster_stories(
+        published,
+        partial(blocked_match_matrix, lazy, config=config),
+        config.story_min_match,
+        config.story_window,
+        config.story_horizon_days,
+    )
+    return {
+        "articles": len(articles),
+        "accepted": accepted,
+        "recall": proposed / max(accepted, 1),
+        "pairs": pairs,
+        "scored_share": scored / max(pairs, 1),
+        "embedded": float(lazy.embedded.mean()),
+        "ari": adjusted_rand_score(exhaustive, blocked),
+        "seconds_all": build_all + seconds_all,
+        "seconds_blocked": build_blocked + seconds_blocked,
+    }
 
 
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:
     try:
         ecb = ecbplus_documents(data_dir)
-        dated = [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))]
+        dated = latest_dated_allsides(data_dir, 2 * n_articles)
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     encoders = load_encoders(config.encoder, config.encoder_lead_words)
-    sets = {f"ECB+ {split}": [clean_article(Article(id=d["doc_id"], text=d["text"], title=""))
-                              for d in ecb if d["split"] == split] for split in ("dev", "test")}
+    sets = {
+        f"ECB+ {split}": [
+            clean_article(Article(id=d["doc_id"], text=d["text"], title=""))
+            for d in ecb
+            if d["split"] == split
+        ]
+        for split in ("dev", "test")
+    }
     # The latest articles (where the thresholds were chosen), and as many before them.
-    for name, rows in ((f"AllSides latest {n_articles}", dated[-n_articles:]),
-                       (f"AllSides the {n_articles} before",
-                        dated[-2 * n_articles : -n_articles])):
-        sets[name] = [clean_article(Article(id=r["id"], text=r["text"], title=r["title"] or "",
-                                            published=r["date"])) for r in rows]
-    table = Table(title=f"bench blocking (names >= {config.story_block_min_names} or words >= "
-                        f"{config.story_block_min_word}, "
-                        f"{config.story_block_neighbours} vector neighbours, window "
-                        f"{config.story_window}, encoder {config.encoder})", header_style="bold")
-    for col in ("set", "articles", "accepted pairs", "recall of accepted", "pairs scored",
-                "articles embedded", "stories ARI vs exhaustive", "s exhaustive",
-                "s blocked"):
+    for name, rows in (
+        (f"AllSides latest {n_articles}", dated[-n_articles:]),
+        (f"AllSides the {n_articles} before", dated[-2 * n_articles : -n_articles]),
+    ):
+        sets[name] = [
+            clean_article(
+                Article(id=r["id"], text=r["text"], title=r["title"] or "", published=r["date"])
+            )
+            for r in rows
+        ]
+    table = Table(
+        title=f"bench blocking (names >= {config.story_block_min_names} or words >= "
+        f"{config.story_block_min_word}, "
+        f"{config.story_block_neighbours} vector neighbours, window "
+        f"{config.story_window}, encoder {config.encoder})",
+        header_style="bold",
+    )
+    for col in (
+        "set",
+        "articles",
+        "accepted pairs",
+        "recall of accepted",
+        "pairs scored",
+        "articles embedded",
+        "stories ARI vs exhaustive",
+        "s exhaustive",
+        "s blocked",
+    ):
         table.add_column(col, justify="left" if col == "set" else "right")
     for name, articles in sets.items():
         m = measure_set(articles, config, encoders)
-        table.add_row(name, str(m["articles"]), f"{m['accepted']:,}", f"{m['recall']:.4f}",
-                      f"{m['scored_share']:.1%}", f"{m['embedded']:.1%}", f"{m['ari']:.4f}",
-                      f"{m['seconds_all']:.1f}",
-                      f"{m['seconds_blocked']:.1f}")
+        table.add_row(
+            name,
+            str(m["articles"]),
+            f"{m['accepted']:,}",
+            f"{m['recall']:.4f}",
+            f"{m['scored_share']:.1%}",
+            f"{m['embedded']:.1%}",
+            f"{m['ari']:.4f}",
+            f"{m['seconds_all']:.1f}",
+            f"{m['seconds_blocked']:.1f}",
+        )
     console.print(table)
     return 0

@@ -37,6 +37,13 @@ def allsides_articles(data_dir: Path, limit: int | None = None) -> Iterator[dict
         yield row
 
 
+def latest_dated_allsides(data_dir: Path, n: int) -> list[dict]:
+    """The ``n`` latest dated AllSides articles, oldest first (the file is sorted by date)."""
+    from wiretrace.records import timestamp
+
+    return [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))][-n:]
+
+
 def semeval_pairs(data_dir: Path) -> list[dict]:
     """SemEval-2022 Task 8 dev pairs with both texts and the human scores."""
     return list(_jsonl_gz(data_dir / "semeval2022_task8" / "dev_pairs_with_text.jsonl.gz"))

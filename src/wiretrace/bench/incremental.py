@@ -27,51 +27,62 @@ from rich.console import Console
 from rich.table import Table
 
 from wiretrace.bench.clustering_metrics import pairwise_f1
-from wiretrace.bench.datasets import MissingData, allsides_articles
+from wiretrace.bench.datasets import MissingData, latest_dated_allsides
 from wiretrace.bench.measure import Measured, measure
 from wiretrace.bench.pipeline import write_corpus
 from wiretrace.config import Config
-from wiretrace.records import timestamp
 
 
 def stored_stories(db: Path) -> dict[str, str]:
     """{article id: story} as the store holds them."""
     con = sqlite3.connect(db)
     try:
-        return {m: orjson.loads(r)["story"] for (r,) in con.execute("SELECT record FROM stories")
-                for m in orjson.loads(r)["members"]}
+        return {
+            m: orjson.loads(r)["story"]
+            for (r,) in con.execute("SELECT record FROM stories")
+            for m in orjson.loads(r)["members"]
+        }
     finally:
         con.close()
 
 
-def agreement(batch: dict[str, str], successive: dict[str, str], ids: list[str],
-              new: set[str]) -> dict[str, float]:
+def agreement(
+    batch: dict[str, str], successive: dict[str, str], ids: list[str], new: set[str]
+) -> dict[str, float]:
     """Co-membership agreement of two story assignments over ``ids``: pairwise F1 and ARI
     over all the pairs, and the F1 over the pairs holding an article of ``new``."""
     from sklearn.metrics import adjusted_rand_score
 
     a = [batch.get(i, f"alone:{i}") for i in ids]
     b = [successive.get(i, f"alone:{i}") for i in ids]
-    together_a = {frozenset((x, y)) for x in new for y in ids if x != y and
-                  batch.get(x, x) == batch.get(y, y)}
-    together_b = {frozenset((x, y)) for x in new for y in ids if x != y and
-                  successive.get(x, x) == successive.get(y, y)}
+    together_a = {
+        frozenset((x, y)) for x in new for y in ids if x != y and batch.get(x, x) == batch.get(y, y)
+    }
+    together_b = {
+        frozenset((x, y))
+        for x in new
+        for y in ids
+        if x != y and successive.get(x, x) == successive.get(y, y)
+    }
     both = len(together_a & together_b)
-    f1_new = (2 * both / (len(together_a) + len(together_b))
-              if together_a or together_b else 1.0)
-    return {"pairwise_f1": pairwise_f1(a, b), "ari": adjusted_rand_score(a, b),
-            "pairwise_f1_new": f1_new, "pairs_new_batch": len(together_a),
-            "pairs_new_successive": len(together_b)}
+    f1_new = 2 * both / (len(together_a) + len(together_b)) if together_a or together_b else 1.0
+    return {
+        "pairwise_f1": pairwise_f1(a, b),
+        "ari": adjusted_rand_score(a, b),
+        "pairwise_f1_new": f1_new,
+        "pairs_new_batch": len(together_a),
+        "pairs_new_successive": len(together_b),
+    }
 
 
-def main(data_dir: Path, config: Config, console: Console, n_articles: int, n_add: int,
-         batches: int) -> int:
+def main(
+    data_dir: Path, config: Config, console: Console, n_articles: int, n_add: int, batches: int
+) -> int:
     try:
-        rows = [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))]
+        rows = latest_dated_allsides(data_dir, n_articles)
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    rows = rows[-n_articles:]
     stored, added = rows[:-n_add], rows[-n_add:]
     with tempfile.TemporaryDirectory(prefix="wiretrace-incremental-") as tmp:
         folder = Path(tmp)
@@ -81,43 +92,75 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int, n_ad
         def run(part: list[dict], db: Path, name: str) -> Measured:
             corpus = folder / f"{name}.jsonl"
             write_corpus(part, corpus)
-            m = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--db",
-                         str(db), "--out", str(folder / f"out-{name}"), "--quiet", "--no-html",
-                         "--config", str(settings)])
+            m = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "wiretrace.cli",
+                    "run",
+                    str(corpus),
+                    "--db",
+                    str(db),
+                    "--out",
+                    str(folder / f"out-{name}"),
+                    "--quiet",
+                    "--no-html",
+                    "--config",
+                    str(settings),
+                ]
+            )
             if m.returncode != 0:
                 raise RuntimeError(f"wiretrace run failed:\n{m.stderr}")
             return m
 
         store, empty, batch = folder / "store.db", folder / "empty.db", folder / "batch.db"
         size = -(-len(stored) // batches)
-        setup = [run(stored[k : k + size], store, f"stored-{k}")
-                 for k in range(0, len(stored), size)]
+        setup = [
+            run(stored[k : k + size], store, f"stored-{k}") for k in range(0, len(stored), size)
+        ]
         into_store = run(added, store, "added")
         into_empty = run(added, empty, "added-alone")
         whole = run(rows, batch, "batch")
         ids = [r["id"] for r in rows]
-        found = agreement(stored_stories(batch), stored_stories(store), ids,
-                          {r["id"] for r in added})
-    table = Table(title=f"bench incremental: {len(added)} dated AllSides articles "
-                        f"({added[0]['date']} .. {added[-1]['date']}) added to a store of "
-                        f"{len(stored)}", header_style="bold")
+        found = agreement(
+            stored_stories(batch), stored_stories(store), ids, {r["id"] for r in added}
+        )
+    table = Table(
+        title=f"bench incremental: {len(added)} dated AllSides articles "
+        f"({added[0]['date']} .. {added[-1]['date']}) added to a store of "
+        f"{len(stored)}",
+        header_style="bold",
+    )
     for col in ("run", "seconds", "peak MB"):
         table.add_column(col, justify="left" if col == "run" else "right")
-    table.add_row(f"setup: {len(stored)} articles in {len(setup)} run(s)",
-                  f"{sum(m.seconds for m in setup):.1f}",
-                  f"{max(m.peak_mb for m in setup):,.0f}")
-    table.add_row(f"{len(added)} new into the store of {len(stored)}",
-                  f"{into_store.seconds:.1f}", f"{into_store.peak_mb:,.0f}")
-    table.add_row(f"the same {len(added)} into an empty store", f"{into_empty.seconds:.1f}",
-                  f"{into_empty.peak_mb:,.0f}")
-    table.add_row(f"one batch run of all {len(rows)}", f"{whole.seconds:.1f}",
-                  f"{whole.peak_mb:,.0f}")
+    table.add_row(
+        f"setup: {len(stored)} articles in {len(setup)} run(s)",
+        f"{sum(m.seconds for m in setup):.1f}",
+        f"{max(m.peak_mb for m in setup):,.0f}",
+    )
+    table.add_row(
+        f"{len(added)} new into the store of {len(stored)}",
+        f"{into_store.seconds:.1f}",
+        f"{into_store.peak_mb:,.0f}",
+    )
+    table.add_row(
+        f"the same {len(added)} into an empty store",
+        f"{into_empty.seconds:.1f}",
+        f"{into_empty.peak_mb:,.0f}",
+    )
+    table.add_row(
+        f"one batch run of all {len(rows)}", f"{whole.seconds:.1f}", f"{whole.peak_mb:,.0f}"
+    )
     console.print(table)
-    console.print(f"cost of the store: {into_store.seconds / into_empty.seconds:.2f}x the "
-                  f"time of the same articles into an empty store")
-    console.print(f"stories of the successive runs vs one batch run: pairwise co-membership "
-                  f"F1 {found['pairwise_f1']:.3f}, ARI {found['ari']:.3f} over all "
-                  f"{len(rows)} articles; F1 {found['pairwise_f1_new']:.3f} over the pairs "
-                  f"holding a new article ({found['pairs_new_batch']} together in the batch "
-                  f"run, {found['pairs_new_successive']} in the successive runs)")
+    console.print(
+        f"cost of the store: {into_store.seconds / into_empty.seconds:.2f}x the "
+        f"time of the same articles into an empty store"
+    )
+    console.print(
+        f"stories of the successive runs vs one batch run: pairwise co-membership "
+        f"F1 {found['pairwise_f1']:.3f}, ARI {found['ari']:.3f} over all "
+        f"{len(rows)} articles; F1 {found['pairwise_f1_new']:.3f} over the pairs "
+        f"holding a new article ({found['pairs_new_batch']} together in the batch "
+        f"run, {found['pairs_new_successive']} in the successive runs)"
+    )
     return 0

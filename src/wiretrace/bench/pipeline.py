@@ -25,13 +25,24 @@ from wiretrace.config import Config
 def write_corpus(rows: list[dict], path: Path) -> None:
     with open(path, "wb") as fh:
         for r in rows:
-            fh.write(orjson.dumps({"id": r["id"], "title": r["title"], "text": r["text"],
-                                   "source": r.get("source"), "url": r.get("url"),
-                                   "published": r.get("date")}) + b"\n")
+            fh.write(
+                orjson.dumps(
+                    {
+                        "id": r["id"],
+                        "title": r["title"],
+                        "text": r["text"],
+                        "source": r.get("source"),
+                        "url": r.get("url"),
+                        "published": r.get("date"),
+                    }
+                )
+                + b"\n"
+            )
 
 
-def main(data_dir: Path, config: Config, console: Console, n_articles: int,
-         baseline: bool = True) -> int:
+def main(
+    data_dir: Path, config: Config, console: Console, n_articles: int, baseline: bool = True
+) -> int:
     try:
         rows = list(allsides_articles(data_dir, n_articles))
     except MissingData as exc:
@@ -39,39 +50,68 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int,
         return 2
     results: list[tuple[str, Measured]] = []
     with tempfile.TemporaryDirectory(prefix="wiretrace-bench-") as tmp:
-        corpus, settings, out = Path(tmp) / "corpus.jsonl", Path(tmp) / "config.json", \
-            Path(tmp) / "out"
+        corpus, settings, out = (
+            Path(tmp) / "corpus.jsonl",
+            Path(tmp) / "config.json",
+            Path(tmp) / "out",
+        )
         write_corpus(rows, corpus)
         settings.write_bytes(orjson.dumps(config.to_dict()))
-        wt = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--out",
-                      str(out), "--quiet", "--no-html", "--config", str(settings)])
+        wt = measure(
+            [
+                sys.executable,
+                "-m",
+                "wiretrace.cli",
+                "run",
+                str(corpus),
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-html",
+                "--config",
+                str(settings),
+            ]
+        )
         if wt.returncode != 0:
             console.print(f"[red]wiretrace failed[/red]\n{wt.stderr}")
             return 1
         results.append(("wiretrace run (stories on)", wt))
         report = orjson.loads((out / "report.json").read_bytes())
         if baseline:
-            ds = measure([sys.executable, "-m", "wiretrace.bench.baseline", str(corpus),
-                          str(Path(tmp) / "pairs.jsonl")])
+            ds = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "wiretrace.bench.baseline",
+                    str(corpus),
+                    str(Path(tmp) / "pairs.jsonl"),
+                ]
+            )
             if ds.returncode != 0:
                 console.print(f"[red]baseline failed[/red]\n{ds.stderr}")
                 return 1
             results.append(("datasketch MinHashLSH (copies only)", ds))
-    table = Table(title=f"bench pipeline: the first {len(rows)} AllSides articles",
-                  header_style="bold")
+    table = Table(
+        title=f"bench pipeline: the first {len(rows)} AllSides articles", header_style="bold"
+    )
     for col in ("system", "seconds", "docs/s", "peak MB"):
         table.add_column(col, justify="left" if col == "system" else "right")
     for name, m in results:
-        table.add_row(name, f"{m.seconds:.1f}", f"{len(rows) / m.seconds:,.0f}",
-                      f"{m.peak_mb:,.0f}")
+        table.add_row(
+            name, f"{m.seconds:.1f}", f"{len(rows) / m.seconds:,.0f}", f"{m.peak_mb:,.0f}"
+        )
     console.print(table)
     if len(results) == 2:
-        console.print(f"speed ratio wiretrace / datasketch: "
-                      f"{results[1][1].seconds / results[0][1].seconds:.2f}x "
-                      f"(above 1: wiretrace faster)")
+        console.print(
+            f"speed ratio wiretrace / datasketch: "
+            f"{results[1][1].seconds / results[0][1].seconds:.2f}x "
+            f"(above 1: wiretrace faster)"
+        )
     counts = report["counts"]
     console.print(f"wiretrace stage seconds: {counts['seconds']}")
-    console.print(f"wiretrace: {counts['relations']} relations, {counts['families']} families, "
-                  f"{counts['stories']} stories ({counts['stories_of_two_or_more']} of two or "
-                  f"more), {counts['lineages']} lineages")
+    console.print(
+        f"wiretrace: {counts['relations']} relations, {counts['families']} families, "
+        f"{counts['stories']} stories ({counts['stories_of_two_or_more']} of two or "
+        f"more), {counts['lineages']} lineages"
+    )
     return 0

@@ -22,7 +22,7 @@ from rich.table import Table
 from sklearn.metrics import adjusted_rand_score
 
 from wiretrace.bench.clustering_metrics import pairwise_f1
-from wiretrace.bench.datasets import MissingData, allsides_articles
+from wiretrace.bench.datasets import MissingData, latest_dated_allsides
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
 from wiretrace.records import Article, timestamp
@@ -35,11 +35,10 @@ HORIZONS: tuple[float | None, ...] = (None, 30.0, 14.0, 7.0, 3.0)
 
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:
     try:
-        rows = [r for r in allsides_articles(data_dir) if timestamp(r.get("date"))]
+        rows = latest_dated_allsides(data_dir, n_articles)
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    rows = rows[-n_articles:]
     articles = [clean_article(Article(id=r["id"], text=r["text"], title=r["title"] or "",
                                       published=r["date"])) for r in rows]
     t0 = time.perf_counter()

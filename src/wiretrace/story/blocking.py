@@ -40,8 +40,9 @@ from wiretrace.story.lexical import LexicalSpace
 from wiretrace.story.similarity import StorySpace
 
 
-def lexical_pairs(lexical: LexicalSpace, rows: np.ndarray, min_word: float,
-                  min_names: float) -> np.ndarray:
+def lexical_pairs(
+    lexical: LexicalSpace, rows: np.ndarray, min_word: float, min_names: float
+) -> np.ndarray:
     """Codes ``i * n + j`` (i < j, positions in ``rows``) of the pairs whose lead word cosine
     reaches ``min_word`` or whose names-and-numbers cosine reaches ``min_names``."""
     n = len(rows)
@@ -54,15 +55,19 @@ def lexical_pairs(lexical: LexicalSpace, rows: np.ndarray, min_word: float,
     return np.unique(np.concatenate(found))
 
 
-def candidate_pairs(space: StorySpace, rows: np.ndarray, config: Config
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(
+    space: StorySpace, rows: np.ndarray, config: Config
+) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs (i < j, positions in ``rows``) among the articles ``rows``."""
     rows = np.asarray(rows, dtype=np.int64)
     n = len(rows)
     if n < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    found = [lexical_pairs(space.lexical, rows, config.story_block_min_word,
-                           config.story_block_min_names)]
+    found = [
+        lexical_pairs(
+            space.lexical, rows, config.story_block_min_word, config.story_block_min_names
+        )
+    ]
     k = config.story_block_neighbours
     if space.embeddings and k > 0:
         present = np.flatnonzero(space.embedded[rows])
@@ -79,16 +84,18 @@ def candidate_pairs(space: StorySpace, rows: np.ndarray, config: Config
     return codes // n, codes % n
 
 
-def needs_vectors(lexical: LexicalSpace, published: Sequence[str | None],
-                  config: Config) -> np.ndarray:
+def needs_vectors(
+    lexical: LexicalSpace, published: Sequence[str | None], config: Config
+) -> np.ndarray:
     """Which articles are in a lexical candidate pair in one of the story stage's windows:
     the only ones whose leads are worth embedding."""
     n = len(published)
     needed = np.zeros(n, dtype=bool)
     order = np.array(time_order(published), dtype=np.int64)
     for rows in windows(order, config.story_window) if n else []:
-        codes = lexical_pairs(lexical, rows, config.story_block_min_word,
-                              config.story_block_min_names)
+        codes = lexical_pairs(
+            lexical, rows, config.story_block_min_word, config.story_block_min_names
+        )
         needed[rows[codes // len(rows)]] = True
         needed[rows[codes % len(rows)]] = True
     return needed
