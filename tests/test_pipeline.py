@@ -179,3 +179,14 @@ def test_stories_do_not_depend_on_reading_order(demo_dir):
     forwards = stories(records)
     assert ["independent_report", "reprint_with_chrome", "wire_original"] in forwards
     assert forwards == stories(records[::-1])
+
+
+def test_a_run_embeds_each_text_once(demo_dir, counting_use, monkeypatch):
+    # Without a store too: the trace stage reads the vectors the story stage made.
+    import wiretrace.pipeline
+
+    counting, seen = counting_use
+    monkeypatch.setattr(wiretrace.pipeline, "load_encoders", lambda *args: [counting])
+    result = run([demo_dir], Config(workers=1))
+    assert result.lineages and any(d.passages for d in result.diffs)
+    assert seen and len(seen) == len(set(seen))
