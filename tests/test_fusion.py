@@ -219,7 +219,7 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     arts = [CleanArticle("long", "Ferry cuts", [ferry], [], []),
             CleanArticle("short", "Ferry cuts", [ferry[:200]], [], []),
             CleanArticle("other", "Library hours", ["The library opens until ten."], [], [])]
-    config = Config(story_fusion=False)
+    config = Config(story_fusion=False, encoder_lead_pieces=3)
     space = StorySpace.build(arts, config, [counting], every_view=True)
     # Title + lead of ~240 words: 3 pieces of at most 100 words; the others one each.
     assert len(seen) == 5 and all(len(t.split()) <= 100 for t in seen)
@@ -232,11 +232,16 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
         assert np.allclose(values, dense[name][i, j], atol=1e-5), name
     assert pairs["use_pieces"][0] > pairs["use_pieces"][1] + 0.2
     assert pairs["length_ratio"][0] < 1.0 and dense["length_ratio"][0, 0] == 1.0
-    # Only what the shipped fusion weighs is computed in a run.
+    # Only what the shipped fusion weighs is computed in a run, from the pieces it was
+    # fitted on; other settings are told to refit.
+    seen.clear()
     run_space = StorySpace.build(arts, Config(), [counting])
+    assert len(seen) == 3  # one piece a lead, as shipped
     shipped = fusion.load("use")
     weighed = {n for n, w in (*shipped.weights.items(), *shipped.match.items()) if w != 0}
     assert set(run_space.views(i, j)) >= weighed - {"bias", "similarity"}
+    with pytest.raises(ValueError, match="refit them"):
+        StorySpace.build(arts, Config(encoder_lead_pieces=3), [counting])
 
 
 def test_similar_events_are_alike_but_do_not_match():

@@ -182,6 +182,7 @@ def train(data_dir: Path, config: Config, seeds: int = 10, limit: int | None = N
                                        "same_event": int(ecb["target"].sum())}},
         "date": datetime.date.today().isoformat(),
         "encoder": config.encoder,
+        "lead_pieces": config.encoder_lead_pieces,
         "semeval_in_sample_r": _pearson(fitted.score(sem["views"]), sem["target"]),
         "semeval_mean_of_views_r": _pearson(sem["mean"], sem["target"]),
         "semeval_grouped_cv": cv,

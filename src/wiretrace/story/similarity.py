@@ -123,6 +123,12 @@ class StorySpace:
                     else np.asarray(embed_only(lexical), dtype=bool))
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
+        fitted_pieces = fusion.about.get("lead_pieces") if fusion and names else None
+        if fitted_pieces is not None and fitted_pieces != config.encoder_lead_pieces:
+            raise ValueError(
+                f"the fitted weights for encoder {encoder_key(names)!r} read "
+                f"{fitted_pieces} lead piece(s), encoder_lead_pieces is "
+                f"{config.encoder_lead_pieces}: refit them with `wiretrace train fusion`")
         wanted = (set(view_names(names)) | set(MATCH_VIEWS) if every_view
                   else fusion.views_read() if fusion else set())
         index = {a.id: i for i, a in enumerate(articles)}
@@ -135,8 +141,10 @@ class StorySpace:
         for e in encoders:
             if not texts:
                 break
-            most = (config.story_lead_words // config.encoder_lead_words
-                    if {e.name + "_mean", e.name + "_pieces"} & wanted else 1)
+            piece_views = bool({e.name + "_mean", e.name + "_pieces"} & wanted)
+            most = (min(config.encoder_lead_pieces,
+                        config.story_lead_words // config.encoder_lead_words)
+                    if piece_views else 1)
             cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1))
                    for i in unique]
             flat = [p for ps in cut for p in ps]
@@ -154,7 +162,7 @@ class StorySpace:
             starts = np.r_[offsets[:-1], offsets[-1]]
             ends = np.r_[offsets[1:], offsets[-1] + 1]
             embeddings.append((e.floor, vectors[starts][row]))
-            if most > 1:
+            if piece_views:
                 sums = np.add.reduceat(vectors, starts, axis=0)
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
                 pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
