@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import measure
+from wiretrace.bench.measure import measure, measure_run
 from wiretrace.bench.planted import PlantedCorpus, plant_copies
 from wiretrace.config import Config
 from wiretrace.records import COPY_RELATIONS
@@ -137,20 +137,7 @@ def main(
         config_path = tmp_path / "config.json"
         config_path.write_bytes(orjson.dumps(config.to_dict()))
         out = tmp_path / "out"
-        wt = measure(
-            [
-                sys.executable,
-                "-m",
-                "wiretrace.cli",
-                "run",
-                str(corpus_path),
-                "--out",
-                str(out),
-                "--quiet",
-                "--config",
-                str(config_path),
-            ]
-        )
+        wt = measure_run(corpus_path, out, config_path)
         if wt.returncode != 0:
             console.print(f"[red]wiretrace failed[/red]\n{wt.stderr}")
             return 1

@@ -18,7 +18,6 @@ over the pairs holding a new one.
 from __future__ import annotations
 
 import sqlite3
-import sys
 import tempfile
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from rich.table import Table
 
 from wiretrace.bench.clustering_metrics import pairwise_f1
 from wiretrace.bench.datasets import MissingData, latest_dated_allsides
-from wiretrace.bench.measure import Measured, measure
+from wiretrace.bench.measure import Measured, measure_run
 from wiretrace.bench.pipeline import write_corpus
 from wiretrace.config import Config
 
@@ -92,23 +91,8 @@ def main(
         def run(part: list[dict], db: Path, name: str) -> Measured:
             corpus = folder / f"{name}.jsonl"
             write_corpus(part, corpus)
-            m = measure(
-                [
-                    sys.executable,
-                    "-m",
-                    "wiretrace.cli",
-                    "run",
-                    str(corpus),
-                    "--db",
-                    str(db),
-                    "--out",
-                    str(folder / f"out-{name}"),
-                    "--quiet",
-                    "--no-html",
-                    "--config",
-                    str(settings),
-                ]
-            )
+            m = measure_run(corpus, folder / f"out-{name}", settings, "--no-html", "--db",
+                            str(db))
             if m.returncode != 0:
                 raise RuntimeError(f"wiretrace run failed:\n{m.stderr}")
             return m

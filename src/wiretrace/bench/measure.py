@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -71,3 +72,10 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
     done.set()
     sampler.join()
     return Measured(seconds, peak / 1024, proc.returncode, err)
+
+
+def measure_run(corpus: Path, out: Path, settings: Path, *options: str) -> Measured:
+    """``wiretrace run CORPUS --out OUT --quiet --config SETTINGS [options]`` in a process of
+    its own (this interpreter), measured."""
+    return measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--out", str(out),
+                    "--quiet", "--config", str(settings), *options])

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import Measured, measure
+from wiretrace.bench.measure import Measured, measure, measure_run
 from wiretrace.config import Config
 
 
@@ -57,21 +57,7 @@ def main(
         )
         write_corpus(rows, corpus)
         settings.write_bytes(orjson.dumps(config.to_dict()))
-        wt = measure(
-            [
-                sys.executable,
-                "-m",
-                "wiretrace.cli",
-                "run",
-                str(corpus),
-                "--out",
-                str(out),
-                "--quiet",
-                "--no-html",
-                "--config",
-                str(settings),
-            ]
-        )
+        wt = measure_run(corpus, out, settings, "--no-html")
         if wt.returncode != 0:
             console.print(f"[red]wiretrace failed[/red]\n{wt.stderr}")
             return 1
