@@ -51,8 +51,12 @@ def counting_use():
 def synthetic_corpus(folder: Path, n: int, seed: int) -> Path:
     """``n`` articles made of demo paragraphs, some edited: copies, partial copies, stories."""
     rng = random.Random(seed)
-    paragraphs = [p for f in sorted(DEMO.glob("*.txt"))
-                  for p in f.read_text(encoding="utf-8").split("\n\n")[1:] if len(p) > 80]
+    paragraphs = [
+        p
+        for f in sorted(DEMO.glob("*.txt"))
+        for p in f.read_text(encoding="utf-8").split("\n\n")[1:]
+        if len(p) > 80
+    ]
     words = " ".join(paragraphs).split()
     folder.mkdir(parents=True)
     rows = []
@@ -64,8 +68,14 @@ def synthetic_corpus(folder: Path, n: int, seed: int) -> Path:
             for _ in range(rng.randint(0, len(toks) // 8)):
                 toks[rng.randrange(len(toks))] = rng.choice(words)
             edited.append(" ".join(toks))
-        rows.append({"id": f"s{seed}-{k:03d}", "title": f"Article {k}",
-                     "text": "\n\n".join(edited), "published": f"2024-05-{1 + k % 28:02d}"})
+        rows.append(
+            {
+                "id": f"s{seed}-{k:03d}",
+                "title": f"Article {k}",
+                "text": "\n\n".join(edited),
+                "published": f"2024-05-{1 + k % 28:02d}",
+            }
+        )
     path = folder / "articles.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return path

@@ -43,4 +43,7 @@ def test_sharded_sort_gives_the_same_pairs(monkeypatch):
     assert len(whole) > 1000
     assert np.array_equal(whole, sharded)
     assert (stats.pairs, stats.buckets, stats.capped_buckets) == (
-        sharded_stats.pairs, sharded_stats.buckets, sharded_stats.capped_buckets)
+        sharded_stats.pairs,
+        sharded_stats.buckets,
+        sharded_stats.capped_buckets,
+    )

@@ -16,8 +16,11 @@ from wiretrace.story.similarity import StorySpace
 
 def test_score_is_the_logistic_of_the_weighted_views():
     f = Fusion(bias=-4.0, weights={"word": 8.0, "names": 2.0, "use": 4.0})
-    views = {"word": np.array([0.0, 0.5, 0.1]), "names": np.array([0.0, 0.5, 0.9]),
-             "use": np.array([0.0, 1.0, 0.2])}
+    views = {
+        "word": np.array([0.0, 0.5, 0.1]),
+        "names": np.array([0.0, 0.5, 0.9]),
+        "use": np.array([0.0, 1.0, 0.2]),
+    }
     expected = 1 / (1 + np.exp(-np.array([-4.0, -4 + 4 + 1 + 4, -4 + 0.8 + 1.8 + 0.8])))
     assert np.allclose(f.score(views), expected)
     # Dense matrices score alike, element by element.
@@ -75,8 +78,13 @@ def test_event_match_weighs_every_event_view_and_none_against_the_event():
     sim = rng.uniform(0.05, 0.95, n)
     views = {v: rng.uniform(0, 1, n) for v in fusion.MATCH_VIEWS}
     # The numbers carry no signal here: their weight is 0, never negative.
-    truth = sigmoid(-6.0 + 0.5 * fusion.logit(sim) + 4.0 * views["names"]
-                    + 3.0 * views["plain"] + 2.0 * views["head"])
+    truth = sigmoid(
+        -6.0
+        + 0.5 * fusion.logit(sim)
+        + 4.0 * views["names"]
+        + 3.0 * views["plain"]
+        + 2.0 * views["head"]
+    )
     same = (rng.uniform(size=n) < truth).astype(float)
     match = fusion.fit_match(sim, views, same)
     assert set(match) == {"bias", "similarity", *fusion.MATCH_VIEWS}
@@ -85,12 +93,19 @@ def test_event_match_weighs_every_event_view_and_none_against_the_event():
     assert match["head"] == pytest.approx(2.0, rel=0.3)
     assert 0.0 <= match["numbers"] < 0.5
     f = Fusion(0.0, {"word": 1.0}, match=match)
-    expected = sigmoid(match["bias"] + match["similarity"] * fusion.logit(sim)
-                       + sum(match[v] * views[v] for v in fusion.MATCH_VIEWS))
+    expected = sigmoid(
+        match["bias"]
+        + match["similarity"] * fusion.logit(sim)
+        + sum(match[v] * views[v] for v in fusion.MATCH_VIEWS)
+    )
     assert np.allclose(f.event_match(sim, views), expected)
     # The same actors (names) but not what they did (plain, head): another event.
-    same_actors = {"names": np.array([0.8, 0.8]), "plain": np.array([0.6, 0.1]),
-                   "head": np.array([0.6, 0.1]), "numbers": np.array([0.0, 0.0])}
+    same_actors = {
+        "names": np.array([0.8, 0.8]),
+        "plain": np.array([0.6, 0.1]),
+        "head": np.array([0.6, 0.1]),
+        "numbers": np.array([0.0, 0.0]),
+    }
     told = f.event_match(np.array([0.6, 0.6]), same_actors)
     assert told[0] > 0.5 > told[1]
 
@@ -105,10 +120,12 @@ def _space(texts, fusion_=None, vectors=None):
 
 
 def test_story_space_scores_pairs_and_matrices_with_the_fusion():
-    texts = ["The minister met Anna Berg in Oslo on Monday to talk about ferries.",
-             "On Monday Anna Berg and the minister talked about ferries in Oslo.",
-             "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في العاصمة",
-             "قال الوزير إن المحادثات ستستأنف في العاصمة"]
+    texts = [
+        "The minister met Anna Berg in Oslo on Monday to talk about ferries.",
+        "On Monday Anna Berg and the minister talked about ferries in Oslo.",
+        "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في العاصمة",
+        "قال الوزير إن المحادثات ستستأنف في العاصمة",
+    ]
     f = Fusion(-2.0, {"word": 3.0, "names": 1.0})
     space = _space(texts, f)
     i, j = np.array([0, 2]), np.array([1, 3])
@@ -125,12 +142,17 @@ def test_story_space_scores_pairs_and_matrices_with_the_fusion():
 
 
 def test_a_pair_in_two_languages_has_its_word_view_imputed():
-    texts = ["Solar farm opens near the river after years of delay, officials said.",
-             "Une ferme solaire ouvre près du fleuve après des années de retard.",
-             "Cheese prices rose sharply at the weekly market in town."]
+    texts = [
+        "Solar farm opens near the river after years of delay, officials said.",
+        "Une ferme solaire ouvre près du fleuve après des années de retard.",
+        "Cheese prices rose sharply at the weekly market in town.",
+    ]
     vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
-    f = Fusion(-4.0, {"word": 8.0, "names": 2.0, "use": 3.0},
-               word_from={"word": {"bias": 0.0, "names": 0.0, "use": 0.5}})
+    f = Fusion(
+        -4.0,
+        {"word": 8.0, "names": 2.0, "use": 3.0},
+        word_from={"word": {"bias": 0.0, "names": 0.0, "use": 0.5}},
+    )
     space = _space(texts, f, vectors)
     i, j = np.array([0, 0]), np.array([1, 2])
     views = space.views(i, j)
@@ -149,17 +171,22 @@ def test_a_translation_has_its_event_word_views_imputed_too():
     """Plain TF-IDF of the whole texts and of the heads count shared words, as the word
     views do: for a pair in two languages they are imputed from the encoder, so a
     translation still matches as the same event."""
-    texts = ["Solar farm opens near the river after years of delay, officials said.",
-             "Une ferme solaire ouvre près du fleuve après des années de retard.",
-             "Cheese prices rose sharply at the weekly market in town."]
+    texts = [
+        "Solar farm opens near the river after years of delay, officials said.",
+        "Une ferme solaire ouvre près du fleuve après des années de retard.",
+        "Cheese prices rose sharply at the weekly market in town.",
+    ]
     vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
     arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
     space = StorySpace.build(arts, Config(encoder="none", story_fusion=False), every_view=True)
     space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
     space.encoder_names = ("use",)
-    f = Fusion(-4.0, {"word": 8.0, "use": 3.0},
-               word_from={"word": {"bias": 0.0, "use": 0.5}, "plain": {"bias": 0.0, "use": 0.8}},
-               match={"bias": -4.0, "similarity": 0.0, "plain": 8.0})
+    f = Fusion(
+        -4.0,
+        {"word": 8.0, "use": 3.0},
+        word_from={"word": {"bias": 0.0, "use": 0.5}, "plain": {"bias": 0.0, "use": 0.8}},
+        match={"bias": -4.0, "similarity": 0.0, "plain": 8.0},
+    )
     space = replace(space, fusion=f)
     i, j = np.array([0, 0]), np.array([1, 2])
     views = space.views(i, j)
@@ -196,8 +223,22 @@ def test_train_fusion_runs_on_a_small_subset(tmp_path):
 
     data = need(DATA / "semeval2022_task8")
     out = tmp_path / "weights.json"
-    code = main(["train", "fusion", "--data", str(data.parent), "--limit", "60",
-                 "--topics", "2", "--seeds", "1", "--out", str(out)])
+    code = main(
+        [
+            "train",
+            "fusion",
+            "--data",
+            str(data.parent),
+            "--limit",
+            "60",
+            "--topics",
+            "2",
+            "--seeds",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     fit = json.loads(out.read_text())["fits"]["use"]
     assert list(fit["weights"]) == fusion.view_names(["use"])
@@ -214,11 +255,15 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     """The piece views (mean of the lead's 100-word pieces; their best matches), the
     whole-text word view and the lengths: pair by pair equal to the dense matrices."""
     counting, seen = counting_use
-    ferry = ("The ferry company cut its winter timetable to two crossings a day after the "
-             "storm damaged the pier at Lerwick harbour on Monday. ") * 12  # ~240 words
-    arts = [CleanArticle("long", "Ferry cuts", [ferry], [], []),
-            CleanArticle("short", "Ferry cuts", [ferry[:200]], [], []),
-            CleanArticle("other", "Library hours", ["The library opens until ten."], [], [])]
+    ferry = (
+        "The ferry company cut its winter timetable to two crossings a day after the "
+        "storm damaged the pier at Lerwick harbour on Monday. "
+    ) * 12  # ~240 words
+    arts = [
+        CleanArticle("long", "Ferry cuts", [ferry], [], []),
+        CleanArticle("short", "Ferry cuts", [ferry[:200]], [], []),
+        CleanArticle("other", "Library hours", ["The library opens until ten."], [], []),
+    ]
     config = Config(story_fusion=False, encoder_lead_pieces=3)
     space = StorySpace.build(arts, config, [counting], every_view=True)
     # Title + lead of ~240 words: 3 pieces of at most 100 words; the others one each.
@@ -248,17 +293,25 @@ def test_similar_events_are_alike_but_do_not_match():
     """Two earthquakes told alike share a high similarity, but their places, names and
     counts differ: the shipped event match keeps them apart, and two reports of one
     quake together."""
-    chile = ["A magnitude 6.8 earthquake struck near Valparaiso in Chile on Tuesday, killing "
-             "12 people and damaging hundreds of homes, officials said.",
-             "President Gabriel Boric visited Valparaiso and promised aid to the families."]
-    chile2 = ["At least 12 people died when a 6.8-magnitude quake hit the Valparaiso region of "
-              "Chile on Tuesday, according to officials.",
-              "Gabriel Boric, the president, travelled to Valparaiso and pledged help."]
-    japan = ["A magnitude 7.1 earthquake struck near Sendai in Japan on Friday, killing 40 "
-             "people and damaging thousands of homes, officials said.",
-             "Prime Minister Fumio Kishida visited Sendai and promised aid to the families."]
-    arts = [CleanArticle(k, "", p, [], []) for k, p in
-            (("chile", chile), ("chile2", chile2), ("japan", japan))]
+    chile = [
+        "A magnitude 6.8 earthquake struck near Valparaiso in Chile on Tuesday, killing "
+        "12 people and damaging hundreds of homes, officials said.",
+        "President Gabriel Boric visited Valparaiso and promised aid to the families.",
+    ]
+    chile2 = [
+        "At least 12 people died when a 6.8-magnitude quake hit the Valparaiso region of "
+        "Chile on Tuesday, according to officials.",
+        "Gabriel Boric, the president, travelled to Valparaiso and pledged help.",
+    ]
+    japan = [
+        "A magnitude 7.1 earthquake struck near Sendai in Japan on Friday, killing 40 "
+        "people and damaging thousands of homes, officials said.",
+        "Prime Minister Fumio Kishida visited Sendai and promised aid to the families.",
+    ]
+    arts = [
+        CleanArticle(k, "", p, [], [])
+        for k, p in (("chile", chile), ("chile2", chile2), ("japan", japan))
+    ]
     space = StorySpace.build(arts, Config(), _use_or_skip())
     sim, match = space.pair_scores(np.array([0, 0]), np.array([1, 2]))
     assert sim[1] > 0.7  # alike as told ...
@@ -287,28 +340,38 @@ def test_close_events_of_the_same_actors_stay_apart():
     the same actors and days, two events. The shipped match joins the two reports of each
     and keeps the events apart."""
     visit = [
-        ["CIA Director Mike Pompeo made a secret visit to Pyongyang over the Easter weekend "
-         "and met North Korean leader Kim Jong Un, two officials said on Tuesday.",
-         "The trip, kept quiet until now, prepared a summit between Kim and President "
-         "Donald Trump. Pompeo flew in on Saturday and spent two days in the capital."],
-        ["Mike Pompeo, the head of the CIA, secretly travelled to North Korea and held talks "
-         "with Kim Jong Un in Pyongyang over Easter, officials told reporters on Tuesday.",
-         "The visit laid the ground for a meeting of Kim and Donald Trump; Pompeo arrived "
-         "on Saturday and stayed two days."],
+        [
+            "CIA Director Mike Pompeo made a secret visit to Pyongyang over the Easter weekend "
+            "and met North Korean leader Kim Jong Un, two officials said on Tuesday.",
+            "The trip, kept quiet until now, prepared a summit between Kim and President "
+            "Donald Trump. Pompeo flew in on Saturday and spent two days in the capital.",
+        ],
+        [
+            "Mike Pompeo, the head of the CIA, secretly travelled to North Korea and held talks "
+            "with Kim Jong Un in Pyongyang over Easter, officials told reporters on Tuesday.",
+            "The visit laid the ground for a meeting of Kim and Donald Trump; Pompeo arrived "
+            "on Saturday and stayed two days.",
+        ],
     ]
     moratorium = [
-        ["North Korea will stop nuclear tests and intercontinental missile launches and "
-         "close its Punggye-ri test site, Kim Jong Un announced on Friday.",
-         "State media said the halt takes effect at once. Donald Trump called it big "
-         "progress, and South Korea welcomed the moratorium."],
-        ["Kim Jong Un said on Friday that North Korea is suspending nuclear and long-range "
-         "missile tests and will shut the Punggye-ri nuclear test site.",
-         "The moratorium starts immediately, state media reported. Trump praised the move "
-         "and Seoul welcomed it."],
+        [
+            "North Korea will stop nuclear tests and intercontinental missile launches and "
+            "close its Punggye-ri test site, Kim Jong Un announced on Friday.",
+            "State media said the halt takes effect at once. Donald Trump called it big "
+            "progress, and South Korea welcomed the moratorium.",
+        ],
+        [
+            "Kim Jong Un said on Friday that North Korea is suspending nuclear and long-range "
+            "missile tests and will shut the Punggye-ri nuclear test site.",
+            "The moratorium starts immediately, state media reported. Trump praised the move "
+            "and Seoul welcomed it.",
+        ],
     ]
-    arts = [CleanArticle(f"{name}{k}", "", paragraphs, [], [])
-            for name, event in (("visit", visit), ("halt", moratorium))
-            for k, paragraphs in enumerate(event)]
+    arts = [
+        CleanArticle(f"{name}{k}", "", paragraphs, [], [])
+        for name, event in (("visit", visit), ("halt", moratorium))
+        for k, paragraphs in enumerate(event)
+    ]
     space = StorySpace.build(arts, Config(), _use_or_skip())
     match = space.match_matrix()
     threshold = Config().story_min_match
@@ -324,19 +387,27 @@ def test_close_events_are_labelled_by_the_stated_rule(tmp_path):
     from wiretrace.bench import close_events as ce
 
     def row(n, day, title, topic="world", bias="left"):
-        return {"id": f"a{n}", "date": day, "title": title, "topic": topic, "text": title,
-                "bias_text": bias}
+        return {
+            "id": f"a{n}",
+            "date": day,
+            "title": title,
+            "topic": topic,
+            "text": title,
+            "bias_text": bias,
+        }
 
-    rows = [row(0, "2014-03-01", "Zorvik visits Quellan capital in secret"),
-            row(1, "2014-03-01", "Secret Zorvik trip to Quellan capital revealed"),
-            row(2, "2014-03-01", "Zorvik in Quellan capital: the secret visit"),
-            row(3, "2014-03-01", "OPINION: Zorvik secret Quellan capital folly"),
-            row(4, "2014-03-04", "Quellan halts missile tests, Zorvik says"),
-            row(5, "2014-03-04", "Quellan moratorium on missile tests announced"),
-            row(6, "2014-03-04", "Missile tests moratorium by Quellan"),
-            row(7, "2014-05-20", "Bakery strike closes Vollund harbour"),
-            row(8, "2014-05-20", "Vollund harbour bakery strike"),
-            row(9, "2014-05-20", "Harbour strike in Vollund bakery")]
+    rows = [
+        row(0, "2014-03-01", "Zorvik visits Quellan capital in secret"),
+        row(1, "2014-03-01", "Secret Zorvik trip to Quellan capital revealed"),
+        row(2, "2014-03-01", "Zorvik in Quellan capital: the secret visit"),
+        row(3, "2014-03-01", "OPINION: Zorvik secret Quellan capital folly"),
+        row(4, "2014-03-04", "Quellan halts missile tests, Zorvik says"),
+        row(5, "2014-03-04", "Quellan moratorium on missile tests announced"),
+        row(6, "2014-03-04", "Missile tests moratorium by Quellan"),
+        row(7, "2014-05-20", "Bakery strike closes Vollund harbour"),
+        row(8, "2014-05-20", "Vollund harbour bakery strike"),
+        row(9, "2014-05-20", "Harbour strike in Vollund bakery"),
+    ]
     folder = tmp_path / "allsides_baly2020"
     folder.mkdir()
     with gzip.open(folder / "articles.jsonl.gz", "wt", encoding="utf-8") as fh:

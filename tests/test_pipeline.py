@@ -97,8 +97,7 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
     # The output holds the new article, the story and family it touched, whole, and what it
     # is related to (the ferry story its paragraphs were stitched in from), not the
     # unrelated stored article.
-    assert {a.id for a in r2.articles} == {"reprint_with_chrome", "wire_original",
-                                           "ferry_story"}
+    assert {a.id for a in r2.articles} == {"reprint_with_chrome", "wire_original", "ferry_story"}
     with Store(db) as store:
         assert store.article_count() == 4
         copies = [r for r in r2.relations if r.relation in COPY_RELATIONS]
@@ -161,17 +160,28 @@ def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
     assert "unrelated_story" not in r2.story_of()  # a story the run did not touch
     with Store(db) as store:
         assert store.story_of(["unrelated_story", "independent_report"]) == {
-            "unrelated_story": "story:unrelated_story", "independent_report": name}
+            "unrelated_story": "story:unrelated_story",
+            "independent_report": name,
+        }
 
 
 def test_stories_do_not_depend_on_reading_order(demo_dir):
     from wiretrace.pipeline import run_records
     from wiretrace.records import Article
 
-    names = ["wire_original", "reprint_with_chrome", "independent_report", "ferry_story",
-             "unrelated_story"]
-    records = [Article(id=n, text=(demo_dir / f"{n}.txt").read_text(),
-                       published=f"2024-05-0{k + 1}T09:00:00Z") for k, n in enumerate(names)]
+    names = [
+        "wire_original",
+        "reprint_with_chrome",
+        "independent_report",
+        "ferry_story",
+        "unrelated_story",
+    ]
+    records = [
+        Article(
+            id=n, text=(demo_dir / f"{n}.txt").read_text(), published=f"2024-05-0{k + 1}T09:00:00Z"
+        )
+        for k, n in enumerate(names)
+    ]
 
     def stories(rs):
         return sorted(sorted(s.members) for s in run_records(rs, Config(workers=1)).stories)

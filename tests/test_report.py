@@ -139,9 +139,17 @@ def test_seed_000_is_shown_as_a_rewrite_with_see_also_stitched(page, seed_report
 def test_story_list_pages_and_filters(page, tmp_path):
     out = tmp_path / "many"
     out.mkdir()
-    rows = [{"id": f"a{k:03d}", "title": f"Story number {k}", "paragraphs": [f"Text {k}."],
-             "removed": [], "removed_reasons": [], "source": "zeta" if k == 77 else "site"}
-            for k in range(120)]
+    rows = [
+        {
+            "id": f"a{k:03d}",
+            "title": f"Story number {k}",
+            "paragraphs": [f"Text {k}."],
+            "removed": [],
+            "removed_reasons": [],
+            "source": "zeta" if k == 77 else "site",
+        }
+        for k in range(120)
+    ]
     (out / "articles.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     html = write_html(out)
     _open(page, html)
@@ -151,7 +159,8 @@ def test_story_list_pages_and_filters(page, tmp_path):
     assert page.locator("#stories tr").count() == 20
     page.fill("#filter", "zeta")
     assert page.locator("#stories tr").all_inner_texts() == [
-        page.locator("#stories tr").first.inner_text()]
+        page.locator("#stories tr").first.inner_text()
+    ]
     assert "Story number 77" in page.locator("#stories tr").first.inner_text()
     page.locator("#stories tr").first.click()
     page.wait_for_selector("#compare")

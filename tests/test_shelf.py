@@ -15,9 +15,14 @@ from wiretrace.store import Store, StoredRun
 
 
 def _article(i: int, text: str = "") -> CleanArticle:
-    return CleanArticle(id=f"a{i}", title=f"Title {i}",
-                        paragraphs=[text or f"Paragraph of article {i}.", "A second one."],
-                        removed=[], removed_reasons=[], origin=f"in.jsonl:{i}")
+    return CleanArticle(
+        id=f"a{i}",
+        title=f"Title {i}",
+        paragraphs=[text or f"Paragraph of article {i}.", "A second one."],
+        removed=[],
+        removed_reasons=[],
+        origin=f"in.jsonl:{i}",
+    )
 
 
 def _read_in_child(path, lo, hi, queue):
@@ -36,7 +41,7 @@ def test_shelf_keeps_order_through_edits():
     assert shelf.get("a2").paragraphs[0] == "An edited paragraph."
     with pytest.raises(KeyError):
         shelf.get("a0")
-    (lo, hi), = shelf.seq_ranges(10)
+    ((lo, hi),) = shelf.seq_ranges(10)
     assert [a.id for a in shelved_between(shelf.path, lo, hi)] == [a.id for a in shelf]
     assert [r[0] for r in shelf.rows()] == ["a1", "a2", "a3", "a4"]
     assert shelf.path in shelf_module._READERS  # this process read it as a worker does
@@ -77,7 +82,8 @@ def test_lookup_reads_the_shelf_then_the_store(tmp_path):
     with Store(tmp_path / "index.db") as store:
         store.commit_run(StoredRun([article_row(_article(1))], [], "t", [], {}))
         assert store.db.execute("SELECT articles_new, articles_total FROM runs").fetchall() == [
-            (1, 1)]
+            (1, 1)
+        ]
     shelf = ArticleShelf()
     shelf.put([article_row(_article(2))])
     lookup = ArticleLookup(["a1", "a2"], shelf, tmp_path / "index.db")
@@ -112,7 +118,8 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
     in_memory = run([corpus], Config(workers=1))  # with stories: the texts in memory
     assert isinstance(in_memory.articles, list)
     assert [(a.id, a.text, a.removed) for a in in_memory.articles] == [
-        (a.id, a.text, a.removed) for a in first.articles]
+        (a.id, a.text, a.removed) for a in first.articles
+    ]
 
 
 def test_shelves_of_killed_runs_are_swept(tmp_path):

@@ -23,23 +23,34 @@ SOLAR_TITLE = "Harbour city opens floating solar farm on old reservoir"
 def feed(demo_dir, tmp_path):
     """The demo's full articles, and headline records about the solar farm (its story) and
     about nothing else in the corpus, in one JSONL file."""
-    rows = [{"id": p.stem, "text": p.read_text(), "published": "2024-05-14"}
-            for p in sorted(demo_dir.glob("*.txt"))]
+    rows = [
+        {"id": p.stem, "text": p.read_text(), "published": "2024-05-14"}
+        for p in sorted(demo_dir.glob("*.txt"))
+    ]
     rows += [
         # text is only the title (cleaning removes it as "title repeated")
-        {"id": "head-only", "title": SOLAR_TITLE, "text": SOLAR_TITLE,
-         "published": "2024-05-14"},
+        {"id": "head-only", "title": SOLAR_TITLE, "text": SOLAR_TITLE, "published": "2024-05-14"},
         # the same headline from another feed: the two are close enough to be aligned
         {"id": "head-again", "title": SOLAR_TITLE, "published": "2024-05-14"},
         # a headline feed without a body at all
-        {"id": "no-body", "title": "Lindholm switches on floating solar farm at reservoir",
-         "published": "2024-05-15"},
+        {
+            "id": "no-body",
+            "title": "Lindholm switches on floating solar farm at reservoir",
+            "published": "2024-05-15",
+        },
         # a title and a one-line summary
-        {"id": "summary", "title": "Floating solar farm opens in Lindholm",
-         "text": "Reservoir panels power 3,200 homes.", "published": "2024-05-14"},
+        {
+            "id": "summary",
+            "title": "Floating solar farm opens in Lindholm",
+            "text": "Reservoir panels power 3,200 homes.",
+            "published": "2024-05-14",
+        },
         # about none of the demo's events
-        {"id": "elsewhere", "title": "Chess club wins regional junior trophy",
-         "published": "2024-05-14"},
+        {
+            "id": "elsewhere",
+            "title": "Chess club wins regional junior trophy",
+            "published": "2024-05-14",
+        },
         # neither title nor text; and a few untitled words: skipped, with their reasons
         {"id": "empty", "title": "", "text": ""},
         {"id": "untitled", "text": "Storm damage in the north."},
@@ -114,7 +125,8 @@ def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
     assert keys["no-body"] == 0
     assert again.accounting.short == 0  # all already stored
     assert {s.reason for s in again.accounting.skipped if s.id in keys} == {
-        "already in the store (same text)"}
+        "already in the store (same text)"
+    }
     assert first.story_of()["no-body"] == first.story_of()["wire_original"]
     with Store(db) as store:  # the rerun added nothing and touched no story
         stories = store.story_of(["no-body", "wire_original"])
@@ -129,4 +141,5 @@ def test_bench_headlines_scores():
     # pairs holding item 2 only: gold has (2, 3), the prediction (0, 2) and (1, 2)
     assert co_membership(gold, pred, among=[False, False, True, False]) == (0.0, 0.0, 0.0)
     assert first_sentence("\nThe vote passed 52-48. Senators left.\n\nMore.") == (
-        "The vote passed 52-48.")
+        "The vote passed 52-48."
+    )

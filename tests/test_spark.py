@@ -41,19 +41,23 @@ def corpus(tmp_path_factory):
 
 
 def _read(out):
-    relations = {(r["a"], r["b"]): (r["relation"], r["coverage_a"], r["coverage_b"],
-                                    len(r["evidence"]))
-                 for r in map(orjson.loads, (out / "relations.jsonl").read_bytes().splitlines())}
-    families = [f["members"] for f in map(orjson.loads,
-                                          (out / "families.jsonl").read_bytes().splitlines())]
+    relations = {
+        (r["a"], r["b"]): (r["relation"], r["coverage_a"], r["coverage_b"], len(r["evidence"]))
+        for r in map(orjson.loads, (out / "relations.jsonl").read_bytes().splitlines())
+    }
+    families = [
+        f["members"] for f in map(orjson.loads, (out / "families.jsonl").read_bytes().splitlines())
+    ]
     report = orjson.loads((out / "report.json").read_bytes())
     return relations, families, report["accounting"]
 
 
 def _default(inputs):
     result = run(inputs, CONFIG)
-    relations = {(r.a, r.b): (r.relation, r.coverage_a, r.coverage_b, len(r.evidence))
-                 for r in result.relations}
+    relations = {
+        (r.a, r.b): (r.relation, r.coverage_a, r.coverage_b, len(r.evidence))
+        for r in result.relations
+    }
     return relations, [f.members for f in result.families], result.accounting
 
 
@@ -66,11 +70,15 @@ def test_spark_gives_the_default_engines_relations_and_families(spark, corpus):
     assert len(want_families) >= 5 and len(want_relations) >= 20  # a corpus with copies
     assert relations == want_relations
     assert families == want_families
-    assert (accounting["records"], accounting["processed"], accounting["skipped"]) == \
-        (want_acc.records, want_acc.processed, len(want_acc.skipped))
+    assert (accounting["records"], accounting["processed"], accounting["skipped"]) == (
+        want_acc.records,
+        want_acc.processed,
+        len(want_acc.skipped),
+    )
     # same reasons (the JSON parser's position detail differs: Spark strips the newline)
-    assert sorted(s["reason"].split(":")[0] for s in accounting["skipped_records"]) == \
-        sorted(s.reason.split(":")[0] for s in want_acc.skipped)
+    assert sorted(s["reason"].split(":")[0] for s in accounting["skipped_records"]) == sorted(
+        s.reason.split(":")[0] for s in want_acc.skipped
+    )
 
 
 def test_spark_reads_parquet(spark, corpus):
@@ -96,14 +104,21 @@ def test_spark_reads_warc(spark, tmp_path):
         writer = WARCWriter(fh, gzip=True)
         for k, page in enumerate(sorted(DEMO.glob("*.txt"))):
             body = page_from_text(page.read_text(encoding="utf-8"), site=k).encode()
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")],
-                                    protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                f"https://demo.example/{page.stem}", "response", payload=io.BytesIO(body),
-                http_headers=http))
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://demo.example/{page.stem}",
+                    "response",
+                    payload=io.BytesIO(body),
+                    http_headers=http,
+                )
+            )
     run_spark([warc], CONFIG, tmp_path / "out", spark=spark)
     relations, families, _ = _read(tmp_path / "out")
     want_relations, want_families, _ = _default([warc])
-    assert families == want_families == [["https://demo.example/wire_original",
-                                           "https://demo.example/reprint_with_chrome"]]
+    assert (
+        families
+        == want_families
+        == [["https://demo.example/wire_original", "https://demo.example/reprint_with_chrome"]]
+    )
     assert relations == want_relations

@@ -27,8 +27,21 @@ CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}
 
 
 def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:
-    return [sys.executable, "-m", "wiretrace.cli", "run", str(inputs), "--db", str(db),
-            "--out", str(out), "--config", str(config), "--quiet", "--no-html"]
+    return [
+        sys.executable,
+        "-m",
+        "wiretrace.cli",
+        "run",
+        str(inputs),
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--quiet",
+        "--no-html",
+    ]
 
 
 def _state(db: Path) -> dict:
@@ -43,14 +56,22 @@ def _state(db: Path) -> dict:
             "articles": ids,
             "hashes": sorted(con.execute("SELECT id, content_hash FROM articles")),
             "fingerprinted": sorted(fps),
-            "relations": sorted((a, b, orjson.loads(r)["relation"])
-                                for a, b, r in con.execute("SELECT * FROM relations")),
-            "story_relations": sorted((a, b, orjson.loads(r)["relation"])
-                                      for a, b, r in con.execute("SELECT * FROM story_relations")),
-            "families": sorted(tuple(sorted(orjson.loads(r)["members"]))
-                               for (r,) in con.execute("SELECT record FROM families")),
-            "stories": sorted(tuple(sorted(orjson.loads(r)["members"]))
-                              for (r,) in con.execute("SELECT record FROM stories")),
+            "relations": sorted(
+                (a, b, orjson.loads(r)["relation"])
+                for a, b, r in con.execute("SELECT * FROM relations")
+            ),
+            "story_relations": sorted(
+                (a, b, orjson.loads(r)["relation"])
+                for a, b, r in con.execute("SELECT * FROM story_relations")
+            ),
+            "families": sorted(
+                tuple(sorted(orjson.loads(r)["members"]))
+                for (r,) in con.execute("SELECT record FROM families")
+            ),
+            "stories": sorted(
+                tuple(sorted(orjson.loads(r)["members"]))
+                for (r,) in con.execute("SELECT record FROM stories")
+            ),
             "boilerplate": sorted(con.execute("SELECT key, df FROM boilerplate")),
         }
     finally:
@@ -62,8 +83,10 @@ def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("durability")
     config = root / "config.json"
     config.write_bytes(orjson.dumps(CONFIG))
-    batches = [synthetic_corpus(root / "batch_a", 120, 1),
-               synthetic_corpus(root / "batch_b", 120, 2)]
+    batches = [
+        synthetic_corpus(root / "batch_a", 120, 1),
+        synthetic_corpus(root / "batch_b", 120, 2),
+    ]
     ref = root / "ref.db"
     seconds = []
     states = []
@@ -94,8 +117,10 @@ def test_reference_runs_relate_the_batches(setup):
     assert first["relations"] and len(both["relations"]) > len(first["relations"])
     assert both["families"] and both["story_relations"]
     # the second run related new articles to stored ones
-    assert any(a.startswith("s1-") and b.startswith("s2-") or a.startswith("s2-")
-               and b.startswith("s1-") for a, b, _ in both["relations"])
+    assert any(
+        a.startswith("s1-") and b.startswith("s2-") or a.startswith("s2-") and b.startswith("s1-")
+        for a, b, _ in both["relations"]
+    )
 
 
 def test_sigkill_at_random_points_loses_and_doubles_nothing(setup):
@@ -105,7 +130,8 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(setup):
     kills = 0
     # Killed during the first run (empty store), then during the second, several times each.
     for k, (batch, before, after, duration) in enumerate(
-            [(batch_a, None, after_a, seconds[0]), (batch_b, after_a, after_b, seconds[1])]):
+        [(batch_a, None, after_a, seconds[0]), (batch_b, after_a, after_b, seconds[1])]
+    ):
         for attempt in range(3):
             moment = rng.uniform(0.05, duration * 0.95)
             killed = _kill_at(_command(batch, db, root / f"out{k}{attempt}", config), moment)
@@ -114,7 +140,8 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(setup):
                 state = _state(db)
                 # one transaction per run: the store is as before the run, or as after it
                 assert state in ([before, after] if before else [after]) or (
-                    before is None and state["articles"] == [])
+                    before is None and state["articles"] == []
+                )
         subprocess.run(_command(batch, db, root / f"out{k}", config), check=True)
         assert _state(db) == after
         # running the same batch again changes nothing: re-ingesting is a no-op
@@ -135,5 +162,6 @@ def test_query_reads_the_store_without_changing_it(setup):
     assert db.read_bytes() == before
     assert len(answers) == accounting.processed >= 110
     assert any(a.relations for a in answers)
-    assert all(({r.a, r.b} - {a.id}) <= set(after_a["articles"]) for a in answers
-               for r in a.relations)
+    assert all(
+        ({r.a, r.b} - {a.id}) <= set(after_a["articles"]) for a in answers for r in a.relations
+    )

@@ -33,15 +33,33 @@ COPY = ("wire_original", "reprint_with_chrome")  # the copy pair, one half in ea
 
 def _has_copy_and_family(state: dict) -> bool:
     return set(COPY) in [set(r[:2]) for r in state["relations"]] and any(
-        set(COPY) <= set(f) for f in state["families"])
+        set(COPY) <= set(f) for f in state["families"]
+    )
 
 
-def _start(inputs: Path, db: Path, out: Path, config: Path, *extra: str,
-           stderr=subprocess.PIPE) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    cmd = [sys.executable, "-m", "wiretrace.cli", "run", str(inputs), "--db", str(db),
-           "--out", str(out), "--config", str(config), "--quiet", "--no-html", *extra]
+def _start(
+    inputs: Path, db: Path, out: Path, config: Path, *extra: str, stderr=subprocess.PIPE
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "wiretrace.cli",
+        "run",
+        str(inputs),
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--quiet",
+        "--no-html",
+        *extra,
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, env=env)
 
 
@@ -55,28 +73,40 @@ def _state(db: Path) -> dict:
     con = sqlite3.connect(db)
     try:
         ids = [r[0] for r in con.execute("SELECT id FROM articles")]
-        relations = [(a, b, orjson.loads(r)["relation"])
-                     for a, b, r in con.execute("SELECT * FROM relations")]
-        story_relations = [(a, b, orjson.loads(r)["relation"])
-                           for a, b, r in con.execute("SELECT * FROM story_relations")]
-        families = [tuple(sorted(orjson.loads(r)["members"]))
-                    for (r,) in con.execute("SELECT record FROM families")]
-        stories = [tuple(sorted(orjson.loads(r)["members"]))
-                   for (r,) in con.execute("SELECT record FROM stories")]
+        relations = [
+            (a, b, orjson.loads(r)["relation"])
+            for a, b, r in con.execute("SELECT * FROM relations")
+        ]
+        story_relations = [
+            (a, b, orjson.loads(r)["relation"])
+            for a, b, r in con.execute("SELECT * FROM story_relations")
+        ]
+        families = [
+            tuple(sorted(orjson.loads(r)["members"]))
+            for (r,) in con.execute("SELECT record FROM families")
+        ]
+        stories = [
+            tuple(sorted(orjson.loads(r)["members"]))
+            for (r,) in con.execute("SELECT record FROM stories")
+        ]
         fingerprinted = [r[0] for r in con.execute("SELECT id FROM fingerprints")]
         for rows in (ids, relations, story_relations, families, stories, fingerprinted):
             assert len(rows) == len(set(rows)), "doubled rows"
-        return {"articles": sorted(ids), "fingerprinted": sorted(fingerprinted),
-                "relations": sorted(relations), "story_relations": sorted(story_relations),
-                "families": sorted(families), "stories": sorted(stories)}
+        return {
+            "articles": sorted(ids),
+            "fingerprinted": sorted(fingerprinted),
+            "relations": sorted(relations),
+            "story_relations": sorted(story_relations),
+            "families": sorted(families),
+            "stories": sorted(stories),
+        }
     finally:
         con.close()
 
 
 def _skip_reasons(out: Path) -> list[str]:
     report = orjson.loads((out / "report.json").read_bytes())
-    return [s["reason"] for s in report["accounting"]["skipped_records"]
-            if s["id"] is not None]
+    return [s["reason"] for s in report["accounting"]["skipped_records"] if s["id"] is not None]
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +117,10 @@ def halves(tmp_path_factory):
     config = root / "config.json"
     config.write_bytes(orjson.dumps(CONFIG))
     a, b = root / "a", root / "b"
-    for folder, names in [(a, ["wire_original", "ferry_story", "unrelated_story"]),
-                          (b, ["reprint_with_chrome", "independent_report"])]:
+    for folder, names in [
+        (a, ["wire_original", "ferry_story", "unrelated_story"]),
+        (b, ["reprint_with_chrome", "independent_report"]),
+    ]:
         folder.mkdir()
         for name in names:
             shutil.copy(DEMO / f"{name}.txt", folder / f"{name}.txt")
@@ -119,8 +151,10 @@ def _together(starts: list, db: Path, tmp: Path, gate: bool) -> list[tuple[int, 
     try:
         procs = [start(stderr=f) for start, f in zip(starts, files, strict=True)]
         if lock:
-            said = [_wait_for(log, "waiting for another run", proc)
-                    for log, proc in zip(logs, procs, strict=True)]
+            said = [
+                _wait_for(log, "waiting for another run", proc)
+                for log, proc in zip(logs, procs, strict=True)
+            ]
             assert all("waiting for another run" in s for s in said), said
             assert not db.exists(), "nothing reads or writes the store before the lock"
     finally:
@@ -138,8 +172,12 @@ def _together(starts: list, db: Path, tmp: Path, gate: bool) -> list[tuple[int, 
 def test_two_runs_at_once_lose_nothing(halves, tmp_path, gate):
     root, config, a, b, expected = halves
     db = tmp_path / "together.db"
-    results = _together([partial(_start, inputs, db, tmp_path / f"out_{inputs.name}", config)
-                         for inputs in (a, b)], db, tmp_path, gate)
+    results = _together(
+        [partial(_start, inputs, db, tmp_path / f"out_{inputs.name}", config) for inputs in (a, b)],
+        db,
+        tmp_path,
+        gate,
+    )
     for code, err in results:
         assert code == 0, err
         assert "Traceback" not in err
@@ -152,8 +190,9 @@ def test_two_runs_of_the_same_input_at_once(halves, tmp_path):
     root, config, *_ = halves
     db = tmp_path / "same.db"
     outs = [tmp_path / "same_1", tmp_path / "same_2"]
-    results = _together([partial(_start, DEMO, db, out, config) for out in outs], db,
-                        tmp_path, gate=True)
+    results = _together(
+        [partial(_start, DEMO, db, out, config) for out in outs], db, tmp_path, gate=True
+    )
     for code, err in results:
         assert code == 0, err
         assert "Traceback" not in err and "IntegrityError" not in err
@@ -185,7 +224,8 @@ def test_a_run_waits_for_the_lock_and_says_so(halves, tmp_path):
         said = _wait_for(log, "waiting for another run", proc)
         assert proc.poll() is None, "the run must wait while the lock is held"
         assert said.strip().splitlines() == [
-            f"waiting for another run on {db} (pid {os.getpid()}) to finish…"]
+            f"waiting for another run on {db} (pid {os.getpid()}) to finish…"
+        ]
         time.sleep(0.5)
         assert proc.poll() is None and not db.exists()  # it has read nothing, written nothing
     code, _ = _finish(proc)
@@ -222,7 +262,8 @@ def test_query_reads_while_a_run_holds_the_lock(halves, tmp_path):
     with StoreLock(db):  # a writer is working: a read-only query neither waits nor fails
         answers, _ = query([b], db, Config.from_dict(CONFIG))
     assert {r.a for x in answers for r in x.relations} | {
-        r.b for x in answers for r in x.relations} >= {"wire_original"}
+        r.b for x in answers for r in x.relations
+    } >= {"wire_original"}
 
 
 def test_a_killed_holder_leaves_no_stale_lock(halves, tmp_path):
@@ -230,17 +271,22 @@ def test_a_killed_holder_leaves_no_stale_lock(halves, tmp_path):
     while a child it forked (a worker of its pool) lives on."""
     root, config, a, *_ = halves
     db = tmp_path / "index.db"
-    script = ("import os, sys, time\n"
-              "from wiretrace.storelock import StoreLock\n"
-              f"StoreLock({str(db)!r}).acquire()\n"
-              "child = os.fork()\n"
-              "if child == 0:\n"
-              "    time.sleep(60)\n"
-              "    os._exit(0)\n"
-              "print(child, flush=True)\n"
-              "time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(SRC)})
+    script = (
+        "import os, sys, time\n"
+        "from wiretrace.storelock import StoreLock\n"
+        f"StoreLock({str(db)!r}).acquire()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
     child = int(holder.stdout.readline())
     try:
         with pytest.raises(StoreBusy):

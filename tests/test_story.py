@@ -32,11 +32,13 @@ def test_lexical_similarity_prefers_the_same_event():
 
 
 def test_monotone_alignment_keeps_order_and_skips_weak_pairs():
-    m = np.array([
-        [0.9, 0.1, 0.1],
-        [0.1, 0.2, 0.8],
-        [0.1, 0.7, 0.1],  # would need to go backwards after (1, 2)
-    ])
+    m = np.array(
+        [
+            [0.9, 0.1, 0.1],
+            [0.1, 0.2, 0.8],
+            [0.1, 0.7, 0.1],  # would need to go backwards after (1, 2)
+        ]
+    )
     assert monotone_alignment(m, 0.3) in ([(0, 0), (1, 2)], [(0, 0), (2, 1)])
     pairs = monotone_alignment(m, 0.3)
     assert all(a1 < a2 and b1 < b2 for (a1, b1), (a2, b2) in zip(pairs, pairs[1:], strict=False))
@@ -61,9 +63,12 @@ def test_windows_join_a_story_across_their_overlap():
 def test_the_last_window_reaches_the_last_article():
     # Seven articles, windows of 4 every 2: the windows at 0 and 2 stop short of article 6.
     story = np.array([0, 0, 0, 1, 1, 1, 1])
-    labels = cluster_stories([f"2021-01-0{i}" for i in range(1, 8)],
-                             lambda rows: (story[rows][:, None] == story[rows]).astype(float),
-                             0.5, 4)
+    labels = cluster_stories(
+        [f"2021-01-0{i}" for i in range(1, 8)],
+        lambda rows: (story[rows][:, None] == story[rows]).astype(float),
+        0.5,
+        4,
+    )
     assert labels.min() >= 0 and len(set(labels[3:])) == 1 and labels[0] != labels[3]
 
 
@@ -76,8 +81,9 @@ def test_windows_never_merge_stories_already_formed():
     for i, j in [(2, 4), (2, 5), (3, 4), (3, 5), (4, 5)]:
         m[i, j] = 0.9
     m = np.maximum(m, m.T)
-    labels = cluster_stories([f"2021-01-0{i}" for i in range(1, 7)],
-                             lambda rows: m[np.ix_(rows, rows)], 0.5, 4)
+    labels = cluster_stories(
+        [f"2021-01-0{i}" for i in range(1, 7)], lambda rows: m[np.ix_(rows, rows)], 0.5, 4
+    )
     assert labels[0] == labels[1] and labels[2] != labels[3]
     assert labels[4] == labels[5] and labels[4] in (labels[2], labels[3])
 
@@ -143,8 +149,10 @@ def test_translation_is_a_rewrite_across_languages(demo_dir):
     from wiretrace import run
 
     fixture = Path(__file__).parent / "fixtures" / "solar_farm_fr.txt"
-    result = run([demo_dir / "wire_original.txt", demo_dir / "unrelated_story.txt", fixture],
-                 Config(workers=1))
+    result = run(
+        [demo_dir / "wire_original.txt", demo_dir / "unrelated_story.txt", fixture],
+        Config(workers=1),
+    )
     rel = {frozenset((r.a, r.b)): r for r in result.relations}
     pair = rel[frozenset(("wire_original", "solar_farm_fr"))]
     assert pair.relation == "rewrite"
@@ -157,11 +165,13 @@ def test_translation_is_a_rewrite_across_languages(demo_dir):
 def test_distinct_keeps_only_clear_mutual_best_matches():
     from wiretrace.story.align import distinct
 
-    m = np.array([
-        [0.30, 0.05, 0.04],  # clear best in its row and column: kept, though modest
-        [0.10, 0.42, 0.40],  # 0.42 beats 0.40 in its row by too little: both dropped
-        [0.02, 0.06, 0.50],
-    ])
+    m = np.array(
+        [
+            [0.30, 0.05, 0.04],  # clear best in its row and column: kept, though modest
+            [0.10, 0.42, 0.40],  # 0.42 beats 0.40 in its row by too little: both dropped
+            [0.02, 0.06, 0.50],
+        ]
+    )
     kept = distinct(m, 0.05)
     assert kept[0, 0] == 0.30 and kept[2, 2] == 0.50
     assert kept[1, 1] == 0.0 and kept[1, 2] == 0.0
@@ -190,9 +200,13 @@ def test_sparse_chain_matches_the_full_dynamic_programme():
 def test_event_views_plain_words_and_numbers_as_written():
     from wiretrace.story.lexical import numbers_rows, plain_rows
 
-    numbers = numbers_rows(["Fined $1,200 on 3 May 2019, 9/11 anniversary.",
-                            "The 1,200 dollar fine of 3 May 2019.",
-                            "No figures in this one."])
+    numbers = numbers_rows(
+        [
+            "Fined $1,200 on 3 May 2019, 9/11 anniversary.",
+            "The 1,200 dollar fine of 3 May 2019.",
+            "No figures in this one.",
+        ]
+    )
     dots = (numbers @ numbers.T).toarray()
     assert dots[0, 1] > 0.5  # "1,200", "3" and "2019" shared, each as written
     assert dots[0, 2] == dots[1, 2] == 0.0  # no numbers: no agreement, not a match

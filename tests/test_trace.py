@@ -13,8 +13,15 @@ A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
 
 
 def _article(id_, paragraphs, published=None, byline=None):
-    return CleanArticle(id=id_, title=id_, paragraphs=paragraphs, removed=[], removed_reasons=[],
-                        published=published, byline=byline)
+    return CleanArticle(
+        id=id_,
+        title=id_,
+        paragraphs=paragraphs,
+        removed=[],
+        removed_reasons=[],
+        published=published,
+        byline=byline,
+    )
 
 
 def _copy(a, b, pairs, cov_a, cov_b, kind="copy"):
@@ -24,8 +31,10 @@ def _copy(a, b, pairs, cov_a, cov_b, kind="copy"):
 
 # -- choosing the original ------------------------------------------------------------
 def test_wire_credit_from_byline_and_dateline():
-    assert wire_credit(_article("x", ["Text."], byline="By Jo Doe, Associated Press")) == \
-        "Associated Press"
+    assert (
+        wire_credit(_article("x", ["Text."], byline="By Jo Doe, Associated Press"))
+        == "Associated Press"
+    )
     assert wire_credit(_article("x", ["MOSCOW (Reuters) - Russia said on Monday."])) == "Reuters"
     assert wire_credit(_article("x", ["(Moscow) Russia's foreign minister said."])) == "(Moscow)"
     assert wire_credit(_article("x", ["Russia said on Monday that talks would start."])) is None
@@ -71,13 +80,14 @@ def test_derivations_follow_time_and_flag_what_time_contradicts():
 
 
 def test_removed_line_positions_survive_dropping_learned_boilerplate():
-    article = CleanArticle("x", "t", ["p0", "p1", "p2", "p3"], ["Advertisement"], ["advertisement"],
-                           removed_at=[3])
+    article = CleanArticle(
+        "x", "t", ["p0", "p1", "p2", "p3"], ["Advertisement"], ["advertisement"], removed_at=[3]
+    )
     drop_paragraphs(article, {1}, lambda i: "learned boilerplate")
     assert article.paragraphs == ["p0", "p2", "p3"]
     assert article.removed_at == [2, 1]  # the ad still sits before p3; p1 sat before p2
-    assert article.text[article.removed_offset(0):].startswith("p3")
-    assert article.text[article.removed_offset(1):].startswith("p2")
+    assert article.text[article.removed_offset(0) :].startswith("p3")
+    assert article.text[article.removed_offset(1) :].startswith("p2")
 
 
 # -- the demo corpus (ships with the package) ----------------------------------------

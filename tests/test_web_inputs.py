@@ -38,13 +38,16 @@ def _write_warc(path: Path, records: list[tuple]) -> Path:
             if kind == "response":
                 _, _, status, ctype, body = rec
                 http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
-                record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
-                                                   http_headers=http)
+                record = writer.create_warc_record(
+                    uri, "response", payload=io.BytesIO(body), http_headers=http
+                )
             elif kind == "request":
-                http = StatusAndHeaders("GET / HTTP/1.1", [("Host", "x.example")],
-                                        is_http_request=True)
-                record = writer.create_warc_record(uri, "request", payload=io.BytesIO(b""),
-                                                   http_headers=http)
+                http = StatusAndHeaders(
+                    "GET / HTTP/1.1", [("Host", "x.example")], is_http_request=True
+                )
+                record = writer.create_warc_record(
+                    uri, "request", payload=io.BytesIO(b""), http_headers=http
+                )
             else:
                 record = writer.create_warc_record(uri, kind, payload=io.BytesIO(b""))
             writer.write_record(record)
@@ -52,8 +55,9 @@ def _write_warc(path: Path, records: list[tuple]) -> Path:
 
 
 def _page(title="Harbour city opens floating solar farm", **kw) -> bytes:
-    return news_page(title, STORY, author="Maria Lind", published="2024-05-14T09:30:00",
-                     slug="solar-farm", **kw).encode()
+    return news_page(
+        title, STORY, author="Maria Lind", published="2024-05-14T09:30:00", slug="solar-farm", **kw
+    ).encode()
 
 
 # -- HTML pages ---------------------------------------------------------------------------
@@ -75,12 +79,14 @@ def test_html_page_gives_main_text_and_metadata(tmp_path):
 def test_bad_html_is_skipped_with_a_reason(tmp_path):
     (tmp_path / "empty.html").write_bytes(b"   ")
     (tmp_path / "binary.htm").write_bytes(b"\x00\x01\x02<html>" * 50)
-    (tmp_path / "nothing.html").write_bytes(b"<html><head><title>x</title></head><body>"
-                                            b"<nav><a href=/>Home</a></nav></body></html>")
+    (tmp_path / "nothing.html").write_bytes(
+        b"<html><head><title>x</title></head><body><nav><a href=/>Home</a></nav></body></html>"
+    )
     (tmp_path / "broken.html").write_bytes(b"<html><body><p>" + STORY[0].encode() + b"<p><div")
     (tmp_path / "blank.html").write_bytes(b"<html><body><script>var x;</script></body></html>")
-    reasons = {r.id: r.reason if isinstance(r, Skipped) else "article"
-               for r in read_inputs([tmp_path])}
+    reasons = {
+        r.id: r.reason if isinstance(r, Skipped) else "article" for r in read_inputs([tmp_path])
+    }
     assert reasons["empty"] == "empty HTML page"
     assert reasons["binary"].startswith("binary content")
     assert reasons["blank"] == "no main text found in the HTML page"
@@ -91,8 +97,10 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
 
 
 def test_jsonl_record_may_carry_html(tmp_path):
-    rows = [{"id": "p1", "html": _page().decode(), "source": "Given Source"},
-            {"id": "p2", "html": "<html></html>"}]
+    rows = [
+        {"id": "p1", "html": _page().decode(), "source": "Given Source"},
+        {"id": "p2", "html": "<html></html>"},
+    ]
     path = tmp_path / "pages.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     got = {r.id: r for r in read_inputs([path])}
@@ -105,30 +113,40 @@ def test_jsonl_record_may_carry_html(tmp_path):
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
 def test_warc_responses_become_articles_and_other_records_are_counted(tmp_path, name):
     uri = "https://dailycourier.example/news/solar-farm"
-    path = _write_warc(tmp_path / name, [
-        ("warcinfo", None),
-        ("request", uri),
-        ("response", uri, "200 OK", "text/html; charset=utf-8", _page()),
-        ("response", "https://x.example/missing", "404 Not Found", "text/html", b"<html/>"),
-        ("response", "https://x.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
-        ("response", "https://x.example/moved", "301 Moved Permanently", "text/html", b""),
-        ("revisit", uri),
-    ])
+    path = _write_warc(
+        tmp_path / name,
+        [
+            ("warcinfo", None),
+            ("request", uri),
+            ("response", uri, "200 OK", "text/html; charset=utf-8", _page()),
+            ("response", "https://x.example/missing", "404 Not Found", "text/html", b"<html/>"),
+            ("response", "https://x.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
+            ("response", "https://x.example/moved", "301 Moved Permanently", "text/html", b""),
+            ("revisit", uri),
+        ],
+    )
     records = list(read_inputs([path]))
     assert len(records) == 7
     (article,) = [r for r in records if isinstance(r, Article)]
     assert article.id == uri and article.fetched and article.published.startswith("2024-05-14")
     reasons = sorted(r.reason for r in records if isinstance(r, Skipped))
-    assert reasons == sorted([
-        "WARC warcinfo record (not a response)", "WARC request record (not a response)",
-        "HTTP status 404 (not 200)", "not HTML (image/png)", "HTTP status 301 (not 200)",
-        "WARC revisit record (not a response)"])
+    assert reasons == sorted(
+        [
+            "WARC warcinfo record (not a response)",
+            "WARC request record (not a response)",
+            "HTTP status 404 (not 200)",
+            "not HTML (image/png)",
+            "HTTP status 301 (not 200)",
+            "WARC revisit record (not a response)",
+        ]
+    )
 
 
 def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
     uri = "https://dailycourier.example/news/solar-farm"
-    good = _write_warc(tmp_path / "good.warc.gz", [("response", uri, "200 OK", "text/html",
-                                                    _page())] * 2)
+    good = _write_warc(
+        tmp_path / "good.warc.gz", [("response", uri, "200 OK", "text/html", _page())] * 2
+    )
     data = good.read_bytes()
     damaged = tmp_path / "damaged.warc.gz"
     damaged.write_bytes(data + b"garbage that is not a WARC record" * 10)
@@ -151,8 +169,9 @@ def seed_pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed_pages")
     pages = {}
     for k, path in enumerate(sorted(need(SEEDS).glob("*.txt"))):
-        pages[path.stem] = page_from_text(path.read_text(encoding="utf-8"), site=k,
-                                          slug=path.stem).encode()
+        pages[path.stem] = page_from_text(
+            path.read_text(encoding="utf-8"), site=k, slug=path.stem
+        ).encode()
         (folder / f"{path.stem}.html").write_bytes(pages[path.stem])
     return folder, pages
 
@@ -167,36 +186,54 @@ def test_seed_pages_give_the_same_relations_as_the_text_seeds(seed_pages, text_r
     html_result = run([folder], Config(workers=1))
     assert _relations(html_result) == _relations(text_result)
     assert [f.members for f in html_result.families] == [f.members for f in text_result.families]
-    assert [sorted(s.members) for s in html_result.stories] == \
-        [sorted(s.members) for s in text_result.stories]
+    assert [sorted(s.members) for s in html_result.stories] == [
+        sorted(s.members) for s in text_result.stories
+    ]
     assert {a.id: a.source for a in html_result.articles}["002_005f1038b4d1bee6"] == "Metro Wire"
 
 
 def test_a_warc_of_the_seed_pages_gives_the_same_result_again(seed_pages, text_result, tmp_path):
     _, pages = seed_pages
-    warc = _write_warc(tmp_path / "seeds.warc.gz", [
-        ("response", f"https://pages.example/{stem}", "200 OK", "text/html", body)
-        for stem, body in pages.items()])
+    warc = _write_warc(
+        tmp_path / "seeds.warc.gz",
+        [
+            ("response", f"https://pages.example/{stem}", "200 OK", "text/html", body)
+            for stem, body in pages.items()
+        ],
+    )
     result = run([warc], Config(workers=1))
     strip = {f"https://pages.example/{stem}": stem for stem in pages}
     got = {(strip[r.a], strip[r.b], r.relation, len(r.evidence)) for r in result.relations}
     assert got == _relations(text_result)
-    assert [[strip[m] for m in f.members] for f in result.families] == \
-        [f.members for f in text_result.families]
+    assert [[strip[m] for m in f.members] for f in result.families] == [
+        f.members for f in text_result.families
+    ]
     with gzip.open(warc) as fh:  # a real gzipped WARC
         assert fh.read(8) == b"WARC/1.0"
 
 
 def test_metadata_from_json_ld_comes_first(tmp_path):
-    ld = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": "ignored"},
-        {"@type": "NewsArticle", "headline": "Ferry service resumes after storm",
-         "datePublished": "2024-06-02T07:15:00+02:00",
-         "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"name": "Tom Berg"}],
-         "publisher": {"@type": "Organization", "name": "Harbour Times"}}]}
-    page = _page().decode().replace(
-        "</head>", f'<script type="application/ld+json">{orjson.dumps(ld).decode()}</script>'
-                   "</head>")
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "ignored"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Ferry service resumes after storm",
+                "datePublished": "2024-06-02T07:15:00+02:00",
+                "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"name": "Tom Berg"}],
+                "publisher": {"@type": "Organization", "name": "Harbour Times"},
+            },
+        ],
+    }
+    page = (
+        _page()
+        .decode()
+        .replace(
+            "</head>",
+            f'<script type="application/ld+json">{orjson.dumps(ld).decode()}</script></head>',
+        )
+    )
     (tmp_path / "ld.html").write_text(page, encoding="utf-8")
     (article,) = list(read_inputs([tmp_path]))
     assert article.title == "Ferry service resumes after storm"

@@ -105,14 +105,19 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
     if args.db:
         raise SystemExit("--engine spark writes output files; --db is for the default engine")
     if config.find_stories:
-        console.print("spark engine: copy engine only (duplicates, copies, partials, families); "
-                      "run the default engine for stories")
-    counts = run_spark(args.inputs, replace(config, find_stories=False), args.out,
-                       master=args.spark_master)
+        console.print(
+            "spark engine: copy engine only (duplicates, copies, partials, families); "
+            "run the default engine for stories"
+        )
+    counts = run_spark(
+        args.inputs, replace(config, find_stories=False), args.out, master=args.spark_master
+    )
     acc = counts["accounting"]
-    console.print(f"{acc['records']} records: {acc['processed']} processed, {acc['skipped']} "
-                  f"skipped; {counts['counts']['families']} families, "
-                  f"{counts['n_relations']} relations -> {args.out}")
+    console.print(
+        f"{acc['records']} records: {acc['processed']} processed, {acc['skipped']} "
+        f"skipped; {counts['counts']['families']} families, "
+        f"{counts['n_relations']} relations -> {args.out}"
+    )
     return 0
 
 
@@ -128,9 +133,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     console = Console(stderr=True, quiet=args.quiet)
     seen = sum(a.seen for a in answers)
     related = sum(bool(a.relations) for a in answers)
-    console.print(f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
-                  f"{related} related to stored articles; {len(accounting.skipped)} records "
-                  "skipped" + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped))
+    console.print(
+        f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
+        f"{related} related to stored articles; {len(accounting.skipped)} records "
+        "skipped" + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped)
+    )
     return 0
 
 
@@ -179,9 +186,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from wiretrace.story.fusion import WEIGHTS_FILE
 
     data_dir = Path(args.data) if args.data else shared_data()
-    return fusion_training.main(data_dir, _config(args), Console(), seeds=args.seeds,
-                                limit=args.limit, topics=args.topics,
-                                out=Path(args.out) if args.out else WEIGHTS_FILE)
+    return fusion_training.main(
+        data_dir,
+        _config(args),
+        Console(),
+        seeds=args.seeds,
+        limit=args.limit,
+        topics=args.topics,
+        out=Path(args.out) if args.out else WEIGHTS_FILE,
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -209,8 +222,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import scale
 
         sizes = [int(x) for x in args.sizes.split(",")]
-        return scale.main(data_dir, console, sizes, seed=args.seed, workers=args.workers or 0,
-                          corpus_cache=args.corpus_cache)
+        return scale.main(
+            data_dir,
+            console,
+            sizes,
+            seed=args.seed,
+            workers=args.workers or 0,
+            corpus_cache=args.corpus_cache,
+        )
     if args.name == "report":
         from wiretrace.bench import report_open
 
@@ -228,13 +247,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.name == "pipeline":
         from wiretrace.bench import pipeline
 
-        return pipeline.main(data_dir, _config(args), console, n_articles=args.articles,
-                             baseline=not args.no_baseline)
+        return pipeline.main(
+            data_dir,
+            _config(args),
+            console,
+            n_articles=args.articles,
+            baseline=not args.no_baseline,
+        )
     if args.name == "incremental":
         from wiretrace.bench import incremental
 
-        return incremental.main(data_dir, _config(args), console, n_articles=args.articles,
-                                n_add=args.add, batches=args.batches)
+        return incremental.main(
+            data_dir,
+            _config(args),
+            console,
+            n_articles=args.articles,
+            n_add=args.add,
+            batches=args.batches,
+        )
     if args.name == "blocking":
         from wiretrace.bench import blocking
 
@@ -266,23 +296,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
-    p.add_argument("--no-stories", action="store_true",
-                   help="copy engine only: no stories, rewrites or same-story relations")
+    p.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="copy engine only: no stories, rewrites or same-story relations",
+    )
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
-    p.add_argument("--wait", type=float, metavar="SECONDS",
-                   help="with --db: give up (exit 3) if another run holds the store longer "
-                        "(default: wait as long as it takes)")
-    p.add_argument("--engine", choices=["local", "spark"], default="local",
-                   help="spark: the copy engine as Spark jobs (JSONL, Parquet, WARC, ...)")
-    p.add_argument("--spark-master", default="local[2]",
-                   help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="with --db: give up (exit 3) if another run holds the store longer "
+        "(default: wait as long as it takes)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["local", "spark"],
+        default="local",
+        help="spark: the copy engine as Spark jobs (JSONL, Parquet, WARC, ...)",
+    )
+    p.add_argument(
+        "--spark-master",
+        default="local[2]",
+        help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("query", help="have we seen this? relations to a store, read-only")
     p.add_argument("inputs", nargs="+", help="files or folders of articles to look up")
     p.add_argument("--db", required=True, help="SQLite store written by `run --db`")
-    p.add_argument("--out", help='JSONL answers (default stdout): {"id", "seen", "story", '
-                                 '"relations"}')
+    p.add_argument(
+        "--out", help='JSONL answers (default stdout): {"id", "seen", "story", "relations"}'
+    )
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(func=cmd_query)
@@ -308,10 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("eval", help="evaluate on a labelled set in ../shared/data")
-    p.add_argument("name",  # see EVALUATIONS
-                   choices=["clough", "semeval", "ecbplus", "mrpc", "events"])
-    p.add_argument("--sweep", action="store_true",
-                   help="ecbplus: choose story_min_match on the dev topics only")
+    p.add_argument(
+        "name",  # see EVALUATIONS
+        choices=["clough", "semeval", "ecbplus", "mrpc", "events"],
+    )
+    p.add_argument(
+        "--sweep",
+        action="store_true",
+        help="ecbplus: choose story_min_match on the dev topics only",
+    )
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_eval)
@@ -327,26 +377,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")
-    p.add_argument("name", choices=["copies", "pipeline", "incremental", "blocking", "hashing",
-                                       "embed", "report", "scale", "html", "stories", "distil",
-                                       "headlines"])
+    p.add_argument(
+        "name",
+        choices=[
+            "copies",
+            "pipeline",
+            "incremental",
+            "blocking",
+            "hashing",
+            "embed",
+            "report",
+            "scale",
+            "html",
+            "stories",
+            "distil",
+            "headlines",
+        ],
+    )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
-    p.add_argument("--sizes", default="10000,100000,1000000",
-                   help="bench scale: corpus sizes to run, comma-separated")
+    p.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="bench scale: corpus sizes to run, comma-separated",
+    )
     p.add_argument("--out", help="bench report: the output folder of a run")
     p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
-    p.add_argument("--articles", type=int,
-                   help="AllSides articles to use (default 20,000; bench headlines 3,000)")
+    p.add_argument(
+        "--articles",
+        type=int,
+        help="AllSides articles to use (default 20,000; bench headlines 3,000)",
+    )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
-    p.add_argument("--add", type=int, default=100,
-                   help="bench incremental: the newest articles added to the store")
-    p.add_argument("--batches", type=int, default=1,
-                   help="bench incremental: runs that build the store before the timed one")
+    p.add_argument(
+        "--add",
+        type=int,
+        default=100,
+        help="bench incremental: the newest articles added to the store",
+    )
+    p.add_argument(
+        "--batches",
+        type=int,
+        default=1,
+        help="bench incremental: runs that build the store before the timed one",
+    )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
-    p.add_argument("--stories", action="store_true",
-                   help="bench copies: include the story stage in the timed run")
+    p.add_argument(
+        "--stories",
+        action="store_true",
+        help="bench copies: include the story stage in the timed run",
+    )
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.set_defaults(func=cmd_bench)

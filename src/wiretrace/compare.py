@@ -54,8 +54,11 @@ def parse_pairs(lines: Iterable[bytes | dict]) -> tuple[list, list[CleanArticle]
     return parsed, [clean_article(a) for _, a, b in good for a in (a, b)]
 
 
-def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
-                  encoders: Sequence[Encoder] | None = None) -> Iterator[dict]:
+def compare_pairs(
+    lines: Iterable[bytes | dict],
+    config: Config | None = None,
+    encoders: Sequence[Encoder] | None = None,
+) -> Iterator[dict]:
     """One answer per input line, in input order."""
     config = config or Config()
     if encoders is None:
@@ -92,5 +95,9 @@ def compare_pairs(lines: Iterable[bytes | dict], config: Config | None = None,
             relation = meaning_relation(clean_a, clean_b, score, passages, config).relation
         else:
             relation = "same_story" if match[k] >= config.story_min_match else "unrelated"
-        yield {"id": pair_id, "relation": relation, "similarity": round(score, 4),
-               "match": round(float(match[k]), 4)}
+        yield {
+            "id": pair_id,
+            "relation": relation,
+            "similarity": round(score, 4),
+            "match": round(float(match[k]), 4),
+        }

@@ -221,7 +221,8 @@ class Config:
 
 #: Settings that were renamed, and why (an old settings file is told, not ignored).
 RENAMED = {"story_min_similarity": "story_min_match"}
-RENAMED_WHY = {"story_min_similarity": "stories are clustered on the event match, not on the "
-                                       "similarity; re-choose it with `wiretrace eval ecbplus "
-                                       "--sweep` (0.38 with the default encoder)"}
-
+RENAMED_WHY = {
+    "story_min_similarity": "stories are clustered on the event match, not on the "
+    "similarity; re-choose it with `wiretrace eval ecbplus "
+    "--sweep` (0.38 with the default encoder)"
+}

@@ -63,8 +63,9 @@ class _PerProcess:
         for start in range(0, len(ids), _BATCH):
             part = ids[start : start + _BATCH]
             marks = ",".join("?" * len(part))
-            found.update(self.db.execute(
-                f"SELECT id, record FROM articles WHERE id IN ({marks})", part))
+            found.update(
+                self.db.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", part)
+            )
         return found
 
 
@@ -85,21 +86,24 @@ class ArticleShelf:
         db = self._conn.db
         db.execute("PRAGMA journal_mode=OFF")  # scratch: a crash discards it anyway
         db.execute("PRAGMA synchronous=OFF")
-        db.execute("CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-                   " content_hash TEXT NOT NULL, record BLOB NOT NULL)")
+        db.execute(
+            "CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+            " content_hash TEXT NOT NULL, record BLOB NOT NULL)"
+        )
         self._finalizer = weakref.finalize(self, _remove, self.path, os.getpid())
 
     # -- writing (the main process only) ------------------------------------------
     def put(self, rows: Iterable[Row]) -> None:
         with self._conn.db as db:
-            db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
-                           rows)
+            db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)", rows)
 
     def replace(self, articles: Iterable[CleanArticle]) -> None:
         """Rewrite articles in place (same id, same position)."""
         with self._conn.db as db:
-            db.executemany("UPDATE articles SET content_hash = ?, record = ? WHERE id = ?",
-                           ((h, r, i) for i, h, r in map(article_row, articles)))
+            db.executemany(
+                "UPDATE articles SET content_hash = ?, record = ? WHERE id = ?",
+                ((h, r, i) for i, h, r in map(article_row, articles)),
+            )
 
     def delete(self, ids: Iterable[str]) -> None:
         with self._conn.db as db:
@@ -119,7 +123,9 @@ class ArticleShelf:
         while True:
             batch = self._conn.db.execute(
                 "SELECT seq, id, content_hash, record FROM articles WHERE seq > ? ORDER BY seq"
-                " LIMIT ?", (last, _BATCH)).fetchall()
+                " LIMIT ?",
+                (last, _BATCH),
+            ).fetchall()
             if not batch:
                 return
             last = batch[-1][0]
@@ -127,8 +133,9 @@ class ArticleShelf:
                 yield id_, h, record
 
     def get(self, article_id: str) -> CleanArticle:
-        row = self._conn.db.execute("SELECT record FROM articles WHERE id = ?",
-                                    (article_id,)).fetchone()
+        row = self._conn.db.execute(
+            "SELECT record FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         if row is None:
             raise KeyError(article_id)
         return article_from_record(row[0])
@@ -139,8 +146,9 @@ class ArticleShelf:
     def seq_ranges(self, size: int) -> list[tuple[int, int]]:
         """[lo, hi) ranges of positions holding about ``size`` articles each."""
         seqs = [s for (s,) in self._conn.db.execute("SELECT seq FROM articles ORDER BY seq")]
-        return [(seqs[i], seqs[min(i + size, len(seqs)) - 1] + 1)
-                for i in range(0, len(seqs), size)]
+        return [
+            (seqs[i], seqs[min(i + size, len(seqs)) - 1] + 1) for i in range(0, len(seqs), size)
+        ]
 
     def close(self) -> None:
         self._conn.close()
@@ -156,7 +164,8 @@ def shelved_between(path: Path, lo: int, hi: int) -> list[CleanArticle]:
     if path not in _READERS:
         _READERS[path] = _PerProcess(f"{Path(path).resolve().as_uri()}?mode=ro")
     rows = _READERS[path].db.execute(
-        "SELECT record FROM articles WHERE seq >= ? AND seq < ? ORDER BY seq", (lo, hi))
+        "SELECT record FROM articles WHERE seq >= ? AND seq < ? ORDER BY seq", (lo, hi)
+    )
     return [article_from_record(r) for (r,) in rows]
 
 
@@ -167,7 +176,7 @@ def _sweep(folder: Path) -> None:
     """Delete shelves left by runs that were killed (their process is gone): a SIGKILL
     runs no clean-up, and a shelf is as big as the corpus."""
     for path in folder.glob(f"{_PREFIX}*-*.db"):
-        pid = path.name[len(_PREFIX):].split("-", 1)[0]
+        pid = path.name[len(_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
 
@@ -199,8 +208,11 @@ class ArticleLookup(Mapping[str, CleanArticle]):
     def __init__(self, ids: list[str], shelf: ArticleShelf, store_path: Path | None):
         self.ids = ids
         self.shelf = shelf
-        self._store = (_PerProcess(f"{store_path.resolve().as_uri()}?mode=ro")
-                       if store_path is not None else None)
+        self._store = (
+            _PerProcess(f"{store_path.resolve().as_uri()}?mode=ro")
+            if store_path is not None
+            else None
+        )
 
     def __getitem__(self, article_id: str) -> CleanArticle:
         found = self.many([article_id])

@@ -146,8 +146,10 @@ class Store:
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             version = self.get_meta("schema_version")
             if version is None or int(version) != SCHEMA_VERSION:
-                raise RuntimeError(f"{path}: store schema {version}, this wiretrace reads "
-                                   f"{SCHEMA_VERSION} (a run with --db upgrades it)")
+                raise RuntimeError(
+                    f"{path}: store schema {version}, this wiretrace reads "
+                    f"{SCHEMA_VERSION} (a run with --db upgrades it)"
+                )
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = StoreLock(self.path, wait).acquire()  # before reading anything
@@ -179,22 +181,33 @@ class Store:
         written before they existed)."""
         for table in ("story_of", "family_of"):
             self.db.execute(f"DELETE FROM {table}")
-        days = {i: article_day(article_from_record(r).published)
-                for i, r in self.db.execute("SELECT id, record FROM articles")}
+        days = {
+            i: article_day(article_from_record(r).published)
+            for i, r in self.db.execute("SELECT id, record FROM articles")
+        }
         for story in self.derived("stories"):
-            self.db.executemany("INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
-                                ((m, story["story"], days.get(m)) for m in story["members"]))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
+                ((m, story["story"], days.get(m)) for m in story["members"]),
+            )
         for family in self.derived("families"):
-            self.db.executemany("INSERT OR REPLACE INTO family_of VALUES (?, ?)",
-                                ((m, family["family"]) for m in family["members"]))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO family_of VALUES (?, ?)",
+                ((m, family["family"]) for m in family["members"]),
+            )
         for name, record in list(self.db.execute("SELECT name, record FROM lineages")):
-            self.db.execute("UPDATE lineages SET story = ? WHERE name = ?",
-                            (orjson.loads(record).get("story"), name))
+            self.db.execute(
+                "UPDATE lineages SET story = ? WHERE name = ?",
+                (orjson.loads(record).get("story"), name),
+            )
 
     def _has_meta(self) -> bool:
-        return self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() \
+        return (
+            self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()
             is not None
+        )
 
     def close(self) -> None:
         try:
@@ -245,8 +258,9 @@ class Store:
         """Add rows of (id, content hash, JSON record), as :func:`wiretrace.shelf.article_row`
         makes them; return how many."""
         before = self.db.total_changes
-        self.db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)",
-                            rows)
+        self.db.executemany(
+            "INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)", rows
+        )
         return self.db.total_changes - before
 
     def put_fingerprints(self, fingerprints: Iterable[Fingerprint], tag: str) -> None:
@@ -297,7 +311,9 @@ class Store:
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO runs (finished, articles_new, articles_total) "
-                "VALUES (datetime('now'), ?, ?)", (added, total))
+                "VALUES (datetime('now'), ?, ?)",
+                (added, total),
+            )
 
     def _replace_derived(self, update: DerivedUpdate, story_relations: list[Relation]) -> None:
         self.db.executemany(
@@ -306,28 +322,37 @@ class Store:
         )
         gone = _marks(update.families_replaced)
         self.db.execute(f"DELETE FROM families WHERE name IN ({gone})", update.families_replaced)
-        self.db.execute(f"DELETE FROM family_of WHERE family IN ({gone})",
-                        update.families_replaced)
+        self.db.execute(f"DELETE FROM family_of WHERE family IN ({gone})", update.families_replaced)
         for family in update.families:
-            self.db.execute("INSERT OR REPLACE INTO families VALUES (?, ?)",
-                            (family["family"], orjson.dumps(family)))
-            self.db.executemany("INSERT OR REPLACE INTO family_of VALUES (?, ?)",
-                                ((m, family["family"]) for m in family["members"]))
+            self.db.execute(
+                "INSERT OR REPLACE INTO families VALUES (?, ?)",
+                (family["family"], orjson.dumps(family)),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO family_of VALUES (?, ?)",
+                ((m, family["family"]) for m in family["members"]),
+            )
         for part in _parts(update.lineages_replaced):
             self.db.execute(f"DELETE FROM lineages WHERE name IN ({_marks(part)})", part)
         for part in _parts(update.diffs_replaced):
             self.db.execute(f"DELETE FROM diffs WHERE id IN ({_marks(part)})", part)
         for story in update.stories:
-            self.db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?)",
-                            (story["story"], orjson.dumps(story)))
-            self.db.executemany("INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
-                                ((m, story["story"], update.days.get(m))
-                                 for m in story["members"]))
-        self.db.executemany("INSERT OR REPLACE INTO lineages VALUES (?, ?, ?)",
-                            ((g["lineage"], orjson.dumps(g), g["story"])
-                             for g in update.lineages))
-        self.db.executemany("INSERT OR REPLACE INTO diffs VALUES (?, ?)",
-                            ((d["id"], orjson.dumps(d)) for d in update.diffs))
+            self.db.execute(
+                "INSERT OR REPLACE INTO stories VALUES (?, ?)",
+                (story["story"], orjson.dumps(story)),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
+                ((m, story["story"], update.days.get(m)) for m in story["members"]),
+            )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO lineages VALUES (?, ?, ?)",
+            ((g["lineage"], orjson.dumps(g), g["story"]) for g in update.lineages),
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO diffs VALUES (?, ?)",
+            ((d["id"], orjson.dumps(d)) for d in update.diffs),
+        )
 
     # -- what a run reads of the derived state -----------------------------------
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, CleanArticle]:
@@ -337,8 +362,9 @@ class Store:
             found.update((i, article_from_record(r)) for i, r in self.db.execute(query, part))
         return found
 
-    def stories_near(self, days: list[float], horizon: float | None,
-                     undated: int) -> dict[str, str]:
+    def stories_near(
+        self, days: list[float], horizon: float | None, undated: int
+    ) -> dict[str, str]:
         """{article id: story} of the stored articles a run's new articles may join: those
         published within ``horizon`` days of one of ``days`` (all dated ones when the
         horizon is None), and the ``undated`` last stored undated ones."""
@@ -347,12 +373,19 @@ class Store:
             near.update(self.db.execute("SELECT id, story FROM story_of WHERE day IS NOT NULL"))
         elif days:
             for lo, hi in _intervals(sorted(days), horizon or 0.0):
-                near.update(self.db.execute(
-                    "SELECT id, story FROM story_of WHERE day BETWEEN ? AND ?", (lo, hi)))
+                near.update(
+                    self.db.execute(
+                        "SELECT id, story FROM story_of WHERE day BETWEEN ? AND ?", (lo, hi)
+                    )
+                )
         if undated:
-            near.update(self.db.execute(
-                "SELECT s.id, s.story FROM story_of s JOIN articles a ON a.id = s.id "
-                "WHERE s.day IS NULL ORDER BY a.seq DESC LIMIT ?", (undated,)))
+            near.update(
+                self.db.execute(
+                    "SELECT s.id, s.story FROM story_of s JOIN articles a ON a.id = s.id "
+                    "WHERE s.day IS NULL ORDER BY a.seq DESC LIMIT ?",
+                    (undated,),
+                )
+            )
         return near
 
     def in_store_order(self, ids: Iterable[str]) -> list[str]:
@@ -360,14 +393,18 @@ class Store:
         found: list[tuple[int, str]] = []
         for part in _parts(list(ids)):
             found += self.db.execute(
-                f"SELECT seq, id FROM articles WHERE id IN ({_marks(part)})", part).fetchall()
+                f"SELECT seq, id FROM articles WHERE id IN ({_marks(part)})", part
+            ).fetchall()
         return [i for _, i in sorted(found)]
 
     def story_of(self, ids: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for part in _parts(list(ids)):
-            found.update(self.db.execute(
-                f"SELECT id, story FROM story_of WHERE id IN ({_marks(part)})", part))
+            found.update(
+                self.db.execute(
+                    f"SELECT id, story FROM story_of WHERE id IN ({_marks(part)})", part
+                )
+            )
         return found
 
     def stories_named(self, names: Iterable[str]) -> dict[str, dict]:
@@ -378,15 +415,20 @@ class Store:
         """Stored family rows holding any of ``ids``, by name."""
         names: set[str] = set()
         for part in _parts(list(ids)):
-            names.update(f for (f,) in self.db.execute(
-                f"SELECT family FROM family_of WHERE id IN ({_marks(part)})", part))
+            names.update(
+                f
+                for (f,) in self.db.execute(
+                    f"SELECT family FROM family_of WHERE id IN ({_marks(part)})", part
+                )
+            )
         return self._rows("families", "name", names)
 
     def _rows(self, table: str, key: str, names: Iterable[str]) -> dict[str, dict]:
         found: dict[str, dict] = {}
         for part in _parts(list(names)):
             for name, record in self.db.execute(
-                    f"SELECT {key}, record FROM {table} WHERE {key} IN ({_marks(part)})", part):
+                f"SELECT {key}, record FROM {table} WHERE {key} IN ({_marks(part)})", part
+            ):
                 found[name] = orjson.loads(record)
         return found
 
@@ -398,10 +440,18 @@ class Store:
             found: set[str] = set()
             for part in _parts(frontier):
                 marks = _marks(part)
-                found.update(b for (b,) in self.db.execute(
-                    f"SELECT b FROM relations WHERE a IN ({marks})", part))
-                found.update(a for (a,) in self.db.execute(
-                    f"SELECT a FROM relations WHERE b IN ({marks})", part))
+                found.update(
+                    b
+                    for (b,) in self.db.execute(
+                        f"SELECT b FROM relations WHERE a IN ({marks})", part
+                    )
+                )
+                found.update(
+                    a
+                    for (a,) in self.db.execute(
+                        f"SELECT a FROM relations WHERE b IN ({marks})", part
+                    )
+                )
             frontier = list(found - seen)
             seen |= found
         return seen
@@ -415,17 +465,24 @@ class Store:
         out = []
         for part in _parts(sorted(wanted)):
             query = f"SELECT b, record FROM {table} WHERE a IN ({_marks(part)}) ORDER BY a, b"
-            out += [relation_from_record(r) for b, r in self.db.execute(query, part)
-                    if b in wanted]
+            out += [relation_from_record(r) for b, r in self.db.execute(query, part) if b in wanted]
         return out
 
     def derived_named(self, table: str, key: str, names: Iterable[str]) -> list[dict]:
         """Rows of ``lineages`` (by story) or ``diffs`` (by id)."""
         if (table, key) not in (("lineages", "story"), ("diffs", "id")):
             raise ValueError(f"no index {table}.{key}")
-        return list(self._rows(table, key, names).values()) if key == "id" else [
-            orjson.loads(r) for part in _parts(list(names)) for (r,) in self.db.execute(
-                f"SELECT record FROM {table} WHERE {key} IN ({_marks(part)})", part)]
+        return (
+            list(self._rows(table, key, names).values())
+            if key == "id"
+            else [
+                orjson.loads(r)
+                for part in _parts(list(names))
+                for (r,) in self.db.execute(
+                    f"SELECT record FROM {table} WHERE {key} IN ({_marks(part)})", part
+                )
+            ]
+        )
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -452,7 +509,6 @@ class Store:
     # -- boilerplate ----------------------------------------------------------
     def boilerplate(self) -> dict[bytes, int]:
         return dict(self.db.execute("SELECT key, df FROM boilerplate"))
-
 
 
 @dataclass

@@ -66,8 +66,12 @@ class StoreLock:
     ``0`` does not wait. ``notify`` gets the one line said when the lock is busy.
     """
 
-    def __init__(self, db: str | Path, wait: float | None = None,
-                 notify: Callable[[str], None] = _stderr_line):
+    def __init__(
+        self,
+        db: str | Path,
+        wait: float | None = None,
+        notify: Callable[[str], None] = _stderr_line,
+    ):
         self.db = Path(db)
         self.path = lock_path(db)
         self.wait = wait
@@ -103,7 +107,8 @@ class StoreLock:
                         if left <= 0:
                             raise StoreBusy(
                                 f"gave up after {self.wait:g} s waiting for another run on "
-                                f"{self.db}{self._holder(fd) or holder}; nothing was written")
+                                f"{self.db}{self._holder(fd) or holder}; nothing was written"
+                            )
                         time.sleep(min(_POLL, left))
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

@@ -87,8 +87,9 @@ class ShingledArticle:
 
     def char_span(self, paragraph: int, first: int, last: int) -> tuple[int, int]:
         """Offsets in :attr:`CleanArticle.text` of words first..last-1 of a paragraph."""
-        start, end = self.shingles.char_span(self.article.paragraphs[paragraph], paragraph,
-                                             first, last)
+        start, end = self.shingles.char_span(
+            self.article.paragraphs[paragraph], paragraph, first, last
+        )
         return self.starts[paragraph] + start, self.starts[paragraph] + end
 
 
@@ -106,8 +107,12 @@ class Verifier:
     is shingled again.
     """
 
-    def __init__(self, articles: Sequence[CleanArticle] | Mapping[str, CleanArticle],
-                 config: Config, uniques: dict[str, np.ndarray] | None = None):
+    def __init__(
+        self,
+        articles: Sequence[CleanArticle] | Mapping[str, CleanArticle],
+        config: Config,
+        uniques: dict[str, np.ndarray] | None = None,
+    ):
         by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
         self.by_id: Mapping[str, CleanArticle] = by_id
         # A mapping that reads from disk (wiretrace.shelf.ArticleLookup) fetches many at once.
@@ -135,8 +140,11 @@ class Verifier:
         """Relations among ``pairs``; the articles shingled for them are not kept after,
         so memory stays bounded by one batch of pairs, whatever the corpus size."""
         u = self.uniques
-        pairs = [(a, b) for a, b in pairs
-                 if a not in u or b not in u or enough_shared(u[a], u[b], self.config)]
+        pairs = [
+            (a, b)
+            for a, b in pairs
+            if a not in u or b not in u or enough_shared(u[a], u[b], self.config)
+        ]
         self.prepare([i for pair in pairs for i in pair])
         found = [compare(self.cache[a], self.cache[b], self.config) for a, b in pairs]
         self.cache.clear()

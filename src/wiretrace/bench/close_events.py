@@ -73,8 +73,11 @@ def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
 def close_events(data_dir: Path, common: int = COMMON) -> list[dict]:
     """The set's articles: the AllSides row plus ``event`` (label) and ``split``; ``common``
     most frequent title words are never key words."""
-    rows = [r for r in allsides_articles(data_dir)
-            if r["date"] and not r["title"].strip().upper().startswith("OPINION")]
+    rows = [
+        r
+        for r in allsides_articles(data_dir)
+        if r["date"] and not r["title"].strip().upper().startswith("OPINION")
+    ]
     counts = Counter(w for r in rows for w in _words(r["title"]))
     frequent = {w for w, _ in counts.most_common(common)}
     keys = [_words(r["title"]) - frequent for r in rows]
@@ -83,10 +86,13 @@ def close_events(data_dir: Path, common: int = COMMON) -> list[dict]:
         by_day[(r["topic"], r["date"])].append(k)
     events: list[list[int]] = []
     for members in by_day.values():
-        edges = [(a, b) for x, a in enumerate(members) for b in members[x + 1:]
-                 if len(keys[a] & keys[b]) >= 2]
-        local = _components(len(members), [(members.index(a), members.index(b))
-                                           for a, b in edges])
+        edges = [
+            (a, b)
+            for x, a in enumerate(members)
+            for b in members[x + 1 :]
+            if len(keys[a] & keys[b]) >= 2
+        ]
+        local = _components(len(members), [(members.index(a), members.index(b)) for a, b in edges])
         events += [[members[m] for m in g] for g in local if MIN_SIZE <= len(g) <= MAX_SIZE]
     words = [set().union(*(keys[k] for k in e)) for e in events]
     day = [datetime.date.fromisoformat(rows[e[0]]["date"]) for e in events]
@@ -94,8 +100,13 @@ def close_events(data_dir: Path, common: int = COMMON) -> list[dict]:
     by_topic: dict[str, list[int]] = defaultdict(list)
     for x, t in enumerate(topic):
         by_topic[t].append(x)
-    pairs = [(a, b) for xs in by_topic.values() for i, a in enumerate(xs) for b in xs[i + 1:]
-             if 1 <= abs((day[a] - day[b]).days) <= MAX_DAYS and words[a] & words[b]]
+    pairs = [
+        (a, b)
+        for xs in by_topic.values()
+        for i, a in enumerate(xs)
+        for b in xs[i + 1 :]
+        if 1 <= abs((day[a] - day[b]).days) <= MAX_DAYS and words[a] & words[b]
+    ]
     out = []
     rng = random.Random(SEED)
     for split in ("dev", "test"):

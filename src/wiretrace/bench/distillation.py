@@ -68,8 +68,9 @@ def main(data_dir: Path, console: Console) -> int:
             out[k] = v / (np.linalg.norm(v) + 1e-9)
         return out
 
-    result = Table(title=f"lead cosine vs SemEval overall ({len(pairs)} dev pairs)",
-                   header_style="bold")
+    result = Table(
+        title=f"lead cosine vs SemEval overall ({len(pairs)} dev pairs)", header_style="bold"
+    )
     for col in ("encoder", "Pearson r", "texts/s"):
         result.add_column(col, justify="left" if col == "encoder" else "right")
     t0 = time.perf_counter()

@@ -59,20 +59,46 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         corpus = Path(tmp) / "corpus.jsonl"
         with open(corpus, "wb") as fh:
             for r in rows:
-                fh.write(orjson.dumps({"id": r["id"], "title": r["title"], "text": r["text"],
-                                       "published": r["date"]}) + b"\n")
+                fh.write(
+                    orjson.dumps(
+                        {
+                            "id": r["id"],
+                            "title": r["title"],
+                            "text": r["text"],
+                            "published": r["date"],
+                        }
+                    )
+                    + b"\n"
+                )
         for spec in ("none", *ENCODERS):
             settings = Path(tmp) / f"{spec}.json"
             settings.write_bytes(orjson.dumps({**config.to_dict(), "encoder": spec}))
             out = Path(tmp) / f"out-{spec}"
-            m = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--out",
-                         str(out), "--quiet", "--config", str(settings)])
+            m = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "wiretrace.cli",
+                    "run",
+                    str(corpus),
+                    "--out",
+                    str(out),
+                    "--quiet",
+                    "--config",
+                    str(settings),
+                ]
+            )
             if m.returncode != 0:
                 runs.add_row(spec, "failed", "-", "-", m.stderr.strip().splitlines()[-1][:60])
                 continue
             report = orjson.loads((out / "report.json").read_bytes())
             story_s = report["counts"]["seconds"].get("stories", 0.0)
-            runs.add_row(spec, f"{m.seconds:.1f}", f"{len(rows) / m.seconds:,.0f}",
-                         f"{m.peak_mb:,.0f}", f"{story_s:.1f}")
+            runs.add_row(
+                spec,
+                f"{m.seconds:.1f}",
+                f"{len(rows) / m.seconds:,.0f}",
+                f"{m.peak_mb:,.0f}",
+                f"{story_s:.1f}",
+            )
     console.print(runs)
     return 0

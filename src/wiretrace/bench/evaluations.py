@@ -69,6 +69,7 @@ def print_clough(confusion: dict[str, Counter], console: Console) -> None:
     for c in CLOUGH_CATEGORIES:
         table.add_row(c, *(str(confusion[c][p]) for p in PREDICTIONS))
     console.print(table)
+
     def derived(category: str) -> int:
         return sum(confusion[category][p] for p in DERIVED)
 
@@ -89,10 +90,14 @@ def print_clough(confusion: dict[str, Counter], console: Console) -> None:
 def semeval_lines(rows: list[dict]) -> list[dict]:
     """SemEval pairs as ``wiretrace compare`` input lines (an empty text stands in by its
     title)."""
-    return [{"id": r["pair_id"],
-             "a": {"title": r["title1"], "text": r["text1"] or r["title1"] or "-"},
-             "b": {"title": r["title2"], "text": r["text2"] or r["title2"] or "-"}}
-            for r in rows]
+    return [
+        {
+            "id": r["pair_id"],
+            "a": {"title": r["title1"], "text": r["text1"] or r["title1"] or "-"},
+            "b": {"title": r["title2"], "text": r["text2"] or r["title2"] or "-"},
+        }
+        for r in rows
+    ]
 
 
 def semeval_correlations(data_dir: Path, config: Config) -> dict[str, tuple[float, int]]:
@@ -114,8 +119,10 @@ def semeval_correlations(data_dir: Path, config: Config) -> dict[str, tuple[floa
 
 
 def print_semeval(results: dict[str, tuple[float, int]], console: Console) -> None:
-    table = Table(title="SemEval-2022 Task 8 dev pairs: Pearson r of similarity vs -overall",
-                  header_style="bold")
+    table = Table(
+        title="SemEval-2022 Task 8 dev pairs: Pearson r of similarity vs -overall",
+        header_style="bold",
+    )
     table.add_column("language")
     table.add_column("pairs", justify="right")
     table.add_column("Pearson r", justify="right")
@@ -146,11 +153,19 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
 
     out = {}
     for split, gold, space in _ecbplus_spaces(data_dir, config, ("train", "dev", "test")):
-        labels = cluster_stories([None] * len(gold), window_matches(space, config),
-                                 config.story_min_match, config.story_window,
-                                 config.story_horizon_days)
-        out[split] = {**scores(gold, labels), "documents": len(gold),
-                      "gold_clusters": len(set(gold)), "stories": len(set(labels))}
+        labels = cluster_stories(
+            [None] * len(gold),
+            window_matches(space, config),
+            config.story_min_match,
+            config.story_window,
+            config.story_horizon_days,
+        )
+        out[split] = {
+            **scores(gold, labels),
+            "documents": len(gold),
+            "gold_clusters": len(set(gold)),
+            "stories": len(set(labels)),
+        }
     return out
 
 
@@ -159,7 +174,7 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
     topics only, over a grid; prints the grid and returns the best value."""
     from wiretrace.story.clustering import average_link
 
-    (_, gold, space), = _ecbplus_spaces(data_dir, config, ("dev",))
+    ((_, gold, space),) = _ecbplus_spaces(data_dir, config, ("dev",))
     matrix = space.match_matrix()
     grid = [round(0.10 + 0.02 * k, 2) for k in range(41)]  # 0.10 .. 0.90
     results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
@@ -176,12 +191,26 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
 
 def print_ecbplus(results: dict[str, dict[str, float]], console: Console) -> None:
     table = Table(title="ECB+: stories vs gold event clusters", header_style="bold")
-    for col in ("split", "documents", "gold clusters", "stories", "ARI", "B-cubed F1",
-                "pairwise F1"):
+    for col in (
+        "split",
+        "documents",
+        "gold clusters",
+        "stories",
+        "ARI",
+        "B-cubed F1",
+        "pairwise F1",
+    ):
         table.add_column(col, justify="left" if col == "split" else "right")
     for split, r in results.items():
-        table.add_row(split, str(r["documents"]), str(r["gold_clusters"]), str(r["stories"]),
-                      f"{r['ari']:.3f}", f"{r['b3_f1']:.3f}", f"{r['pairwise_f1']:.3f}")
+        table.add_row(
+            split,
+            str(r["documents"]),
+            str(r["gold_clusters"]),
+            str(r["stories"]),
+            f"{r['ari']:.3f}",
+            f"{r['b3_f1']:.3f}",
+            f"{r['pairwise_f1']:.3f}",
+        )
     console.print(table)
 
 
@@ -195,8 +224,10 @@ def mrpc_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
     out = {}
     for split in ("train", "test"):
         rows = mrpc_pairs(data_dir, split)
-        lines = [{"id": n, "a": {"text": r["sentence1"]}, "b": {"text": r["sentence2"]}}
-                 for n, r in enumerate(rows)]
+        lines = [
+            {"id": n, "a": {"text": r["sentence1"]}, "b": {"text": r["sentence2"]}}
+            for n, r in enumerate(rows)
+        ]
         answers = list(compare_pairs(lines, config))
         predicted = np.array([a.get("relation") in REWRITE_OR_COPY for a in answers])
         gold = np.array([r["label"] == 1 for r in rows])
@@ -218,8 +249,14 @@ def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
     for col in ("split", "pairs", "accuracy", "F1", "precision", "recall"):
         table.add_column(col, justify="left" if col == "split" else "right")
     for split, r in results.items():
-        table.add_row(split, str(r["pairs"]), f"{r['accuracy']:.3f}", f"{r['f1']:.3f}",
-                      f"{r['precision']:.3f}", f"{r['recall']:.3f}")
+        table.add_row(
+            split,
+            str(r["pairs"]),
+            f"{r['accuracy']:.3f}",
+            f"{r['f1']:.3f}",
+            f"{r['precision']:.3f}",
+            f"{r['recall']:.3f}",
+        )
     console.print(table)
     console.print("(all-positive baseline on test: accuracy 0.665, F1 0.799)")
 
@@ -246,8 +283,7 @@ EVALUATIONS = {
 }
 
 
-def main(name: str, data_dir: Path, config: Config, console: Console,
-         sweep: bool = False) -> int:
+def main(name: str, data_dir: Path, config: Config, console: Console, sweep: bool = False) -> int:
     if name not in EVALUATIONS:
         raise ValueError(f"unknown evaluation {name!r}")
     try:

@@ -76,8 +76,9 @@ class Clustered:
         within = np.flatnonzero(self.topic[i] == self.topic[j])
         across = np.flatnonzero(self.topic[i] != self.topic[j])
         rng = np.random.default_rng(PAIR_SEED)
-        pick = np.concatenate([within, rng.choice(across, min(len(within), len(across)),
-                                                  replace=False)])
+        pick = np.concatenate(
+            [within, rng.choice(across, min(len(within), len(across)), replace=False)]
+        )
         return i[pick], j[pick], (self.gold[i[pick]] == self.gold[j[pick]]).astype(float)
 
 
@@ -100,15 +101,21 @@ def _cosines(texts: list[str]) -> np.ndarray:
     return (x @ x.T).toarray().astype(np.float64)
 
 
-def _clustered(name: str, docs: list[dict], articles, texts: list[str], config: Config,
-               encoders: list[Encoder]) -> Clustered:
+def _clustered(
+    name: str, docs: list[dict], articles, texts: list[str], config: Config, encoders: list[Encoder]
+) -> Clustered:
     from wiretrace.story.similarity import StorySpace
 
-    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders,
-                             every_view=True)
-    return Clustered(name, np.array([d["gold"] for d in docs]),
-                     np.array([d["topic"] for d in docs]),
-                     space.view_matrices(np.arange(len(articles))), _cosines(texts))
+    space = StorySpace.build(
+        articles, replace(config, story_fusion=False), encoders, every_view=True
+    )
+    return Clustered(
+        name,
+        np.array([d["gold"] for d in docs]),
+        np.array([d["topic"] for d in docs]),
+        space.view_matrices(np.arange(len(articles))),
+        _cosines(texts),
+    )
 
 
 def load_sets(data_dir: Path, config: Config, encoders: list[Encoder]) -> dict:
@@ -121,23 +128,46 @@ def load_sets(data_dir: Path, config: Config, encoders: list[Encoder]) -> dict:
     out: dict = {}
     docs = ecbplus_documents(data_dir)
     for split in ("dev", "train", "test"):
-        part = [{"gold": d["cluster"], "topic": str(d["topic"]), "id": d["doc_id"],
-                 "title": "", "text": d["text"]} for d in docs if d["split"] == split]
+        part = [
+            {
+                "gold": d["cluster"],
+                "topic": str(d["topic"]),
+                "id": d["doc_id"],
+                "title": "",
+                "text": d["text"],
+            }
+            for d in docs
+            if d["split"] == split
+        ]
         out[f"ECB+ {split}"] = part
     rows = close_events(data_dir)
     for split in ("dev", "test"):
-        out[f"close {split}"] = [{"gold": r["event"], "topic": r["topic"], "id": r["id"],
-                                  "title": r["title"], "text": r["text"]}
-                                 for r in rows if r["split"] == split]
+        out[f"close {split}"] = [
+            {
+                "gold": r["event"],
+                "topic": r["topic"],
+                "id": r["id"],
+                "title": r["title"],
+                "text": r["text"],
+            }
+            for r in rows
+            if r["split"] == split
+        ]
     for name, part in list(out.items()):
-        articles = [clean_article(Article(id=d["id"], text=d["text"], title=d["title"]))
-                    for d in part]
+        articles = [
+            clean_article(Article(id=d["id"], text=d["text"], title=d["title"])) for d in part
+        ]
         texts = [f"{d['title']}\n{d['text']}" for d in part]
         out[name] = _clustered(name, part, articles, texts, config, encoders)
     sem = semeval_set(data_dir, config, encoders)
-    out["SemEval"] = Paired("SemEval", sem["views"], sem["target"],
-                            sem["overall"] <= SAME_EVENT_OVERALL, sem["groups"],
-                            sem["baseline"])
+    out["SemEval"] = Paired(
+        "SemEval",
+        sem["views"],
+        sem["target"],
+        sem["overall"] <= SAME_EVENT_OVERALL,
+        sem["groups"],
+        sem["baseline"],
+    )
     return out
 
 
@@ -148,7 +178,8 @@ def out_of_fold_similarity(sem: Paired, names: list[str], folds: int = 5) -> np.
     x = np.column_stack([sem.views[n] for n in names])
     out = np.zeros(len(sem.target))
     for train, test in GroupKFold(n_splits=folds, shuffle=True, random_state=0).split(
-            x, sem.target, sem.groups):
+        x, sem.target, sem.groups
+    ):
         fitted = fusion.fit([(x[train], sem.target[train])], names)
         out[test] = fitted.score(dict(zip(names, x[test].T, strict=True)))
     return out
@@ -175,12 +206,15 @@ class Scorer:
 
     def __init__(self, sets: dict, similarity: fusion.Fusion):
         self.sets = sets
-        self.sim = {name: (s.similarity if isinstance(s, Paired) else similarity.score(s.views))
-                    for name, s in sets.items()}
+        self.sim = {
+            name: (s.similarity if isinstance(s, Paired) else similarity.score(s.views))
+            for name, s in sets.items()
+        }
 
     def match(self, name: str, match: dict) -> np.ndarray:
-        return fusion.Fusion(0.0, {}, match=match).event_match(self.sim[name],
-                                                               self.sets[name].views)
+        return fusion.Fusion(0.0, {}, match=match).event_match(
+            self.sim[name], self.sets[name].views
+        )
 
     def fit(self, names: tuple[str, ...]) -> dict:
         """The match fitted on the sets ``names``, each weighing alike."""
@@ -198,9 +232,13 @@ class Scorer:
                 same.append(label)
             weights.append(np.full(len(same[-1]), 1.0 / len(same[-1])))
         keys = fusion.MATCH_VIEWS
-        return fusion.fit_match(np.concatenate(sims),
-                                {v: np.concatenate([x[v] for x in views]) for v in keys},
-                                np.concatenate(same), keys, np.concatenate(weights))
+        return fusion.fit_match(
+            np.concatenate(sims),
+            {v: np.concatenate([x[v] for x in views]) for v in keys},
+            np.concatenate(same),
+            keys,
+            np.concatenate(weights),
+        )
 
     def threshold(self, names: tuple[str, ...], match: dict) -> float:
         """The threshold with the best mean ARI on the clustered sets among ``names`` (the
@@ -208,13 +246,16 @@ class Scorer:
         clustered = [n for n in names if isinstance(self.sets[n], Clustered)]
         if clustered:
             matrices = {n: self.match(n, match) for n in clustered}
-            mean = {t: np.mean([_ari(self.sets[n].gold, matrices[n], t) for n in clustered])
-                    for t in GRID}
+            mean = {
+                t: np.mean([_ari(self.sets[n].gold, matrices[n], t) for n in clustered])
+                for t in GRID
+            }
         else:
             pairs = [n for n in names if isinstance(self.sets[n], Paired)]
             scores = {n: self.match(n, match) for n in pairs}
-            mean = {t: np.mean([_f1(self.sets[n].same, scores[n] >= t) for n in pairs])
-                    for t in GRID}
+            mean = {
+                t: np.mean([_f1(self.sets[n].same, scores[n] >= t) for n in pairs]) for t in GRID
+            }
         return max(mean, key=mean.get)
 
     def figures(self, name: str, match: dict, threshold: float) -> dict:
@@ -233,8 +274,11 @@ def _baseline(sets: dict) -> dict:
     for name, s in sets.items():
         if name == "ECB+ dev":
             continue
-        out[name] = ({"ari": _ari(s.gold, s.baseline, t)} if isinstance(s, Clustered) else
-                     {"r": _pearson(s.baseline, s.target), "f1": _f1(s.same, s.baseline >= t)})
+        out[name] = (
+            {"ari": _ari(s.gold, s.baseline, t)}
+            if isinstance(s, Clustered)
+            else {"r": _pearson(s.baseline, s.target), "f1": _f1(s.same, s.baseline >= t)}
+        )
     return out
 
 
@@ -254,15 +298,28 @@ def event_tables(data_dir: Path, config: Config) -> dict:
         for names in combinations(FIT_SETS, k):
             match = scorer.fit(names)
             t = scorer.threshold(names, match)
-            lodo.append({"fitted_on": names, "threshold": t, "match": match,
-                         **{n: scorer.figures(n, match, t) for n in SETS if n not in names}})
-    ours = {n: scorer.figures(n, shipped.match, config.story_min_match)
-            for n in SETS if n != "ECB+ dev"}
+            lodo.append(
+                {
+                    "fitted_on": names,
+                    "threshold": t,
+                    "match": match,
+                    **{n: scorer.figures(n, match, t) for n in SETS if n not in names},
+                }
+            )
+    ours = {
+        n: scorer.figures(n, shipped.match, config.story_min_match) for n in SETS if n != "ECB+ dev"
+    }
     ours["SemEval"]["similarity_r"] = _pearson(sem.similarity, sem.target)
-    return {"encoder": key, "lodo": lodo, "baseline": _baseline(sets), "wiretrace": ours,
-            "story_min_match": config.story_min_match,
-            "sizes": {n: (len(s.gold) if isinstance(s, Clustered) else len(s.target))
-                      for n, s in sets.items()}}
+    return {
+        "encoder": key,
+        "lodo": lodo,
+        "baseline": _baseline(sets),
+        "wiretrace": ours,
+        "story_min_match": config.story_min_match,
+        "sizes": {
+            n: (len(s.gold) if isinstance(s, Clustered) else len(s.target)) for n, s in sets.items()
+        },
+    }
 
 
 def _cell(figures: dict | None) -> str:
@@ -276,33 +333,47 @@ def _cell(figures: dict | None) -> str:
 def print_event_tables(results: dict, console: Console) -> None:
     if console.width < 130:  # a table of figures is unreadable wrapped (pipes: 80 columns)
         console = Console(file=console.file, width=130)
-    table = Table(title=f"Event match fitted on some sets, scored on the others (encoder "
-                        f"{results['encoder']}): ARI; SemEval: Pearson r / same-event F1",
-                  header_style="bold")
+    table = Table(
+        title=f"Event match fitted on some sets, scored on the others (encoder "
+        f"{results['encoder']}): ARI; SemEval: Pearson r / same-event F1",
+        header_style="bold",
+    )
     table.add_column("fitted on")
     table.add_column("threshold", justify="right")
     for name in SETS:
         table.add_column(f"{name} ({results['sizes'][name]})", justify="right")
     for row in results["lodo"]:
-        table.add_row(" + ".join(row["fitted_on"]), f"{row['threshold']:.2f}",
-                      *(_cell(row.get(n)) for n in SETS))
+        table.add_row(
+            " + ".join(row["fitted_on"]),
+            f"{row['threshold']:.2f}",
+            *(_cell(row.get(n)) for n in SETS),
+        )
     console.print(table)
     base, ours = results["baseline"], results["wiretrace"]
-    table = Table(title="Shipped weights and story_min_match vs plain TF-IDF average link "
-                        f"(threshold chosen on ECB+ dev: distance {1 - base['threshold']:.2f})",
-                  header_style="bold")
+    table = Table(
+        title="Shipped weights and story_min_match vs plain TF-IDF average link "
+        f"(threshold chosen on ECB+ dev: distance {1 - base['threshold']:.2f})",
+        header_style="bold",
+    )
     for col in ("set", "figure", "plain TF-IDF", "wiretrace", "difference"):
         table.add_column(col, justify="left" if col in ("set", "figure") else "right")
     for name in SETS[1:]:
         b, w = base[name], ours[name]
         for fig in ("ari", "r", "f1"):
             if fig in b:
-                table.add_row(name, fig, f"{b[fig]:.3f}", f"{w[fig]:.3f}",
-                              f"{w[fig] - b[fig]:+.3f}")
-    table.add_row("SemEval", "r (similarity, grouped CV)", f"{base['SemEval']['r']:.3f}",
-                  f"{ours['SemEval']['similarity_r']:.3f}",
-                  f"{ours['SemEval']['similarity_r'] - base['SemEval']['r']:+.3f}")
+                table.add_row(
+                    name, fig, f"{b[fig]:.3f}", f"{w[fig]:.3f}", f"{w[fig] - b[fig]:+.3f}"
+                )
+    table.add_row(
+        "SemEval",
+        "r (similarity, grouped CV)",
+        f"{base['SemEval']['r']:.3f}",
+        f"{ours['SemEval']['similarity_r']:.3f}",
+        f"{ours['SemEval']['similarity_r'] - base['SemEval']['r']:+.3f}",
+    )
     console.print(table)
-    console.print(f"wiretrace: story_min_match {results['story_min_match']:.2f}, match fitted on "
-                  "ECB+ dev (`wiretrace train fusion`); ECB+ dev is where both thresholds were "
-                  "chosen, so it has no held-out row here.")
+    console.print(
+        f"wiretrace: story_min_match {results['story_min_match']:.2f}, match fitted on "
+        "ECB+ dev (`wiretrace train fusion`); ECB+ dev is where both thresholds were "
+        "chosen, so it has no held-out row here."
+    )

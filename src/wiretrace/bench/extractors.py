@@ -39,8 +39,9 @@ def _trafilatura(html: str) -> str:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml's FutureWarnings from inside trafilatura
-        doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                          with_metadata=True)
+        doc = trafilatura.bare_extraction(
+            html, include_comments=False, include_tables=False, with_metadata=True
+        )
     return doc.text if doc is not None and doc.text else ""
 
 
@@ -87,12 +88,28 @@ def main(data_dir: Path, console: Console, n_articles: int = 500, seed: int = 7)
     pages = []
     for k, a in enumerate(originals):
         paragraphs = [p for p in a["text"].split("\n\n") if p.strip()]
-        pages.append((paragraphs, news_page(a["title"] or "Untitled", paragraphs,
-                                            site=rng.randrange(3), author="Jo Reporter",
-                                            published="2020-03-04T10:00:00", slug=f"s{k}")))
+        pages.append(
+            (
+                paragraphs,
+                news_page(
+                    a["title"] or "Untitled",
+                    paragraphs,
+                    site=rng.randrange(3),
+                    author="Jo Reporter",
+                    published="2020-03-04T10:00:00",
+                    slug=f"s{k}",
+                ),
+            )
+        )
     table = Table(title=f"main-text extraction on {len(pages)} AllSides pages with chrome")
-    for col in ("extractor", "recall", "precision", "after cleaning: recall", "precision",
-                "pages/s"):
+    for col in (
+        "extractor",
+        "recall",
+        "precision",
+        "after cleaning: recall",
+        "precision",
+        "pages/s",
+    ):
         table.add_column(col, justify="right")
     for name, extract in EXTRACTORS.items():
         try:
@@ -105,7 +122,13 @@ def main(data_dir: Path, console: Console, n_articles: int = 500, seed: int = 7)
         seconds = time.perf_counter() - start
         raw = _score(pages, outputs)
         cleaned = _score(pages, [_cleaned(text) for text in outputs])
-        table.add_row(name, f"{raw[0]:.4f}", f"{raw[1]:.4f}", f"{cleaned[0]:.4f}",
-                      f"{cleaned[1]:.4f}", f"{len(pages) / seconds:,.0f}")
+        table.add_row(
+            name,
+            f"{raw[0]:.4f}",
+            f"{raw[1]:.4f}",
+            f"{cleaned[0]:.4f}",
+            f"{cleaned[1]:.4f}",
+            f"{len(pages) / seconds:,.0f}",
+        )
     console.print(table)
     return 0

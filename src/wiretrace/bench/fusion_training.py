@@ -46,8 +46,9 @@ ECBPLUS_FILE = "ecbplus/documents.jsonl.gz"
 PAIR_SEED = 0
 
 
-def semeval_set(data_dir: Path, config: Config, encoders: list[Encoder],
-                limit: int | None = None) -> dict:
+def semeval_set(
+    data_dir: Path, config: Config, encoders: list[Encoder], limit: int | None = None
+) -> dict:
     """Views, target, language, article groups and the mean-of-views score of the pairs;
     their ``overall`` rating, and the baseline's plain TF-IDF cosine of the raw texts."""
     from wiretrace.bench.evaluations import semeval_lines
@@ -57,8 +58,9 @@ def semeval_set(data_dir: Path, config: Config, encoders: list[Encoder],
     parsed, articles = parse_pairs(semeval_lines(rows))
     if len(articles) != 2 * len(rows):
         raise ValueError("every SemEval pair should parse")
-    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders,
-                             every_view=True)
+    space = StorySpace.build(
+        articles, replace(config, story_fusion=False), encoders, every_view=True
+    )
     left = np.arange(0, len(articles), 2)
     right = left + 1
     return {
@@ -68,8 +70,10 @@ def semeval_set(data_dir: Path, config: Config, encoders: list[Encoder],
         "groups": _connected(rows),
         "mean": space.similarity(left, right),
         "overall": np.array([r["overall"] for r in rows], dtype=float),
-        "baseline": _plain_cosines([f"{r['title1']}\n{r['text1']}" for r in rows],
-                                   [f"{r['title2']}\n{r['text2']}" for r in rows]),
+        "baseline": _plain_cosines(
+            [f"{r['title1']}\n{r['text1']}" for r in rows],
+            [f"{r['title2']}\n{r['text2']}" for r in rows],
+        ),
     }
 
 
@@ -78,7 +82,7 @@ def _plain_cosines(a: list[str], b: list[str]) -> np.ndarray:
     from wiretrace.story.lexical import plain_rows
 
     x = plain_rows([*a, *b])
-    return np.asarray(x[: len(a)].multiply(x[len(a):]).sum(axis=1), dtype=np.float64).ravel()
+    return np.asarray(x[: len(a)].multiply(x[len(a) :]).sum(axis=1), dtype=np.float64).ravel()
 
 
 def _connected(rows: list[dict]) -> np.ndarray:
@@ -93,8 +97,9 @@ def _connected(rows: list[dict]) -> np.ndarray:
     return connected_components(graph, directed=False)[1][inverse[:n]]
 
 
-def ecbplus_dev_set(data_dir: Path, config: Config, encoders: list[Encoder],
-                    topics: int | None = None) -> dict:
+def ecbplus_dev_set(
+    data_dir: Path, config: Config, encoders: list[Encoder], topics: int | None = None
+) -> dict:
     """Views and targets of ECB+ dev pairs: all within a topic (1 = same event), and as many
     random ones across topics (0)."""
     from wiretrace.clean.article import clean_article
@@ -104,18 +109,22 @@ def ecbplus_dev_set(data_dir: Path, config: Config, encoders: list[Encoder],
         keep = sorted({d["topic"] for d in docs})[:topics]
         docs = [d for d in docs if d["topic"] in keep]
     articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in docs]
-    space = StorySpace.build(articles, replace(config, story_fusion=False), encoders,
-                             every_view=True)
+    space = StorySpace.build(
+        articles, replace(config, story_fusion=False), encoders, every_view=True
+    )
     i, j = np.triu_indices(len(docs), 1)
     topic = np.array([d["topic"] for d in docs])
     event = np.array([d["cluster"] for d in docs])
     within = np.flatnonzero(topic[i] == topic[j])
     across = np.flatnonzero(topic[i] != topic[j])
     rng = np.random.default_rng(PAIR_SEED)
-    pick = np.concatenate([within, rng.choice(across, min(len(within), len(across)),
-                                              replace=False)])
-    return {"views": space.views(i[pick], j[pick]),
-            "target": (event[i[pick]] == event[j[pick]]).astype(float)}
+    pick = np.concatenate(
+        [within, rng.choice(across, min(len(within), len(across)), replace=False)]
+    )
+    return {
+        "views": space.views(i[pick], j[pick]),
+        "target": (event[i[pick]] == event[j[pick]]).astype(float),
+    }
 
 
 def _matrix(views: dict[str, np.ndarray], names: list[str]) -> np.ndarray:
@@ -126,8 +135,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1]) if len(x) > 2 and np.std(x) > 0 else float("nan")
 
 
-def cross_validated(sem: dict, names: list[str], seeds: int,
-                    folds: int = 5) -> dict:
+def cross_validated(sem: dict, names: list[str], seeds: int, folds: int = 5) -> dict:
     """Out-of-fold SemEval predictions: pooled r per seed, and r per language averaged over
     seeds; and leave-one-language-out r."""
     from sklearn.model_selection import GroupKFold
@@ -142,88 +150,131 @@ def cross_validated(sem: dict, names: list[str], seeds: int,
             fitted = fusion.fit([(x[train], t[train])], names)
             predicted[test] = fitted.score(dict(zip(names, x[test].T, strict=True)))
         pooled.append(_pearson(predicted, t))
-        per_lang.append({lang: _pearson(predicted[sem["lang"] == lang], t[sem["lang"] == lang])
-                         for lang in sorted(set(sem["lang"]))})
+        per_lang.append(
+            {
+                lang: _pearson(predicted[sem["lang"] == lang], t[sem["lang"] == lang])
+                for lang in sorted(set(sem["lang"]))
+            }
+        )
     lolo = np.zeros(len(t))
     for lang in sorted(set(sem["lang"])):
         m = sem["lang"] == lang
         fitted = fusion.fit([(x[~m], t[~m])], names) if (~m).any() else None
         lolo[m] = fitted.score(dict(zip(names, x[m].T, strict=True))) if fitted else np.nan
     return {
-        "r": float(np.mean(pooled)), "sd": float(np.std(pooled)), "seeds": seeds,
+        "r": float(np.mean(pooled)),
+        "sd": float(np.std(pooled)),
+        "seeds": seeds,
         "folds": folds,
-        "per_language": {lang: round(float(np.mean([p[lang] for p in per_lang])), 4)
-                         for lang in per_lang[0]},
+        "per_language": {
+            lang: round(float(np.mean([p[lang] for p in per_lang])), 4) for lang in per_lang[0]
+        },
         "leave_one_language_out_r": _pearson(lolo, t) if np.isfinite(lolo).all() else None,
     }
 
 
-def train(data_dir: Path, config: Config, seeds: int = 10, limit: int | None = None,
-          topics: int | None = None) -> tuple[str, fusion.Fusion, dict]:
+def train(
+    data_dir: Path,
+    config: Config,
+    seeds: int = 10,
+    limit: int | None = None,
+    topics: int | None = None,
+) -> tuple[str, fusion.Fusion, dict]:
     """Fit the fusion for ``config.encoder`` on all dev data: the encoder set's key in the
     weights file, the fit (its figures inside) and the figures."""
     encoders = load_encoders(config.encoder, config.encoder_lead_words)
     names = fusion.view_names([e.name for e in encoders])
     sem = semeval_set(data_dir, config, encoders, limit)
     ecb = ecbplus_dev_set(data_dir, config, encoders, topics)
-    fitted = fusion.fit([(_matrix(sem["views"], names), sem["target"])], names,
-                        config.rewrite_foreign_word_similarity)
+    fitted = fusion.fit(
+        [(_matrix(sem["views"], names), sem["target"])],
+        names,
+        config.rewrite_foreign_word_similarity,
+    )
     ecb_sim = fitted.score(ecb["views"])
     fitted = replace(fitted, match=fusion.fit_match(ecb_sim, ecb["views"], ecb["target"]))
     # The event views counting words are imputed for pairs in two languages, as the
     # similarity's word views are, from the same SemEval pairs.
-    fitted = replace(fitted, word_from={**fitted.word_from, **fusion.word_regressions(
-        sem["views"], names, fusion.EVENT_WORD_VIEWS, config.rewrite_foreign_word_similarity)})
+    fitted = replace(
+        fitted,
+        word_from={
+            **fitted.word_from,
+            **fusion.word_regressions(
+                sem["views"], names, fusion.EVENT_WORD_VIEWS, config.rewrite_foreign_word_similarity
+            ),
+        },
+    )
     cv = cross_validated(sem, names, seeds)
     figures = {
-        "trained_on": {"semeval": {"file": SEMEVAL_FILE, "pairs": len(sem["target"])},
-                       "ecbplus_dev": {"file": ECBPLUS_FILE, "split": "dev",
-                                       "pairs": len(ecb["target"]),
-                                       "same_event": int(ecb["target"].sum())}},
+        "trained_on": {
+            "semeval": {"file": SEMEVAL_FILE, "pairs": len(sem["target"])},
+            "ecbplus_dev": {
+                "file": ECBPLUS_FILE,
+                "split": "dev",
+                "pairs": len(ecb["target"]),
+                "same_event": int(ecb["target"].sum()),
+            },
+        },
         "date": datetime.date.today().isoformat(),
         "encoder": config.encoder,
         "lead_pieces": config.encoder_lead_pieces,
         "semeval_in_sample_r": _pearson(fitted.score(sem["views"]), sem["target"]),
         "semeval_mean_of_views_r": _pearson(sem["mean"], sem["target"]),
         "semeval_grouped_cv": cv,
-        "ecbplus_dev_match_brier": float(np.mean(
-            (fitted.event_match(ecb_sim, ecb["views"]) - ecb["target"]) ** 2)),
+        "ecbplus_dev_match_brier": float(
+            np.mean((fitted.event_match(ecb_sim, ecb["views"]) - ecb["target"]) ** 2)
+        ),
     }
     key = fusion.encoder_key([e.name for e in encoders])
     return key, replace(fitted, about=figures), figures
 
 
-def main(data_dir: Path, config: Config, console: Console, seeds: int = 10,
-         limit: int | None = None, topics: int | None = None,
-         out: Path = fusion.WEIGHTS_FILE) -> int:
+def main(
+    data_dir: Path,
+    config: Config,
+    console: Console,
+    seeds: int = 10,
+    limit: int | None = None,
+    topics: int | None = None,
+    out: Path = fusion.WEIGHTS_FILE,
+) -> int:
     try:
         key, fitted, figures = train(data_dir, config, seeds, limit, topics)
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     cv = figures["semeval_grouped_cv"]
-    console.print(f"fusion for encoder {config.encoder!r}: sim = sigmoid({fitted.bias:+.4f} "
-                  + " ".join(f"{w:+.4f}*{n}" for n, w in fitted.weights.items()) + ")")
+    console.print(
+        f"fusion for encoder {config.encoder!r}: sim = sigmoid({fitted.bias:+.4f} "
+        + " ".join(f"{w:+.4f}*{n}" for n, w in fitted.weights.items())
+        + ")"
+    )
     m = fitted.match
-    console.print(f"event match (ECB+ dev): match = sigmoid({m['bias']:+.4f} "
-                  f"{m['similarity']:+.4f}*logit(sim) "
-                  + " ".join(f"{c:+.4f}*{n}" for n, c in m.items()
-                             if n not in ("bias", "similarity"))
-                  + f"); Brier {figures['ecbplus_dev_match_brier']:.4f}")
-    table = Table(title="SemEval-2022 Task 8 dev pairs: Pearson r with (4 - overall) / 3",
-                  header_style="bold")
+    console.print(
+        f"event match (ECB+ dev): match = sigmoid({m['bias']:+.4f} "
+        f"{m['similarity']:+.4f}*logit(sim) "
+        + " ".join(f"{c:+.4f}*{n}" for n, c in m.items() if n not in ("bias", "similarity"))
+        + f"); Brier {figures['ecbplus_dev_match_brier']:.4f}"
+    )
+    table = Table(
+        title="SemEval-2022 Task 8 dev pairs: Pearson r with (4 - overall) / 3", header_style="bold"
+    )
     table.add_column("score")
     table.add_column("r", justify="right")
     table.add_row("mean of views (no learning)", f"{figures['semeval_mean_of_views_r']:.3f}")
     table.add_row("fused, in-sample (fitted on all pairs)", f"{figures['semeval_in_sample_r']:.3f}")
-    table.add_row(f"fused, grouped {cv['folds']}-fold CV (mean of {cv['seeds']} seeds)",
-                  f"{cv['r']:.3f} (sd {cv['sd']:.3f})")
+    table.add_row(
+        f"fused, grouped {cv['folds']}-fold CV (mean of {cv['seeds']} seeds)",
+        f"{cv['r']:.3f} (sd {cv['sd']:.3f})",
+    )
     for lang, r in cv["per_language"].items():
         table.add_row(f"  CV, {lang}", f"{r:.3f}")
     lolo = cv["leave_one_language_out_r"]
     table.add_row("fused, leave one language out", "-" if lolo is None else f"{lolo:.3f}")
     console.print(table)
     fusion.save(key, fitted, out)
-    console.print(f"weights written to {out}; now choose story_min_match with "
-                  "`wiretrace eval ecbplus --sweep`")
+    console.print(
+        f"weights written to {out}; now choose story_min_match with "
+        "`wiretrace eval ecbplus --sweep`"
+    )
     return 0

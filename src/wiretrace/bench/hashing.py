@@ -274,8 +274,9 @@ def check_accuracy(docs: Sequence[Doc], rensa: Any, minhash_cls: Any) -> Accurac
     pool = [d for d in docs if sum(len(p.split()) for p in d[1]) >= 20]
     if not pool:
         return None
-    picked = [pool[i] for i in rng.choice(len(pool), size=min(JACCARD_PAIRS, len(pool)),
-                                          replace=False)]
+    picked = [
+        pool[i] for i in rng.choice(len(pool), size=min(JACCARD_PAIRS, len(pool)), replace=False)
+    ]
     vocab = sorted({w for _, ps in picked for p in ps for w in p.split()})
     pairs = [(ps, edited_copy(ps, vocab, rng)) for _, ps in picked]
 
@@ -309,9 +310,15 @@ def check_accuracy(docs: Sequence[Doc], rensa: Any, minhash_cls: Any) -> Accurac
         err_wt.append(abs(estimate_jaccard(sig_wt[2 * i], sig_wt[2 * i + 1]) - true))
         err_rensa.append(abs(estimate_jaccard(sig_rensa[2 * i], sig_rensa[2 * i + 1]) - true))
         err_rho.append(abs(estimate_jaccard(sig_rho[2 * i], sig_rho[2 * i + 1]) - true))
-    return Accuracy(len(pairs), float(np.mean(true_py)), float(np.mean(true_wt)),
-                    float(np.mean(err_ds)), float(np.mean(err_rensa)), float(np.mean(err_rho)),
-                    float(np.mean(err_wt)))
+    return Accuracy(
+        len(pairs),
+        float(np.mean(true_py)),
+        float(np.mean(true_wt)),
+        float(np.mean(err_ds)),
+        float(np.mean(err_rensa)),
+        float(np.mean(err_rho)),
+        float(np.mean(err_wt)),
+    )
 
 
 # -- main -----------------------------------------------------------------------------------
@@ -329,16 +336,22 @@ def _table(sections: list[tuple[str, list[Row]]]) -> Table:
         table.add_row(f"[bold]{title}[/]", "", "", "")
         reference = rows[0].rate
         for row in rows:
-            table.add_row(f"  {row.label}", f"{row.docs:,}", f"{row.rate:,.0f}",
-                          f"{row.rate / reference:,.1f}×")
+            table.add_row(
+                f"  {row.label}",
+                f"{row.docs:,}",
+                f"{row.rate:,.0f}",
+                f"{row.rate / reference:,.1f}×",
+            )
     return table
 
 
 def main(data_dir: Path, console: Console, n_articles: int = 20000) -> int:
     path = articles_path(data_dir)
     if not path.exists():
-        console.print(f"[red]{path} not found[/]: `wiretrace bench hashing` needs the AllSides "
-                      "articles in ../shared/data next to the repository (or --data DIR).")
+        console.print(
+            f"[red]{path} not found[/]: `wiretrace bench hashing` needs the AllSides "
+            "articles in ../shared/data next to the repository (or --data DIR)."
+        )
         return 2
     if n_articles < 1:
         console.print("[red]--articles must be at least 1[/]")
@@ -349,8 +362,10 @@ def main(data_dir: Path, console: Console, n_articles: int = 20000) -> int:
         import rensa
         from datasketch import MinHash
     except ImportError as exc:
-        console.print(f"[red]{exc}[/]: this benchmark needs datasketch and rensa "
-                      "(pip install 'wiretrace[bench]')")
+        console.print(
+            f"[red]{exc}[/]: this benchmark needs datasketch and rensa "
+            "(pip install 'wiretrace[bench]')"
+        )
         return 2
 
     wall = time.perf_counter()
@@ -407,29 +422,42 @@ def main(data_dir: Path, console: Console, n_articles: int = 20000) -> int:
         accuracy = check_accuracy(docs, rensa, MinHash)
 
     n, m = len(docs), len(py_docs)
-    console.print(_table([
-        ("text → signatures", [
-            Row("datasketch (Py shingles)", m, ds_total),
-            Row("rensa update (Py shingles)", m, rp_total),
-            Row("rensa flat (our shingles)", n, fast["rensa"][0]),
-            Row("rensa flat + numpy", n, fast["rensa+numpy"][0]),
-            Row("rensa rho flat + numpy", n, fast["rho+numpy"][0]),
-            Row("wiretrace shingles + sketch", n, fast["wiretrace"][0]),
-            Row("wiretrace fingerprint_batch", n, fast["fingerprint"][0]),
-        ]),
-        ("shingling only", [
-            Row("Python \\w+ shingle strings", m, py_shingle),
-            Row("wiretrace shingle_paragraphs", n, fast["shingles"][0]),
-        ]),
-        ("signature step only", [
-            Row("datasketch (from strings)", m, ds_hash),
-            Row("rensa update (from strings)", m, rp_hash),
-            Row("rensa flat", n, fast["rensa"][1]),
-            Row("rensa flat + numpy", n, fast["rensa+numpy"][1]),
-            Row("rensa rho flat + numpy", n, fast["rho+numpy"][1]),
-            Row("wiretrace sketch", n, fast["wiretrace"][1]),
-        ]),
-    ]))
+    console.print(
+        _table(
+            [
+                (
+                    "text → signatures",
+                    [
+                        Row("datasketch (Py shingles)", m, ds_total),
+                        Row("rensa update (Py shingles)", m, rp_total),
+                        Row("rensa flat (our shingles)", n, fast["rensa"][0]),
+                        Row("rensa flat + numpy", n, fast["rensa+numpy"][0]),
+                        Row("rensa rho flat + numpy", n, fast["rho+numpy"][0]),
+                        Row("wiretrace shingles + sketch", n, fast["wiretrace"][0]),
+                        Row("wiretrace fingerprint_batch", n, fast["fingerprint"][0]),
+                    ],
+                ),
+                (
+                    "shingling only",
+                    [
+                        Row("Python \\w+ shingle strings", m, py_shingle),
+                        Row("wiretrace shingle_paragraphs", n, fast["shingles"][0]),
+                    ],
+                ),
+                (
+                    "signature step only",
+                    [
+                        Row("datasketch (from strings)", m, ds_hash),
+                        Row("rensa update (from strings)", m, rp_hash),
+                        Row("rensa flat", n, fast["rensa"][1]),
+                        Row("rensa flat + numpy", n, fast["rensa+numpy"][1]),
+                        Row("rensa rho flat + numpy", n, fast["rho+numpy"][1]),
+                        Row("wiretrace sketch", n, fast["wiretrace"][1]),
+                    ],
+                ),
+            ]
+        )
+    )
 
     where = f"process pinned to CPU {cpu}" if cpu is not None else "single-threaded code"
     notes = [

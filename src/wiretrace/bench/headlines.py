@@ -51,8 +51,14 @@ def first_sentence(text: str) -> str:
 
 
 def _article(row: dict, text: str) -> Article:
-    return Article(id=row["id"], text=text, title=row["title"], published=row["date"],
-                   source=row["source"], origin="allsides")
+    return Article(
+        id=row["id"],
+        text=text,
+        title=row["title"],
+        published=row["date"],
+        source=row["source"],
+        origin="allsides",
+    )
 
 
 #: How each condition turns a row (and its position) into the text of its record.
@@ -64,8 +70,9 @@ CONDITIONS: dict[str, Callable[[dict, int], str]] = {
 }
 
 
-def co_membership(gold: list, predicted: list, among: np.ndarray | None = None
-                  ) -> tuple[float, float, float]:
+def co_membership(
+    gold: list, predicted: list, among: np.ndarray | None = None
+) -> tuple[float, float, float]:
     """Pairwise precision, recall and F1 of ``predicted`` against ``gold``: over every pair
     of items, or, with ``among`` (a boolean mask), over the pairs holding a marked item."""
     g, p = np.asarray(gold), np.asarray(predicted)
@@ -88,22 +95,40 @@ def co_membership(gold: list, predicted: list, among: np.ndarray | None = None
 
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:
     try:
-        rows = [r for r in allsides_articles(data_dir)
-                if timestamp(r.get("date")) and (r.get("title") or "").strip()]
+        rows = [
+            r
+            for r in allsides_articles(data_dir)
+            if timestamp(r.get("date")) and (r.get("title") or "").strip()
+        ]
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     rows = rows[-n_articles:]
     config = replace(config, trace=False)  # lineages are not scored here
-    console.print(f"{len(rows)} dated AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
-                  f"encoder {config.encoder}, story_min_match {config.story_min_match}, "
-                  f"horizon {config.story_horizon_days} days, min_words {config.min_words}")
+    console.print(
+        f"{len(rows)} dated AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
+        f"encoder {config.encoder}, story_min_match {config.story_min_match}, "
+        f"horizon {config.story_horizon_days} days, min_words {config.min_words}"
+    )
     ids = [r["id"] for r in rows]
     headline = np.array([n % 3 == 0 for n in range(len(rows))])
-    table = Table(title="stories scored against the full-text stories", header_style="bold",
-                  caption="pair P, R: co-membership precision and recall")
-    for col in ("records", "short", "stories 2+", "in them", "ARI", "B3 F1", "pair P",
-                "pair R", "pair F1", "s"):
+    table = Table(
+        title="stories scored against the full-text stories",
+        header_style="bold",
+        caption="pair P, R: co-membership precision and recall",
+    )
+    for col in (
+        "records",
+        "short",
+        "stories 2+",
+        "in them",
+        "ARI",
+        "B3 F1",
+        "pair P",
+        "pair R",
+        "pair F1",
+        "s",
+    ):
         table.add_column(col, justify="right", no_wrap=True)
     reference: list[str] | None = None
     for name, text_of in CONDITIONS.items():
@@ -117,15 +142,25 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         if reference is None:
             reference = labels
         precision, recall, f1 = co_membership(reference, labels)
-        table.add_row(name, f"{result.accounting.short:,}", f"{len(multi):,}",
-                      f"{sum(multi):,}", f"{adjusted_rand_score(reference, labels):.3f}",
-                      f"{b_cubed_f1(reference, labels):.3f}", f"{precision:.3f}",
-                      f"{recall:.3f}", f"{f1:.3f}", f"{seconds:.0f}")
+        table.add_row(
+            name,
+            f"{result.accounting.short:,}",
+            f"{len(multi):,}",
+            f"{sum(multi):,}",
+            f"{adjusted_rand_score(reference, labels):.3f}",
+            f"{b_cubed_f1(reference, labels):.3f}",
+            f"{precision:.3f}",
+            f"{recall:.3f}",
+            f"{f1:.3f}",
+            f"{seconds:.0f}",
+        )
         if name.startswith("mixed"):
             mixed = labels
     console.print(table)
     assert reference is not None
     precision, recall, f1 = co_membership(reference, mixed, among=headline)
-    console.print(f"mixed run, pairs holding a headline ({int(headline.sum()):,} headlines): "
-                  f"precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}")
+    console.print(
+        f"mixed run, pairs holding a headline ({int(headline.sum()):,} headlines): "
+        f"precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}"
+    )
     return 0

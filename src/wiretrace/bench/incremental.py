@@ -91,8 +91,7 @@ def main(
         def run(part: list[dict], db: Path, name: str) -> Measured:
             corpus = folder / f"{name}.jsonl"
             write_corpus(part, corpus)
-            m = measure_run(corpus, folder / f"out-{name}", settings, "--no-html", "--db",
-                            str(db))
+            m = measure_run(corpus, folder / f"out-{name}", settings, "--no-html", "--db", str(db))
             if m.returncode != 0:
                 raise RuntimeError(f"wiretrace run failed:\n{m.stderr}")
             return m

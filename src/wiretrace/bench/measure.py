@@ -77,5 +77,18 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
 def measure_run(corpus: Path, out: Path, settings: Path, *options: str) -> Measured:
     """``wiretrace run CORPUS --out OUT --quiet --config SETTINGS [options]`` in a process of
     its own (this interpreter), measured."""
-    return measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--out", str(out),
-                    "--quiet", "--config", str(settings), *options])
+    return measure(
+        [
+            sys.executable,
+            "-m",
+            "wiretrace.cli",
+            "run",
+            str(corpus),
+            "--out",
+            str(out),
+            "--quiet",
+            "--config",
+            str(settings),
+            *options,
+        ]
+    )

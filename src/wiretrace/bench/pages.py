@@ -16,26 +16,47 @@ from wiretrace.clean.chrome import chrome_reason
 
 #: Site templates: name, host, navigation labels, related-link headlines.
 SITES = [
-    ("Daily Courier", "dailycourier.example", ["Home", "World", "Politics", "Business", "Sport"],
-     ["Council approves new bus lanes", "Five things to do this weekend"]),
-    ("The Morning Ledger", "ledger.example", ["News", "Opinion", "Markets", "Culture"],
-     ["Markets close higher on tech rally", "Why the harbour project stalled"]),
-    ("Metro Wire", "metrowire.example", ["Latest", "Local", "National", "Weather"],
-     ["Storm warning for the coast", "Library reopens after repairs"]),
+    (
+        "Daily Courier",
+        "dailycourier.example",
+        ["Home", "World", "Politics", "Business", "Sport"],
+        ["Council approves new bus lanes", "Five things to do this weekend"],
+    ),
+    (
+        "The Morning Ledger",
+        "ledger.example",
+        ["News", "Opinion", "Markets", "Culture"],
+        ["Markets close higher on tech rally", "Why the harbour project stalled"],
+    ),
+    (
+        "Metro Wire",
+        "metrowire.example",
+        ["Latest", "Local", "National", "Weather"],
+        ["Storm warning for the coast", "Library reopens after repairs"],
+    ),
 ]
 
 #: The page around the story (``page.html``: $-placeholders, see :func:`news_page`).
 _TEMPLATE = Template((files("wiretrace.bench") / "page.html").read_text(encoding="utf-8"))
 
 
-def news_page(title: str, paragraphs: list[str], *, site: int = 0, author: str | None = None,
-              published: str | None = None, slug: str = "story") -> str:
+def news_page(
+    title: str,
+    paragraphs: list[str],
+    *,
+    site: int = 0,
+    author: str | None = None,
+    published: str | None = None,
+    slug: str = "story",
+) -> str:
     """A whole HTML page carrying ``paragraphs`` as its article body."""
     name, host, nav, related = SITES[site % len(SITES)]
     url = f"https://{host}/news/{slug}"
-    meta = [f'<link rel="canonical" href="{url}">',
-            f'<meta property="og:site_name" content="{escape(name)}">',
-            f'<meta property="og:title" content="{escape(title)}">']
+    meta = [
+        f'<link rel="canonical" href="{url}">',
+        f'<meta property="og:site_name" content="{escape(name)}">',
+        f'<meta property="og:title" content="{escape(title)}">',
+    ]
     if author:
         meta.append(f'<meta name="author" content="{escape(author)}">')
     if published:
@@ -44,9 +65,13 @@ def news_page(title: str, paragraphs: list[str], *, site: int = 0, author: str |
     links = "".join(f'<li><a href="/news/{k}">{escape(h)}</a></li>' for k, h in enumerate(related))
     when = f' · <time datetime="{published}">{published}</time>' if published else ""
     return _TEMPLATE.substitute(
-        title=escape(title), site=escape(name), meta="\n".join(meta),
+        title=escape(title),
+        site=escape(name),
+        meta="\n".join(meta),
         nav="".join(f'<li><a href="/{n.lower()}">{n}</a></li>' for n in nav),
-        byline=escape(author or "Staff") + when, body=body, links=links,
+        byline=escape(author or "Staff") + when,
+        body=body,
+        links=links,
     )
 
 
@@ -57,4 +82,4 @@ def page_from_text(text: str, *, site: int = 0, slug: str = "story") -> str:
     blocks = [" ".join(b.split()) for b in text.strip().split("\n\n") if b.strip()]
     title_at = next((k for k, b in enumerate(blocks) if chrome_reason(b) is None), 0)
     title = blocks[title_at] if blocks else ""
-    return news_page(title, blocks[:title_at] + blocks[title_at + 1:], site=site, slug=slug)
+    return news_page(title, blocks[:title_at] + blocks[title_at + 1 :], site=site, slug=slug)

@@ -43,8 +43,14 @@ from wiretrace.bench.measure import measure
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0.1,
-                 planted: list | None = None, block: int = 10_000) -> Iterator[dict]:
+def scale_corpus(
+    originals: list[dict],
+    n: int,
+    seed: int,
+    copy_share: float = 0.1,
+    planted: list | None = None,
+    block: int = 10_000,
+) -> Iterator[dict]:
     """``n`` articles; (copy id, source id) of every planted copy is appended to ``planted``."""
     rng = random.Random(seed)
     per_block = int(block * (1 - copy_share))
@@ -72,7 +78,8 @@ def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0
             variant, at = divmod(made, per_block)
             if at == 0:  # a new stretch of time: another sample of texts
                 sample = random.Random(seed * 7919 + variant).sample(
-                    originals, min(per_block, len(originals)))
+                    originals, min(per_block, len(originals))
+                )
             base = sample[at % len(sample)]
             made += 1
             if variant == 0:
@@ -96,8 +103,9 @@ def scale_corpus(originals: list[dict], n: int, seed: int, copy_share: float = 0
         yield article
 
 
-def _corpus(originals: list[dict], n: int, seed: int, folder: Path
-            ) -> tuple[Path, list[tuple[str, str]]]:
+def _corpus(
+    originals: list[dict], n: int, seed: int, folder: Path
+) -> tuple[Path, list[tuple[str, str]]]:
     """The corpus file of ``n`` articles and its planted (copy, source) pairs, made once
     per folder, size and seed."""
     corpus = folder / f"scale-{n}-seed{seed}.jsonl"
@@ -118,15 +126,22 @@ def _corpus(originals: list[dict], n: int, seed: int, folder: Path
 def _store_figures(db: Path, n: int) -> dict:
     con = sqlite3.connect(db)
     try:
-        index = con.execute(
-            "SELECT SUM(LENGTH(doc_keys) + LENGTH(passage_keys) + LENGTH(id) + LENGTH(tag) + 8)"
-            " FROM fingerprints").fetchone()[0] or 0
+        index = (
+            con.execute(
+                "SELECT SUM(LENGTH(doc_keys) + LENGTH(passage_keys) + LENGTH(id) + LENGTH(tag) + 8)"
+                " FROM fingerprints"
+            ).fetchone()[0]
+            or 0
+        )
         articles = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     finally:
         con.close()
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
-    return {"store_bytes_per_article": size / max(n, 1),
-            "index_bytes_per_article": index / max(articles, 1), "stored": articles}
+    return {
+        "store_bytes_per_article": size / max(n, 1),
+        "index_bytes_per_article": index / max(articles, 1),
+        "stored": articles,
+    }
 
 
 def _recall(relations: Path, planted: list[tuple[str, str]]) -> float:
@@ -139,30 +154,63 @@ def _recall(relations: Path, planted: list[tuple[str, str]]) -> float:
     return hits / max(len(planted), 1)
 
 
-def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
-         workers: int = 0, keep: Path | None = None, corpus_cache: str | None = None) -> int:
+def main(
+    data_dir: Path,
+    console: Console,
+    sizes: list[int],
+    seed: int = 7,
+    workers: int = 0,
+    keep: Path | None = None,
+    corpus_cache: str | None = None,
+) -> int:
     """``corpus_cache``: a folder where the generated corpora are kept and found again
     (a million articles take about 20 minutes to generate and 9 GB)."""
     try:
-        originals = [{"id": a["id"], "title": a["title"] or "", "text": a["text"]}
-                     for a in allsides_articles(data_dir)]
+        originals = [
+            {"id": a["id"], "title": a["title"] or "", "text": a["text"]}
+            for a in allsides_articles(data_dir)
+        ]
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
     table = Table(title=f"copy engine at scale (AllSides stretched, seed {seed})")
-    for col in ("articles", "seconds", "docs/s", "peak MB (PSS)", "KB/article (memory)",
-                "store B/article", "copy index B/article", "planted recall"):
+    for col in (
+        "articles",
+        "seconds",
+        "docs/s",
+        "peak MB (PSS)",
+        "KB/article (memory)",
+        "store B/article",
+        "copy index B/article",
+        "planted recall",
+    ):
         table.add_column(col, justify="right")
     rows = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="wiretrace-scale-", dir=keep) as tmp:
             tmp_path = Path(tmp)
-            corpus, planted = _corpus(originals, n, seed, Path(corpus_cache) if corpus_cache
-                                      else tmp_path)
+            corpus, planted = _corpus(
+                originals, n, seed, Path(corpus_cache) if corpus_cache else tmp_path
+            )
             db, out = tmp_path / "store.db", tmp_path / "out"
-            m = measure([sys.executable, "-m", "wiretrace.cli", "run", str(corpus), "--db",
-                         str(db), "--out", str(out), "--no-stories", "--no-html", "--quiet",
-                         "--workers", str(workers)])
+            m = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "wiretrace.cli",
+                    "run",
+                    str(corpus),
+                    "--db",
+                    str(db),
+                    "--out",
+                    str(out),
+                    "--no-stories",
+                    "--no-html",
+                    "--quiet",
+                    "--workers",
+                    str(workers),
+                ]
+            )
             if m.returncode != 0:
                 console.print(f"[red]run of {n} failed[/red]\n{m.stderr[-3000:]}")
                 return 1
@@ -170,20 +218,32 @@ def main(data_dir: Path, console: Console, sizes: list[int], seed: int = 7,
             recall = _recall(out / "relations.jsonl", planted)
             stats = orjson.loads((out / "report.json").read_bytes()).get("counts", {})
             console.print(f"{n:,} articles, seconds by stage: {stats.get('seconds')}")
-            console.print(f"{n:,} articles, main process MB after each stage: "
-                          f"{stats.get('main_process_rss_mb')}")
+            console.print(
+                f"{n:,} articles, main process MB after each stage: "
+                f"{stats.get('main_process_rss_mb')}"
+            )
             rows.append((n, m, figures, recall))
-            table.add_row(f"{n:,}", f"{m.seconds:.1f}", f"{n / m.seconds:,.0f}",
-                          f"{m.peak_mb:,.0f}", f"{m.peak_mb * 1024 / n:.1f}",
-                          f"{figures['store_bytes_per_article']:,.0f}",
-                          f"{figures['index_bytes_per_article']:,.0f}", f"{recall:.4f}")
-            console.print(f"{n:,} articles: {m.seconds:.1f} s, {m.peak_mb:,.0f} MB; "
-                          f"{len(planted):,} planted copies")
+            table.add_row(
+                f"{n:,}",
+                f"{m.seconds:.1f}",
+                f"{n / m.seconds:,.0f}",
+                f"{m.peak_mb:,.0f}",
+                f"{m.peak_mb * 1024 / n:.1f}",
+                f"{figures['store_bytes_per_article']:,.0f}",
+                f"{figures['index_bytes_per_article']:,.0f}",
+                f"{recall:.4f}",
+            )
+            console.print(
+                f"{n:,} articles: {m.seconds:.1f} s, {m.peak_mb:,.0f} MB; "
+                f"{len(planted):,} planted copies"
+            )
     console.print(table)
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         rate0, rate1 = first[0] / first[1].seconds, last[0] / last[1].seconds
-        console.print(f"throughput at {last[0]:,} is {rate1 / rate0:.2f}x that at {first[0]:,};"
-                      f" memory per article {last[1].peak_mb / last[0] * 1024:.1f} KB vs "
-                      f"{first[1].peak_mb / first[0] * 1024:.1f} KB")
+        console.print(
+            f"throughput at {last[0]:,} is {rate1 / rate0:.2f}x that at {first[0]:,};"
+            f" memory per article {last[1].peak_mb / last[0] * 1024:.1f} KB vs "
+            f"{first[1].peak_mb / first[0] * 1024:.1f} KB"
+        )
     return 0

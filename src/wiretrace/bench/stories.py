@@ -39,26 +39,49 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    articles = [clean_article(Article(id=r["id"], text=r["text"], title=r["title"] or "",
-                                      published=r["date"])) for r in rows]
+    articles = [
+        clean_article(
+            Article(id=r["id"], text=r["text"], title=r["title"] or "", published=r["date"])
+        )
+        for r in rows
+    ]
     t0 = time.perf_counter()
-    space = StorySpace.build(articles, config, load_encoders(config.encoder,
-                                                             config.encoder_lead_words))
-    console.print(f"{len(rows)} AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
-                  f"story space ({config.encoder}) {time.perf_counter() - t0:.1f} s")
+    space = StorySpace.build(
+        articles, config, load_encoders(config.encoder, config.encoder_lead_words)
+    )
+    console.print(
+        f"{len(rows)} AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
+        f"story space ({config.encoder}) {time.perf_counter() - t0:.1f} s"
+    )
     days = np.array([timestamp(r["date"]) / 86400.0 for r in rows])
-    horizons = HORIZONS if config.story_horizon_days in HORIZONS else (
-        *HORIZONS, config.story_horizon_days)
-    table = Table(title=f"stories at story_min_match {config.story_min_match}, "
-                        f"window {config.story_window}", header_style="bold")
-    for col in ("horizon (days)", "stories of 2+", "articles in them", "largest five",
-                "largest spans (days)", "cluster s"):
+    horizons = (
+        HORIZONS
+        if config.story_horizon_days in HORIZONS
+        else (*HORIZONS, config.story_horizon_days)
+    )
+    table = Table(
+        title=f"stories at story_min_match {config.story_min_match}, window {config.story_window}",
+        header_style="bold",
+    )
+    for col in (
+        "horizon (days)",
+        "stories of 2+",
+        "articles in them",
+        "largest five",
+        "largest spans (days)",
+        "cluster s",
+    ):
         table.add_column(col, justify="right")
     largest, found = {}, {}
     for horizon in horizons:
         t0 = time.perf_counter()
-        labels = cluster_stories([r["date"] for r in rows], space.match_matrix,
-                                 config.story_min_match, config.story_window, horizon)
+        labels = cluster_stories(
+            [r["date"] for r in rows],
+            space.match_matrix,
+            config.story_min_match,
+            config.story_window,
+            horizon,
+        )
         seconds = time.perf_counter() - t0
         found[horizon] = labels
         sizes = Counter(labels.tolist())
@@ -67,27 +90,40 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         members = np.flatnonzero(labels == top)
         largest[horizon] = members
         mark = " (configured)" if horizon == config.story_horizon_days else ""
-        table.add_row(f"{'none' if horizon is None else f'{horizon:g}'}{mark}", f"{len(multi):,}",
-                      f"{sum(multi):,}", ", ".join(str(s) for _, s in sizes.most_common(5)),
-                      f"{days[members].max() - days[members].min():.0f}", f"{seconds:.1f}")
+        table.add_row(
+            f"{'none' if horizon is None else f'{horizon:g}'}{mark}",
+            f"{len(multi):,}",
+            f"{sum(multi):,}",
+            ", ".join(str(s) for _, s in sizes.most_common(5)),
+            f"{days[members].max() - days[members].min():.0f}",
+            f"{seconds:.1f}",
+        )
     console.print(table)
     # Reading order: the same articles read backwards (ties in publication day then fall the
     # other way round inside the windows).
     back = np.arange(len(rows))[::-1].copy()
-    labels = cluster_stories([rows[i]["date"] for i in back],
-                             lambda idx: space.match_matrix(back[idx]), config.story_min_match,
-                             config.story_window, config.story_horizon_days)
+    labels = cluster_stories(
+        [rows[i]["date"] for i in back],
+        lambda idx: space.match_matrix(back[idx]),
+        config.story_min_match,
+        config.story_window,
+        config.story_horizon_days,
+    )
     backwards = np.empty_like(labels)
     backwards[back] = labels
     forwards = found[config.story_horizon_days]
-    console.print(f"read backwards vs forwards (configured horizon): ARI "
-                  f"{adjusted_rand_score(forwards, backwards):.3f}, pairwise F1 "
-                  f"{pairwise_f1(forwards.tolist(), backwards.tolist()):.3f}")
+    console.print(
+        f"read backwards vs forwards (configured horizon): ARI "
+        f"{adjusted_rand_score(forwards, backwards):.3f}, pairwise F1 "
+        f"{pairwise_f1(forwards.tolist(), backwards.tolist()):.3f}"
+    )
     for horizon in (None, config.story_horizon_days):
         members = largest[horizon]
         pick = members[np.linspace(0, len(members) - 1, min(8, len(members))).astype(int)]
         console.print(f"largest story, horizon {horizon}: {len(members)} articles")
         for i in pick:
-            console.print(f"  {rows[i]['date']}  {(rows[i]['source'] or '')[:18]:18}  "
-                          f"{(rows[i]['title'] or '')[:80]}")
+            console.print(
+                f"  {rows[i]['date']}  {(rows[i]['source'] or '')[:18]:18}  "
+                f"{(rows[i]['title'] or '')[:80]}"
+            )
     return 0

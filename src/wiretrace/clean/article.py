@@ -123,8 +123,7 @@ def as_short_record(article: CleanArticle) -> CleanArticle:
     article.short = True
     if article.paragraphs or not article.title:
         return article
-    repeat = next((k for k, r in enumerate(article.removed_reasons) if r == "title repeated"),
-                  None)
+    repeat = next((k for k, r in enumerate(article.removed_reasons) if r == "title repeated"), None)
     others = [k for k in range(len(article.removed)) if k != repeat]
     if len(article.removed_at) == len(article.removed):  # lines before the title stay before
         article.removed_at = [0 if repeat is not None and k < repeat else 1 for k in others]

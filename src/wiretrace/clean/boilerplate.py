@@ -63,8 +63,11 @@ def learn_boilerplate(
     if not frequent:
         return {}
     return judge_in_batches(
-        frequent, holders, lambda members: {i: (articles[i].paragraphs, list(keys[i]))
-                                            for i in members}, config)
+        frequent,
+        holders,
+        lambda members: {i: (articles[i].paragraphs, list(keys[i])) for i in members},
+        config,
+    )
 
 
 def judge_in_batches(
@@ -88,8 +91,9 @@ def judge_in_batches(
     return out
 
 
-def frequent_lines(packed: Sequence[bytes], min_df: int
-                   ) -> tuple[dict[bytes, int], dict[bytes, list[int]]]:
+def frequent_lines(
+    packed: Sequence[bytes], min_df: int
+) -> tuple[dict[bytes, int], dict[bytes, list[int]]]:
     """Line keys found in at least ``min_df`` articles, with their article counts, and the
     first :data:`SAMPLE` articles (by index) holding each.
 
@@ -97,8 +101,9 @@ def frequent_lines(packed: Sequence[bytes], min_df: int
     sort of (key, article) pairs: 16 bytes a line however many articles there are,
     where a dict of keys costs about ten times that.
     """
-    lengths = np.fromiter((len(k) // KEY_DTYPE.itemsize for k in packed), dtype=np.int64,
-                          count=len(packed))
+    lengths = np.fromiter(
+        (len(k) // KEY_DTYPE.itemsize for k in packed), dtype=np.int64, count=len(packed)
+    )
     if not lengths.sum():
         return {}, {}
     flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
@@ -110,8 +115,9 @@ def frequent_lines(packed: Sequence[bytes], min_df: int
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     counts = np.diff(np.r_[starts, len(flat)])
     frequent, holders = {}, {}
-    for start, n in zip(starts[counts >= min_df].tolist(), counts[counts >= min_df].tolist(),
-                        strict=True):
+    for start, n in zip(
+        starts[counts >= min_df].tolist(), counts[counts >= min_df].tolist(), strict=True
+    ):
         key = flat[start].tobytes()
         frequent[key] = n
         holders[key] = owner[start : start + min(n, SAMPLE)].tolist()
@@ -133,8 +139,13 @@ def judge_boilerplate(
     ``judge`` limits the verdicts to those keys (``sampled`` then needs only their holders).
     """
     order = sorted(sampled)
-    content = dict(zip(order, _content_shingles([sampled[i] for i in order], frequent.keys(),
-                                                config), strict=True))
+    content = dict(
+        zip(
+            order,
+            _content_shingles([sampled[i] for i in order], frequent.keys(), config),
+            strict=True,
+        )
+    )
     return {
         key: frequent[key]
         for key in (frequent if judge is None else judge)
@@ -142,16 +153,20 @@ def judge_boilerplate(
     }
 
 
-def _content_shingles(docs: list[tuple[list[str], list[bytes]]], frequent,
-                      config: Config) -> list[np.ndarray]:
+def _content_shingles(
+    docs: list[tuple[list[str], list[bytes]]], frequent, config: Config
+) -> list[np.ndarray]:
     """Shingles of each article without its recurring lines, in one batch; all its lines if
     that leaves little, as for an exact reprint, which recurs line by line."""
-    rests = [[p for p, k in zip(paragraphs, keys, strict=True) if k not in frequent]
-             for paragraphs, keys in docs]
+    rests = [
+        [p for p, k in zip(paragraphs, keys, strict=True) if k not in frequent]
+        for paragraphs, keys in docs
+    ]
     out = _batch_unique_shingles(rests, config)
     short = [n for n, hashes in enumerate(out) if len(hashes) < _MIN_CONTENT]
-    for n, hashes in zip(short, _batch_unique_shingles(
-            [docs[n][0] for n in short], config), strict=True):
+    for n, hashes in zip(
+        short, _batch_unique_shingles([docs[n][0] for n in short], config), strict=True
+    ):
         out[n] = hashes
     return out
 
@@ -163,8 +178,9 @@ def _batch_unique_shingles(paragraph_lists: list[list[str]], config: Config) -> 
     return [unique_sorted(sh.hashes[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
 
 
-def _different_stories(members: Iterable[int], content: dict[int, np.ndarray],
-                       max_overlap: float) -> bool:
+def _different_stories(
+    members: Iterable[int], content: dict[int, np.ndarray], max_overlap: float
+) -> bool:
     overlaps = []
     for i, j in itertools.combinations(members, 2):
         a, b = content[i], content[j]

@@ -26,7 +26,6 @@ class _Contains:
         self.max_len = max_len
 
 
-
 #: Wire services whose name on a line of its own (or in a byline) marks the byline.
 WIRE_SERVICES = (
     "associated press",

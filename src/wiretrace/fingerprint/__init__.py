@@ -105,8 +105,15 @@ def fingerprint_batch(
         # nothing to a prefilter that counts dozens of shared ones.
         low = sh.hashes[sh_bounds[i] : sh_bounds[i + 1]].astype(np.uint32)
         shingles = unique_sorted(low)
-        out.append(Fingerprint(article_id, doc_keys.copy(), np.unique(p_keys[rows]),
-                               int(words_per_doc[i]), shingles))
+        out.append(
+            Fingerprint(
+                article_id,
+                doc_keys.copy(),
+                np.unique(p_keys[rows]),
+                int(words_per_doc[i]),
+                shingles,
+            )
+        )
     return out
 
 
@@ -121,11 +128,16 @@ def fingerprint_articles(articles: Sequence[CleanArticle], config: Config) -> li
     are for every other article.
     """
     full = [a for a in articles if not a.short]
-    made = iter(fingerprint_batch([a.paragraphs for a in full], [a.id for a in full], config)
-                if full else ())
+    made = iter(
+        fingerprint_batch([a.paragraphs for a in full], [a.id for a in full], config)
+        if full
+        else ()
+    )
     empty = np.empty(0, dtype=np.uint64)
-    return [Fingerprint(a.id, empty.copy(), empty.copy(), _words(a)) if a.short else next(made)
-            for a in articles]
+    return [
+        Fingerprint(a.id, empty.copy(), empty.copy(), _words(a)) if a.short else next(made)
+        for a in articles
+    ]
 
 
 def _words(article: CleanArticle) -> int:

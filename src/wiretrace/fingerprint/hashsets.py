@@ -35,4 +35,3 @@ def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) > len(b):
         a, b = b, a
     return a[member(a, b)]
-

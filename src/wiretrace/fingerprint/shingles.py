@@ -156,8 +156,14 @@ def _shingle_group(paragraphs: list[str], k: int) -> Shingled:
     n_par = len(paragraphs)
     if n_par == 0:
         empty = np.empty(0, dtype=np.uint64)
-        return Shingled(empty, np.empty(0, np.int64), np.empty(0, np.int32), np.zeros(0, np.int64),
-                        np.empty((0, 2), np.int64), np.zeros(0, np.int64))
+        return Shingled(
+            empty,
+            np.empty(0, np.int64),
+            np.empty(0, np.int32),
+            np.zeros(0, np.int64),
+            np.empty((0, 2), np.int64),
+            np.zeros(0, np.int64),
+        )
     joined = "\n".join(paragraphs)
     if joined.count("\n") != n_par - 1:  # a paragraph with a line break of its own
         joined = "\n".join(p.replace("\n", " ") for p in paragraphs)
@@ -209,5 +215,6 @@ def _shingle_group(paragraphs: list[str], k: int) -> Shingled:
         hashes, sh_par, sh_pos = hashes[order], sh_par[order], sh_pos[order]
     par_start = np.concatenate(([0], newlines + 1))
     word_bytes = np.stack((starts, ends), axis=1) - par_start[word_par][:, None]
-    return Shingled(hashes, sh_par.astype(np.int64), sh_pos.astype(np.int32), counts,
-                    word_bytes, first_word)
+    return Shingled(
+        hashes, sh_par.astype(np.int64), sh_pos.astype(np.int32), counts, word_bytes, first_word
+    )

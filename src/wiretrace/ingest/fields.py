@@ -36,8 +36,7 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
     if text is None and isinstance(data.get("html"), str):
         from wiretrace.ingest.html_page import article_from_html
 
-        return article_from_html(data["html"], article_id, origin, url=values["url"],
-                                 fields=values)
+        return article_from_html(data["html"], article_id, origin, url=values["url"], fields=values)
     titled = bool(values["title"] and values["title"].strip())
     if text is None and titled:
         # A headline-feed or RSS item: a title and no body. The run keeps it as a short

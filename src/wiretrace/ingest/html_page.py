@@ -28,9 +28,20 @@ from wiretrace.records import Article, Skipped
 #: Pages larger than this are not parsed (a crawl accident, not an article).
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
-_DATE_NAMES = ("article:published_time", "og:published_time", "datepublished", "date",
-               "pubdate", "publishdate", "publish-date", "dc.date", "dc.date.issued",
-               "dcterms.created", "sailthru.date", "parsely-pub-date")
+_DATE_NAMES = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
 _AUTHOR_NAMES = ("author", "article:author", "dc.creator", "parsely-author", "byl")
 _SITE_NAMES = ("og:site_name", "application-name")
 
@@ -98,20 +109,34 @@ def page_metadata(tree, url: str | None = None) -> dict[str, str | None]:
     """title, author, published, source (site name) and url (canonical) of a parsed page."""
     meta, ld = _meta(tree), _json_ld(tree)
     canonical = tree.document.query_selector('link[rel="canonical"]')
-    page_url = ((canonical.getattr("href") if canonical else None) or meta.get("og:url")
-                or url)
+    page_url = (canonical.getattr("href") if canonical else None) or meta.get("og:url") or url
     h1 = tree.document.query_selector("h1")
-    title = (_name(ld.get("headline")) or meta.get("og:title") or meta.get("twitter:title")
-             or (h1.text.strip() if h1 and h1.text.strip() else None) or (tree.title or "").strip())
+    title = (
+        _name(ld.get("headline"))
+        or meta.get("og:title")
+        or meta.get("twitter:title")
+        or (h1.text.strip() if h1 and h1.text.strip() else None)
+        or (tree.title or "").strip()
+    )
     time_tag = tree.document.query_selector("time[datetime]")
-    published = (_name(ld.get("datePublished"))
-                 or next((meta[k] for k in _DATE_NAMES if k in meta), None)
-                 or (time_tag.getattr("datetime") if time_tag else None))
+    published = (
+        _name(ld.get("datePublished"))
+        or next((meta[k] for k in _DATE_NAMES if k in meta), None)
+        or (time_tag.getattr("datetime") if time_tag else None)
+    )
     author = _name(ld.get("author")) or next((meta[k] for k in _AUTHOR_NAMES if k in meta), None)
-    site = (_name(ld.get("publisher")) or next((meta[k] for k in _SITE_NAMES if k in meta), None)
-            or (urlsplit(page_url).hostname if page_url else None))
-    return {"title": title or None, "author": author, "published": published, "source": site,
-            "url": page_url}
+    site = (
+        _name(ld.get("publisher"))
+        or next((meta[k] for k in _SITE_NAMES if k in meta), None)
+        or (urlsplit(page_url).hostname if page_url else None)
+    )
+    return {
+        "title": title or None,
+        "author": author,
+        "published": published,
+        "source": site,
+        "url": page_url,
+    }
 
 
 def article_from_html(
@@ -131,8 +156,9 @@ def article_from_html(
     if not raw.strip():
         return Skipped(origin, "empty HTML page", article_id)
     if len(raw) > MAX_PAGE_BYTES:
-        return Skipped(origin, f"HTML page of {len(raw)} bytes is over {MAX_PAGE_BYTES}",
-                       article_id)
+        return Skipped(
+            origin, f"HTML page of {len(raw)} bytes is over {MAX_PAGE_BYTES}", article_id
+        )
     if looks_binary(raw):
         return Skipped(origin, "binary content (NUL or control bytes), not HTML", article_id)
     try:

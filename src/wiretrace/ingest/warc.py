@@ -49,5 +49,6 @@ def _article(record, origin: str) -> Article | Skipped:
     if not uri:
         return Skipped(origin, "WARC response without WARC-Target-URI")
     body = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    return article_from_html(body, uri, origin, url=uri,
-                             fetched=record.rec_headers.get_header("WARC-Date"))
+    return article_from_html(
+        body, uri, origin, url=uri, fetched=record.rec_headers.get_header("WARC-Date")
+    )

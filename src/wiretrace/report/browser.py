@@ -18,9 +18,15 @@ from urllib.parse import quote
 
 #: Flags for a machine with no network and no screen: no sandbox (root in CI), no GPU,
 #: and none of Chromium's background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 class BrowserUnavailable(RuntimeError):
@@ -48,8 +54,9 @@ def browser_page(width: int = 1400, height: int = 1000) -> Iterator:
         raise BrowserUnavailable("pip install playwright (the Python package)") from exc
     path = chromium_path()
     if path is None:
-        raise BrowserUnavailable("no Chromium found: apt-get install chromium "
-                                 "(or set WIRETRACE_CHROMIUM)")
+        raise BrowserUnavailable(
+            "no Chromium found: apt-get install chromium (or set WIRETRACE_CHROMIUM)"
+        )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
@@ -71,8 +78,9 @@ def report_url(html: str | Path, story: str | None = None, version: str | None =
     return url
 
 
-def screenshot(html: str | Path, png: str | Path, story: str | None = None,
-               version: str | None = None) -> Path:
+def screenshot(
+    html: str | Path, png: str | Path, story: str | None = None, version: str | None = None
+) -> Path:
     """A full-page PNG of the story list, or of one story (and version) of the report."""
     with browser_page() as page:
         page.goto(report_url(html, story, version))
@@ -91,5 +99,8 @@ def first_page_seconds(html: str | Path) -> dict[str, float]:
         first = time.perf_counter() - start
         page.wait_for_load_state("load")
         loaded = time.perf_counter() - start
-        return {"first_page_s": round(first, 3), "loaded_s": round(loaded, 3),
-                "errors": len(page.errors)}
+        return {
+            "first_page_s": round(first, 3),
+            "loaded_s": round(loaded, 3),
+            "errors": len(page.errors),
+        }

@@ -43,8 +43,12 @@ def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, 
 
 
 def write_report_json(path: Path, config: Config, accounting: dict, counts: dict) -> None:
-    report = {"wiretrace": __version__, "config": config.to_dict(), "accounting": accounting,
-              "counts": counts}
+    report = {
+        "wiretrace": __version__,
+        "config": config.to_dict(),
+        "accounting": accounting,
+        "counts": counts,
+    }
     path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
@@ -63,8 +67,7 @@ def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dic
         "diffs": out / "diffs.jsonl",
         "report": out / "report.json",
     }
-    write_jsonl(paths["articles"], (article_row(a, family_of, story_of)
-                                     for a in result.articles))
+    write_jsonl(paths["articles"], (article_row(a, family_of, story_of) for a in result.articles))
     write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
     rows = derived_rows(result.families, result.stories, result.lineages, result.diffs)
     for name in ("families", "stories", "lineages", "diffs"):

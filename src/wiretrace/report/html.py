@@ -24,8 +24,19 @@ from wiretrace import __version__
 from wiretrace.report.outputs import Outputs
 
 #: Article fields the story page needs.
-_ARTICLE_FIELDS = ("id", "title", "source", "published", "url", "byline", "family", "paragraphs",
-                   "removed", "removed_reasons", "removed_at")
+_ARTICLE_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "published",
+    "url",
+    "byline",
+    "family",
+    "paragraphs",
+    "removed",
+    "removed_reasons",
+    "removed_at",
+)
 
 
 def _json(value) -> str:
@@ -40,8 +51,7 @@ def _asset(name: str) -> str:
 
 def _relation_row(r: dict) -> dict:
     row = {k: r[k] for k in ("a", "b", "relation", "similarity", "coverage_a", "coverage_b")}
-    row["evidence"] = [[e["a_paragraph"], e["b_paragraph"], e["similarity"]]
-                       for e in r["evidence"]]
+    row["evidence"] = [[e["a_paragraph"], e["b_paragraph"], e["similarity"]] for e in r["evidence"]]
     return row
 
 
@@ -66,21 +76,30 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
         for r in rels:
             kinds[r["relation"]] = kinds.get(r["relation"], 0) + 1
         lineages = lineages_in.get(story["story"], [])
-        index.append({
-            "story": story["story"], "block": n, "size": len(members),
-            "title": members[0]["title"] if members else "",
-            "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
-            "sources": sources[:4], "n_sources": len(sources),
-            "lineages": len(lineages), "families": len(story.get("families", [])),
-            "kinds": kinds,
-        })
-        blocks.append({
-            "story": story["story"],
-            "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
-            "relations": rels,
-            "lineages": lineages,
-            "diffs": [outputs.diffs[a["id"]] for a in members if a["id"] in outputs.diffs],
-        })
+        index.append(
+            {
+                "story": story["story"],
+                "block": n,
+                "size": len(members),
+                "title": members[0]["title"] if members else "",
+                "first": dates[0] if dates else None,
+                "last": dates[-1] if dates else None,
+                "sources": sources[:4],
+                "n_sources": len(sources),
+                "lineages": len(lineages),
+                "families": len(story.get("families", [])),
+                "kinds": kinds,
+            }
+        )
+        blocks.append(
+            {
+                "story": story["story"],
+                "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
+                "relations": rels,
+                "lineages": lineages,
+                "diffs": [outputs.diffs[a["id"]] for a in members if a["id"] in outputs.diffs],
+            }
+        )
     return index, blocks
 
 
@@ -93,8 +112,10 @@ def render_html(outputs: Outputs, title: str = "wiretrace report") -> str:
         "lineages": len(outputs.lineages),
         "families": len(outputs.families),
         "relations": len(outputs.relations),
-        "accounting": {k: outputs.report.get("accounting", {}).get(k)
-                       for k in ("records", "processed", "skipped")},
+        "accounting": {
+            k: outputs.report.get("accounting", {}).get(k)
+            for k in ("records", "processed", "skipped")
+        },
     }
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
@@ -103,11 +124,13 @@ def render_html(outputs: Outputs, title: str = "wiretrace report") -> str:
         f'<header><h1><a href="#">{escape(title)}</a></h1><div id=summary></div></header>',
         "<main id=app><p>Loading…</p></main>",
         f'<script type="application/json" id="wt-index">'
-        f'{_json({"summary": summary, "stories": index})}</script>',
+        f"{_json({'summary': summary, 'stories': index})}</script>",
         f"<script>{_asset('report.js')}</script>",
     ]
-    parts += [f'<script type="application/json" id="wt-s{n}">{_json(b)}</script>'
-              for n, b in enumerate(blocks)]
+    parts += [
+        f'<script type="application/json" id="wt-s{n}">{_json(b)}</script>'
+        for n, b in enumerate(blocks)
+    ]
     parts.append("</body></html>")
     return "".join(parts)
 

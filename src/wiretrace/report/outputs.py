@@ -59,8 +59,13 @@ class Outputs:
         placed = {m for s in self.stories for m in s["members"]}
         for f in self.families:
             if not placed.intersection(f["members"]):
-                self.stories.append({"story": f"story:{f['members'][0]}",
-                                     "members": f["members"], "families": [f["family"]]})
+                self.stories.append(
+                    {
+                        "story": f"story:{f['members'][0]}",
+                        "members": f["members"],
+                        "families": [f["family"]],
+                    }
+                )
                 placed.update(f["members"])
         for a in self.articles:
             if a not in placed:

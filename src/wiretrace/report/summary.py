@@ -11,7 +11,9 @@ from wiretrace.pipeline import RunResult
 
 
 def print_summary(
-    result: RunResult, console: Console | None = None, out_dir: str | None = None,
+    result: RunResult,
+    console: Console | None = None,
+    out_dir: str | None = None,
     html: bool = True,
 ) -> None:
     console = console or Console(stderr=True)
@@ -51,5 +53,7 @@ def print_summary(
         console.print(f"outputs in [bold]{out_dir}[/bold]")
         report = Path(out_dir) / "report.html"
         if html and report.exists():
-            console.print(f"open [bold]{report}[/bold] in a browser, or look at one article "
-                          f"with: wiretrace show ID --out {out_dir}")
+            console.print(
+                f"open [bold]{report}[/bold] in a browser, or look at one article "
+                f"with: wiretrace show ID --out {out_dir}"
+            )

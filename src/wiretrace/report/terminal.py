@@ -60,8 +60,9 @@ def show_article(outputs: Outputs, article_id: str, console: Console, full: bool
         console.print(f"Copy family: {article['family']}")
     if lineage:
         sure = "" if lineage["original_certain"] else " [yellow](not certain)[/yellow]"
-        console.print(f"Original: [bold]{lineage['original']}[/bold]{sure}: "
-                      f"{lineage['original_reason']}")
+        console.print(
+            f"Original: [bold]{lineage['original']}[/bold]{sure}: {lineage['original_reason']}"
+        )
         for d in lineage["derivations"]:
             if article_id in (d["source"], d["derived"]):
                 console.print(f"  {d['source']} → {d['derived']} ({d['relation']}): {d['basis']}")
@@ -70,15 +71,22 @@ def show_article(outputs: Outputs, article_id: str, console: Console, full: bool
     if not diff:
         return True
     against = outputs.articles.get(diff["against"]) if diff["against"] else None
-    head = (f"Diff against {diff['against']} ({diff['relation']})" if against
-            else "Passages of the original (added = present only here)")
+    head = (
+        f"Diff against {diff['against']} ({diff['relation']})"
+        if against
+        else "Passages of the original (added = present only here)"
+    )
     counts: dict[str, int] = {}
     for p in diff["passages"]:
         counts[p["kind"]] = counts.get(p["kind"], 0) + 1
-    console.print(f"\n[bold]{head}[/bold]: " + ", ".join(
-        f"[{KIND_STYLE[k]}]{k} {n}[/]" for k, n in counts.items()))
-    paragraphs = {"version": article["paragraphs"],
-                  "against": against["paragraphs"] if against else []}
+    console.print(
+        f"\n[bold]{head}[/bold]: "
+        + ", ".join(f"[{KIND_STYLE[k]}]{k} {n}[/]" for k, n in counts.items())
+    )
+    paragraphs = {
+        "version": article["paragraphs"],
+        "against": against["paragraphs"] if against else [],
+    }
     for p in diff["passages"]:
         text = p["text"] if p["paragraph"] is None else paragraphs[p["side"]][p["paragraph"]]
         note = []

@@ -51,12 +51,15 @@ def spark_session(master: str = "local[2]", app: str = "wiretrace"):
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(master).appName(app)
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.memory", os.environ.get("WIRETRACE_SPARK_DRIVER_MEMORY", "4g"))
-            .getOrCreate())
+    return (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", os.environ.get("WIRETRACE_SPARK_DRIVER_MEMORY", "4g"))
+        .getOrCreate()
+    )
 
 
 def _quiet(spark) -> None:
@@ -72,17 +75,32 @@ def _records(spark, inputs, config: Config):
         name = path.name.lower()
         if name.endswith((".jsonl", ".jsonl.gz", ".ndjson")) and path.exists():
             lines = sc.textFile(str(path)).zipWithIndex()
-            parts.append(lines.filter(lambda x: x[0].strip()).map(
-                lambda x, p=str(path), f=file_no: ((f, x[1]), _from_json(x[0], f"{p}:{x[1] + 1}",
-                                                                         config.max_chars))))
+            parts.append(
+                lines.filter(lambda x: x[0].strip()).map(
+                    lambda x, p=str(path), f=file_no: (
+                        (f, x[1]),
+                        _from_json(x[0], f"{p}:{x[1] + 1}", config.max_chars),
+                    )
+                )
+            )
         elif name.endswith(".parquet"):
             rows = spark.read.parquet(str(path)).rdd.zipWithIndex()
-            parts.append(rows.map(lambda x, p=str(path), f=file_no: (
-                (f, x[1]), _from_fields(x[0].asDict(), f"{p}:{x[1] + 1}", config.max_chars))))
+            parts.append(
+                rows.map(
+                    lambda x, p=str(path), f=file_no: (
+                        (f, x[1]),
+                        _from_fields(x[0].asDict(), f"{p}:{x[1] + 1}", config.max_chars),
+                    )
+                )
+            )
         else:  # one task per file, through the default engine's readers
-            parts.append(sc.parallelize([(file_no, str(path))], 1).flatMap(
-                lambda x: [((x[0], n), r) for n, r in
-                           enumerate(read_inputs([x[1]], config.max_chars))]))
+            parts.append(
+                sc.parallelize([(file_no, str(path))], 1).flatMap(
+                    lambda x: [
+                        ((x[0], n), r) for n, r in enumerate(read_inputs([x[1]], config.max_chars))
+                    ]
+                )
+            )
     if not parts:
         return sc.emptyRDD()
     return sc.union(parts)
@@ -104,8 +122,9 @@ def _from_fields(record, origin: str, max_chars: int) -> Article | Skipped:
 
 
 # -- the run ---------------------------------------------------------------------------------
-def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[2]",
-              spark=None) -> dict:
+def run_spark(
+    inputs, config: Config, out_dir: str | Path, master: str = "local[2]", spark=None
+) -> dict:
     """Run the copy engine on Spark and write the outputs to ``out_dir``; returns the counts."""
     from wiretrace.report.files import article_row, write_jsonl, write_report_json
     from wiretrace.trace import family_row
@@ -122,20 +141,27 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
         n_records = records.count()
         skipped = records.filter(lambda x: isinstance(x[1], Skipped)).collect()
         # input order -> a global index; duplicate ids: the first in input order wins
-        firsts = (records.filter(lambda x: isinstance(x[1], Article))
-                  .map(lambda x: (x[1].id, (x[0], x[1].origin)))
-                  .reduceByKey(min))
+        firsts = (
+            records.filter(lambda x: isinstance(x[1], Article))
+            .map(lambda x: (x[1].id, (x[0], x[1].origin)))
+            .reduceByKey(min)
+        )
         keyed = records.filter(lambda x: isinstance(x[1], Article)).map(lambda x: (x[1].id, x))
         joined = keyed.join(firsts)
         duplicates = joined.filter(lambda x: x[1][0][0] != x[1][1][0]).map(
-            lambda x: (x[1][0][0], Skipped(x[1][0][1].origin,
-                                           f"duplicate id (first at {x[1][1][1]})", x[0])))
-        skipped = sorted(skipped, key=lambda x: x[0]) + sorted(duplicates.collect(),
-                                                               key=lambda x: x[0])
+            lambda x: (
+                x[1][0][0],
+                Skipped(x[1][0][1].origin, f"duplicate id (first at {x[1][1][1]})", x[0]),
+            )
+        )
+        skipped = sorted(skipped, key=lambda x: x[0]) + sorted(
+            duplicates.collect(), key=lambda x: x[0]
+        )
         unique = joined.filter(lambda x: x[1][0][0] == x[1][1][0]).map(lambda x: x[1][0])
         ordered = unique.sortByKey().map(lambda x: x[1]).zipWithIndex().map(lambda x: (x[1], x[0]))
-        cleaned = ordered.mapValues(lambda a: (lambda c: (c, paragraph_keys(c)))(
-            clean_article(a))).cache()
+        cleaned = ordered.mapValues(
+            lambda a: (lambda c: (c, paragraph_keys(c)))(clean_article(a))
+        ).cache()
         lap("read+clean")
 
         learned = _learn_boilerplate(cleaned, config)
@@ -147,8 +173,7 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             table = lb.value
             drop = {i for i, k in enumerate(keys) if k in table}
             if drop:
-                drop_paragraphs(article, drop,
-                                lambda i: reason_text.format(table[keys[i]]))
+                drop_paragraphs(article, drop, lambda i: reason_text.format(table[keys[i]]))
             return article
 
         min_words = config.min_words
@@ -160,15 +185,25 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
         # A short record with a title is processed (it belongs in stories, which this engine
         # does not find) but never fingerprinted; one without a title is skipped, as in the
         # default engine (wiretrace.clean.article.too_short_reason).
-        below = articles_all.filter(lambda x: words(x[1]) < min_words).map(
-            lambda x: (x[0], x[1], too_short_reason(x[1], words(x[1])))).collect()
+        below = (
+            articles_all.filter(lambda x: words(x[1]) < min_words)
+            .map(lambda x: (x[0], x[1], too_short_reason(x[1], words(x[1]))))
+            .collect()
+        )
         n_short = sum(reason is None for _, _, reason in below)
-        skipped += sorted(((k, Skipped(a.origin, reason, a.id)) for k, a, reason in below
-                           if reason is not None), key=lambda x: x[0])
+        skipped += sorted(
+            ((k, Skipped(a.origin, reason, a.id)) for k, a, reason in below if reason is not None),
+            key=lambda x: x[0],
+        )
         # admitted articles keep their order; re-index densely as the default engine does
-        articles = (articles_all.filter(lambda x: words(x[1]) >= min_words)
-                    .sortByKey().map(lambda x: x[1]).zipWithIndex()
-                    .map(lambda x: (x[1], x[0])).cache())
+        articles = (
+            articles_all.filter(lambda x: words(x[1]) >= min_words)
+            .sortByKey()
+            .map(lambda x: x[1])
+            .zipWithIndex()
+            .map(lambda x: (x[1], x[0]))
+            .cache()
+        )
         n_articles = articles.count()
         cleaned.unpersist()
         lap("boilerplate")
@@ -177,8 +212,9 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             items = list(items)
             if not items:
                 return []
-            fps = fingerprint_batch([a.paragraphs for _, a in items], [a.id for _, a in items],
-                                    config)
+            fps = fingerprint_batch(
+                [a.paragraphs for _, a in items], [a.id for _, a in items], config
+            )
             return [(idx, (a, fp)) for (idx, a), fp in zip(items, fps, strict=True)]
 
         printed = articles.mapPartitions(fingerprint_partition).cache()
@@ -191,16 +227,21 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             if len(members) < 2:
                 return []
             members = members[:max_bucket]
-            return [(members[i], members[j]) for i in range(len(members))
-                    for j in range(i + 1, len(members))]
+            return [
+                (members[i], members[j])
+                for i in range(len(members))
+                for j in range(i + 1, len(members))
+            ]
 
-        keys = printed.flatMap(lambda x: [(int(k), x[0]) for k in
-                                          list(x[1][1].doc_keys) + list(x[1][1].passage_keys)])
+        keys = printed.flatMap(
+            lambda x: [(int(k), x[0]) for k in list(x[1][1].doc_keys) + list(x[1][1].passage_keys)]
+        )
         buckets = keys.groupByKey().mapValues(list).cache()
         stats = CandidateStats(
             keys=keys.count(),
             buckets=buckets.filter(lambda x: len(set(x[1])) >= 2).count(),
-            capped_buckets=buckets.filter(lambda x: len(set(x[1])) > max_bucket).count())
+            capped_buckets=buckets.filter(lambda x: len(set(x[1])) > max_bucket).count(),
+        )
         pairs = buckets.flatMap(bucket_pairs).distinct().cache()
         stats.pairs = pairs.count()
         buckets.unpersist()
@@ -232,8 +273,10 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         family_of = {m: f.family for f in families for m in f.members}
-        write_jsonl(out / "articles.jsonl", (article_row(a, family_of, {}) for _, a in
-                                             articles.sortByKey().toLocalIterator()))
+        write_jsonl(
+            out / "articles.jsonl",
+            (article_row(a, family_of, {}) for _, a in articles.sortByKey().toLocalIterator()),
+        )
         rels = sorted(relations.collect(), key=lambda r: (r.a, r.b))
         write_jsonl(out / "relations.jsonl", (r.to_dict() for r in rels))
         write_jsonl(out / "families.jsonl", (family_row(f, None) for f in families))
@@ -246,10 +289,14 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             "processed": n_articles + n_short,
             "short": n_short,
             "skipped": len(skipped_records),
-            "skipped_by_reason": dict(Counter(s.reason.split(":")[0].split(" (")[0]
-                                              for s in skipped_records).most_common()),
-            "skipped_records": [{"origin": s.origin, "id": s.id, "reason": s.reason}
-                                for s in skipped_records],
+            "skipped_by_reason": dict(
+                Counter(
+                    s.reason.split(":")[0].split(" (")[0] for s in skipped_records
+                ).most_common()
+            ),
+            "skipped_records": [
+                {"origin": s.origin, "id": s.id, "reason": s.reason} for s in skipped_records
+            ],
             "notes": [],
         }
         counts = {
@@ -263,8 +310,9 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)
-        assert n_records == n_articles + n_short + len(skipped_records), \
+        assert n_records == n_articles + n_short + len(skipped_records), (
             "every record accounted for"
+        )
         return {"accounting": accounting, "counts": counts, "n_relations": n_relations}
     finally:
         if own:
@@ -274,19 +322,28 @@ def run_spark(inputs, config: Config, out_dir: str | Path, master: str = "local[
 def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
     """Document frequency by reduceByKey; the frequent lines judged on a bounded sample."""
     min_df = config.boilerplate_min_df
-    df = (cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1][1])])
-          .reduceByKey(lambda a, b: a + b).filter(lambda x: x[1] >= min_df))
+    df = (
+        cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1][1])])
+        .reduceByKey(lambda a, b: a + b)
+        .filter(lambda x: x[1] >= min_df)
+    )
     frequent = dict(df.collect())
     if not frequent:
         return {}
     fb = cleaned.context.broadcast(set(frequent))
     holders = dict(
         cleaned.flatMap(lambda x: [(k, x[0]) for k in set(x[1][1]) if k in fb.value])
-        .groupByKey().mapValues(lambda v: sorted(v)[:SAMPLE]).collect())
+        .groupByKey()
+        .mapValues(lambda v: sorted(v)[:SAMPLE])
+        .collect()
+    )
     wanted = {i for members in holders.values() for i in members}
     wb = cleaned.context.broadcast(wanted)
-    sampled = dict(cleaned.filter(lambda x: x[0] in wb.value)
-                   .mapValues(lambda v: (v[0].paragraphs, v[1])).collect())
+    sampled = dict(
+        cleaned.filter(lambda x: x[0] in wb.value)
+        .mapValues(lambda v: (v[0].paragraphs, v[1]))
+        .collect()
+    )
     return judge_boilerplate(frequent, holders, sampled, config)
 
 
@@ -309,10 +366,18 @@ def _families(relations, printed, config: Config):
         if changed == 0:
             break
     component_of = labels  # (id, component)
-    rels_by_comp = relations.map(lambda r: (r.a, r)).join(component_of, parts).values() \
+    rels_by_comp = (
+        relations.map(lambda r: (r.a, r))
+        .join(component_of, parts)
+        .values()
         .map(lambda x: (x[1], x[0]))
-    arts_by_comp = printed.map(lambda x: (x[1][0].id, (x[0], x[1][0], x[1][1].words))) \
-        .join(component_of, parts).values().map(lambda x: (x[1], x[0]))
+    )
+    arts_by_comp = (
+        printed.map(lambda x: (x[1][0].id, (x[0], x[1][0], x[1][1].words)))
+        .join(component_of, parts)
+        .values()
+        .map(lambda x: (x[1], x[0]))
+    )
 
     def families_of(item):
         _, (rels, arts) = item

@@ -45,8 +45,12 @@ def average_link(similarity: np.ndarray, min_similarity: float) -> np.ndarray:
         return np.zeros(n, dtype=np.int64)
     distance = 1.0 - similarity
     np.fill_diagonal(distance, 0.0)
-    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                    distance_threshold=1.0 - min_similarity)
+    model = AgglomerativeClustering(
+        n_clusters=None,
+        metric="precomputed",
+        linkage="average",
+        distance_threshold=1.0 - min_similarity,
+    )
     return model.fit_predict(np.clip(distance, 0.0, 1.0))
 
 
@@ -112,8 +116,14 @@ def cluster_stories(
             new = group[known_here < 0]
             if not len(new):
                 continue
-            joined = _story_to_join(matrix, far, new, story[members],
-                                    set(known_here[known_here >= 0].tolist()), min_similarity)
+            joined = _story_to_join(
+                matrix,
+                far,
+                new,
+                story[members],
+                set(known_here[known_here >= 0].tolist()),
+                min_similarity,
+            )
             if joined is None:
                 joined, stories = stories, stories + 1
             story[members[new]] = joined
@@ -124,8 +134,14 @@ def _groups(labels: np.ndarray) -> list[np.ndarray]:
     return [np.flatnonzero(labels == label) for label in np.unique(labels)]
 
 
-def _story_to_join(matrix: np.ndarray, far: np.ndarray, new: np.ndarray, known: np.ndarray,
-                   candidates: set[int], min_similarity: float) -> int | None:
+def _story_to_join(
+    matrix: np.ndarray,
+    far: np.ndarray,
+    new: np.ndarray,
+    known: np.ndarray,
+    candidates: set[int],
+    min_similarity: float,
+) -> int | None:
     """The known story (label in ``known``, per window position) the ``new`` positions
     match best on average, if that average reaches ``min_similarity``. The average is over
     the pairs within the horizon: an old story takes a late article through its late

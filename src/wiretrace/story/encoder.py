@@ -123,7 +123,8 @@ class PackagedEncoder:
             self.embed = self.load()
         except ImportError as exc:
             raise EncoderUnavailable(
-                f"encoder {self.name!r} needs the package {self.package}") from exc
+                f"encoder {self.name!r} needs the package {self.package}"
+            ) from exc
         self.max_words = max_words
 
     def load(self):
@@ -169,8 +170,7 @@ def _in_processes(encoder: PackagedEncoder, batches: list[list[str]]) -> list[np
     global _FORKED
     _FORKED = encoder
     try:
-        with mp.get_context("fork").Pool(encoder.processes, initializer=encoder.one_thread) \
-                as pool:
+        with mp.get_context("fork").Pool(encoder.processes, initializer=encoder.one_thread) as pool:
             return pool.map(_embed_in_worker, batches, chunksize=1)
     finally:
         _FORKED = None

@@ -115,8 +115,7 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 def view_names(encoders: list[str] | tuple[str, ...]) -> list[str]:
     """Every view of the similarity for this encoder set, in a fixed order."""
-    return [*LEXICAL_VIEWS, *(e + s for e in encoders for s in ENCODER_SUFFIXES),
-            *LENGTH_VIEWS]
+    return [*LEXICAL_VIEWS, *(e + s for e in encoders for s in ENCODER_SUFFIXES), *LENGTH_VIEWS]
 
 
 @dataclass(frozen=True)
@@ -136,18 +135,25 @@ class Fusion:
 
     def score(self, views: dict[str, np.ndarray]) -> np.ndarray:
         """Fused similarity; ``views`` maps each view name to an array (any shape, alike)."""
-        z = self.bias + sum(w * np.asarray(views[name], dtype=np.float64)
-                            for name, w in self.weights.items() if abs(w) > NEGLIGIBLE)
+        z = self.bias + sum(
+            w * np.asarray(views[name], dtype=np.float64)
+            for name, w in self.weights.items()
+            if abs(w) > NEGLIGIBLE
+        )
         return sigmoid(np.asarray(z, dtype=np.float64))
 
     def views_read(self) -> set[str]:
         """The views the scores read: those the similarity or the match weighs, and those the
         word views of a pair in two languages are imputed from."""
         weighed = {v for v, w in self.weights.items() if abs(w) > NEGLIGIBLE}
-        event = {v for v, c in self.match.items()
-                 if v not in ("bias", "similarity") and abs(c) > NEGLIGIBLE}
-        return (weighed | event
-                | {v for coef in self.word_from.values() for v in coef if v != "bias"})
+        event = {
+            v
+            for v, c in self.match.items()
+            if v not in ("bias", "similarity") and abs(c) > NEGLIGIBLE
+        }
+        return (
+            weighed | event | {v for coef in self.word_from.values() for v in coef if v != "bias"}
+        )
 
     def event_match(self, similarity: np.ndarray, views: dict[str, np.ndarray]) -> np.ndarray:
         """Whether the pairs report the same event, from their similarity and event views."""
@@ -169,17 +175,28 @@ class Fusion:
         return out
 
     def to_dict(self) -> dict:
-        return {"bias": self.bias, "weights": self.weights, "word_from": self.word_from,
-                "match": self.match, **self.about}
+        return {
+            "bias": self.bias,
+            "weights": self.weights,
+            "word_from": self.word_from,
+            "match": self.match,
+            **self.about,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Fusion:
         known = ("bias", "weights", "word_from", "match")
         about = {k: v for k, v in data.items() if k not in known}
-        return cls(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()},
-                   {v: {k: float(c) for k, c in coef.items()}
-                    for v, coef in data.get("word_from", {}).items()},
-                   {k: float(v) for k, v in data.get("match", {}).items()}, about)
+        return cls(
+            float(data["bias"]),
+            {k: float(v) for k, v in data["weights"].items()},
+            {
+                v: {k: float(c) for k, c in coef.items()}
+                for v, coef in data.get("word_from", {}).items()
+            },
+            {k: float(v) for k, v in data.get("match", {}).items()},
+            about,
+        )
 
 
 def load(key: str, path: Path = WEIGHTS_FILE) -> Fusion | None:
@@ -193,28 +210,33 @@ def load(key: str, path: Path = WEIGHTS_FILE) -> Fusion | None:
 def save(key: str, fusion: Fusion, path: Path = WEIGHTS_FILE) -> None:
     """Write ``fusion`` under ``key``, keeping the other encoder sets' fits in the file."""
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data["model"] = ("sim = sigmoid(bias + sum(weights[v] * view v)); "
-                     "match = sigmoid(match.bias + match.similarity * logit(sim) "
-                     "+ sum(match[v] * view v for the match's other keys))")
-    data["views"] = ("word: word TF-IDF cosine of the leads (title + 300 words); text: of the "
-                     "whole texts; names: names-and-numbers TF-IDF cosine of the leads, the word "
-                     "cosine when either article has none; ENC: raw cosine of an encoder's vectors "
-                     "of the leads' first 100 words; ENC_mean: of the means of the leads' 100-word "
-                     "pieces; ENC_pieces: mean best cosine of each piece with the other's pieces "
-                     "(both ways); length_ratio: log(1 + shorter words) / log(1 + longer words); "
-                     "shorter_length: log(1 + shorter words); plain: plain TF-IDF cosine "
-                     "(sublinear tf, English stop words dropped) of the whole texts; head: the "
-                     "same of the title "
-                     f"and first {HEAD_WORDS} words; numbers: TF-IDF cosine of the numbers written "
-                     "in the whole texts, 0 when either has none")
+    data["model"] = (
+        "sim = sigmoid(bias + sum(weights[v] * view v)); "
+        "match = sigmoid(match.bias + match.similarity * logit(sim) "
+        "+ sum(match[v] * view v for the match's other keys))"
+    )
+    data["views"] = (
+        "word: word TF-IDF cosine of the leads (title + 300 words); text: of the "
+        "whole texts; names: names-and-numbers TF-IDF cosine of the leads, the word "
+        "cosine when either article has none; ENC: raw cosine of an encoder's vectors "
+        "of the leads' first 100 words; ENC_mean: of the means of the leads' 100-word "
+        "pieces; ENC_pieces: mean best cosine of each piece with the other's pieces "
+        "(both ways); length_ratio: log(1 + shorter words) / log(1 + longer words); "
+        "shorter_length: log(1 + shorter words); plain: plain TF-IDF cosine "
+        "(sublinear tf, English stop words dropped) of the whole texts; head: the "
+        "same of the title "
+        f"and first {HEAD_WORDS} words; numbers: TF-IDF cosine of the numbers written "
+        "in the whole texts, 0 when either has none"
+    )
     data["command"] = "wiretrace train fusion"
     data.setdefault("fits", {})[key] = fusion.to_dict()
     data["fits"] = dict(sorted(data["fits"].items()))
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _logistic(x: np.ndarray, t: np.ndarray, root: np.ndarray,
-              positive: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+def _logistic(
+    x: np.ndarray, t: np.ndarray, root: np.ndarray, positive: np.ndarray | None = None
+) -> tuple[float, np.ndarray]:
     """Least-squares logistic ``sigmoid(bias + x @ w) ~ t`` with per-pair weights root**2;
     ``w[k] >= 0`` where ``positive[k]``."""
     from scipy.optimize import least_squares
@@ -223,8 +245,7 @@ def _logistic(x: np.ndarray, t: np.ndarray, root: np.ndarray,
     z = (x - mu) / sd
 
     def residuals(p: np.ndarray) -> np.ndarray:
-        return np.concatenate([root * (sigmoid(p[0] + z @ p[1:]) - t),
-                               np.sqrt(PENALTY) * p[1:]])
+        return np.concatenate([root * (sigmoid(p[0] + z @ p[1:]) - t), np.sqrt(PENALTY) * p[1:]])
 
     low = np.full(x.shape[1] + 1, -np.inf)
     if positive is not None:
@@ -234,8 +255,9 @@ def _logistic(x: np.ndarray, t: np.ndarray, root: np.ndarray,
     return float(p[0] - (mu / sd) @ p[1:]), p[1:] / sd
 
 
-def fit(parts: list[tuple[np.ndarray, np.ndarray]], names: list[str],
-        min_word: float = 0.1) -> Fusion:
+def fit(
+    parts: list[tuple[np.ndarray, np.ndarray]], names: list[str], min_word: float = 0.1
+) -> Fusion:
     """Least-squares logistic fit of the similarity over one or more training sets weighing
     alike (no similarity view with a negative weight), and the regressions of the word
     views on the others over the pairs with a lead word cosine of at least ``min_word``.
@@ -248,39 +270,55 @@ def fit(parts: list[tuple[np.ndarray, np.ndarray]], names: list[str],
     # A similarity view never lowers the score (correlated views would otherwise trade
     # signs); the length descriptors may go either way.
     bias, weights = _logistic(x, t, root, np.array([n not in LENGTH_VIEWS for n in names]))
-    word_from = word_regressions(dict(zip(names, x.T, strict=True)), names,
-                                 [v for v in WORD_VIEWS if v in names], min_word)
+    word_from = word_regressions(
+        dict(zip(names, x.T, strict=True)), names, [v for v in WORD_VIEWS if v in names], min_word
+    )
     return Fusion(bias, {n: float(w) for n, w in zip(names, weights, strict=True)}, word_from)
 
 
-def word_regressions(views: dict[str, np.ndarray], names: list[str], targets, min_word: float
-                     ) -> dict[str, dict[str, float]]:
+def word_regressions(
+    views: dict[str, np.ndarray], names: list[str], targets, min_word: float
+) -> dict[str, dict[str, float]]:
     """Each view in ``targets`` (one counting shared words) as a least-squares linear function
     ``bias + sum_u c_u * view_u`` of the views among ``names`` that count no words and are no
     lengths, fitted over the pairs with a lead word cosine of at least ``min_word`` (pairs in
     one language, where the word views mean something)."""
     shared = np.asarray(views["word"]) >= min_word
-    others = [n for n in names
-              if n not in WORD_VIEWS and n not in EVENT_WORD_VIEWS and n not in LENGTH_VIEWS]
-    design = np.column_stack([np.ones(int(shared.sum())),
-                              *(np.asarray(views[n])[shared] for n in others)])
+    others = [
+        n
+        for n in names
+        if n not in WORD_VIEWS and n not in EVENT_WORD_VIEWS and n not in LENGTH_VIEWS
+    ]
+    design = np.column_stack(
+        [np.ones(int(shared.sum())), *(np.asarray(views[n])[shared] for n in others)]
+    )
     out = {}
     for view in targets:
         coef = np.linalg.lstsq(design, np.asarray(views[view])[shared], rcond=None)[0]
-        out[view] = {"bias": float(coef[0]),
-                     **{n: float(c) for n, c in zip(others, coef[1:], strict=True)}}
+        out[view] = {
+            "bias": float(coef[0]),
+            **{n: float(c) for n, c in zip(others, coef[1:], strict=True)},
+        }
     return out
 
 
-def fit_match(similarity: np.ndarray, views: dict[str, np.ndarray], same_event: np.ndarray,
-              names: tuple[str, ...] = MATCH_VIEWS,
-              weights: np.ndarray | None = None) -> dict:
+def fit_match(
+    similarity: np.ndarray,
+    views: dict[str, np.ndarray],
+    same_event: np.ndarray,
+    names: tuple[str, ...] = MATCH_VIEWS,
+    weights: np.ndarray | None = None,
+) -> dict:
     """The event match's numbers, from pairs' similarity, event views and 0/1 labels:
     ``sigmoid(b + a * logit(sim) + sum_v c_v * view_v)`` with every ``a, c_v >= 0`` (no
     agreement counts against an event). ``weights`` weigh the pairs (default: alike)."""
     x = np.column_stack([logit(similarity), *(views[n] for n in names)])
     w = np.ones(len(same_event)) if weights is None else np.asarray(weights, dtype=np.float64)
-    bias, c = _logistic(x, same_event.astype(np.float64), np.sqrt(w / w.sum()),
-                        np.ones(x.shape[1], dtype=bool))
-    return {"bias": bias, "similarity": float(c[0]),
-            **{n: float(v) for n, v in zip(names, c[1:], strict=True)}}
+    bias, c = _logistic(
+        x, same_event.astype(np.float64), np.sqrt(w / w.sum()), np.ones(x.shape[1], dtype=bool)
+    )
+    return {
+        "bias": bias,
+        "similarity": float(c[0]),
+        **{n: float(v) for n, v in zip(names, c[1:], strict=True)},
+    }

@@ -74,8 +74,9 @@ class LexicalSpace:
             return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw)
 
         self.vectorizers = [tfidf(), tfidf(token_pattern=r"\S+")]
-        self.views = [_fit(v, x) for v, x in zip(self.vectorizers, self._inputs(texts),
-                                                     strict=True)]
+        self.views = [
+            _fit(v, x) for v, x in zip(self.vectorizers, self._inputs(texts), strict=True)
+        ]
 
     @staticmethod
     def _inputs(texts: Sequence[str]) -> list[Sequence[str]]:
@@ -133,8 +134,7 @@ def tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix:
 def plain_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     """Plain TF-IDF rows (sublinear tf, English stop words dropped), L2-normalised: the
     representation of the baseline every story change must beat, as an event view."""
-    return _fit(TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32),
-                texts)
+    return _fit(TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32), texts)
 
 
 #: A number as written: digits, with the separators inside it ("1,200", "3.5", "9/11").
@@ -146,8 +146,7 @@ def numbers_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     text without numbers has an all-zero row, so its cosine with any text is 0 (no
     evidence either way rather than agreement)."""
     found = [" ".join(_NUMBER.findall(t)) for t in texts]
-    return _fit(TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", dtype=np.float32),
-                found)
+    return _fit(TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", dtype=np.float32), found)
 
 
 def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:

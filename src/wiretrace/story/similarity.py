@@ -105,13 +105,17 @@ class StorySpace:
     short: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @classmethod
-    def build(cls, articles: Sequence[CleanArticle], config: Config,
-              encoders: Sequence[Encoder] = (),
-              same_text_as: dict[str, str] | None = None,
-              cache: VectorCache | None = None,
-              progress: Callable[[str, int, int], None] | None = None,
-              every_view: bool = False,
-              embed_only: Callable[[LexicalSpace], np.ndarray] | None = None) -> StorySpace:
+    def build(
+        cls,
+        articles: Sequence[CleanArticle],
+        config: Config,
+        encoders: Sequence[Encoder] = (),
+        same_text_as: dict[str, str] | None = None,
+        cache: VectorCache | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+        every_view: bool = False,
+        embed_only: Callable[[LexicalSpace], np.ndarray] | None = None,
+    ) -> StorySpace:
         """``same_text_as`` maps an article to one whose vectors it may share (a copy of it):
         only articles the copy engine has not explained are embedded. Only the views the
         fusion reads are computed, or ``every_view`` (to fit a fusion). ``embed_only`` says,
@@ -119,8 +123,11 @@ class StorySpace:
         candidate pair); the others get zero vectors, and ``embedded`` is False for them."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
         lexical = LexicalSpace(texts)
-        embedded = (np.ones(len(articles), dtype=bool) if embed_only is None or not encoders
-                    else np.asarray(embed_only(lexical), dtype=bool))
+        embedded = (
+            np.ones(len(articles), dtype=bool)
+            if embed_only is None or not encoders
+            else np.asarray(embed_only(lexical), dtype=bool)
+        )
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
         fitted_pieces = fusion.about.get("lead_pieces") if fusion and names else None
@@ -128,13 +135,20 @@ class StorySpace:
             raise ValueError(
                 f"the fitted weights for encoder {encoder_key(names)!r} read "
                 f"{fitted_pieces} lead piece(s), encoder_lead_pieces is "
-                f"{config.encoder_lead_pieces}: refit them with `wiretrace train fusion`")
-        wanted = (set(view_names(names)) | set(MATCH_VIEWS) if every_view
-                  else fusion.views_read() if fusion else set())
+                f"{config.encoder_lead_pieces}: refit them with `wiretrace train fusion`"
+            )
+        wanted = (
+            set(view_names(names)) | set(MATCH_VIEWS)
+            if every_view
+            else fusion.views_read()
+            if fusion
+            else set()
+        )
         index = {a.id: i for i, a in enumerate(articles)}
         same = same_text_as or {}
-        source = np.array([index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)],
-                          dtype=np.int64)
+        source = np.array(
+            [index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)], dtype=np.int64
+        )
         unique = np.unique(source[embedded])
         embedded = np.isin(source, unique)  # a copy shares its embedded anchor's vectors
         embeddings, pieces = [], []
@@ -142,11 +156,14 @@ class StorySpace:
             if not texts:
                 break
             piece_views = bool({e.name + "_mean", e.name + "_pieces"} & wanted)
-            most = (min(config.encoder_lead_pieces,
-                        config.story_lead_words // config.encoder_lead_words)
-                    if piece_views else 1)
-            cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1))
-                   for i in unique]
+            most = (
+                min(
+                    config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words
+                )
+                if piece_views
+                else 1
+            )
+            cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1)) for i in unique]
             flat = [p for ps in cut for p in ps]
             parts = []
             for start in range(0, len(flat), _CHUNK):
@@ -172,14 +189,30 @@ class StorySpace:
             text = tfidf_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
         plain = plain_rows(whole) if "plain" in wanted else None
-        head = (plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
-                if "head" in wanted else None)
+        head = (
+            plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
+            if "head" in wanted
+            else None
+        )
         numbers = numbers_rows(whole) if "numbers" in wanted else None
-        return cls([a.id for a in articles], lexical, embeddings, names, fusion,
-                   config.rewrite_foreign_word_similarity,
-                   config.story_foreign_min_encoder_similarity, text, words, pieces,
-                   frozenset(wanted), plain, head, numbers, embedded,
-                   np.array([a.short for a in articles], dtype=bool))
+        return cls(
+            [a.id for a in articles],
+            lexical,
+            embeddings,
+            names,
+            fusion,
+            config.rewrite_foreign_word_similarity,
+            config.story_foreign_min_encoder_similarity,
+            text,
+            words,
+            pieces,
+            frozenset(wanted),
+            plain,
+            head,
+            numbers,
+            embedded,
+            np.array([a.short for a in articles], dtype=bool),
+        )
 
     # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -192,8 +225,7 @@ class StorySpace:
         for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
             out[name] = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
         for p in self.pieces:
-            out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(
-                np.float64)
+            out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(np.float64)
             if p.name + "_pieces" in self.wanted:
                 out[p.name + "_pieces"] = _best_matches(p, i, j)
         if self.text is not None:
@@ -206,8 +238,9 @@ class StorySpace:
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`views` for all pairs among ``rows``, as dense matrices."""
         rows = np.asarray(rows, dtype=np.int64)
-        word, names = ((x[rows] @ x[rows].T).toarray().astype(np.float64)
-                       for x in self.lexical.views)
+        word, names = (
+            (x[rows] @ x[rows].T).toarray().astype(np.float64) for x in self.lexical.views
+        )
         present = self.lexical.views[1][rows].getnnz(axis=1) > 0
         out = {"word": word, "names": np.where(np.outer(present, present), names, word)}
         for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
@@ -230,17 +263,23 @@ class StorySpace:
     def _event_rows(self) -> list[tuple[str, object]]:
         """The event views' rows that were computed, by view name. Rows are L2-normalised
         (or all zero: a text without numbers), so a dot product is the view."""
-        return [(n, x) for n, x in (("plain", self.plain), ("head", self.head),
-                                    ("numbers", self.numbers)) if x is not None]
+        return [
+            (n, x)
+            for n, x in (("plain", self.plain), ("head", self.head), ("numbers", self.numbers))
+            if x is not None
+        ]
 
     # -- the scores -------------------------------------------------------------
     def _fused(self, views: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The fusion's similarity and match, word views imputed for pairs in two languages."""
         if self.embeddings and self.fusion.word_from:
-            encoders = sum(calibrated(views[name], floor) for name, (floor, _) in
-                           zip(self.encoder_names, self.embeddings, strict=True))
-            foreign = ((views["word"] < self.foreign_max_word)
-                       & (encoders / len(self.embeddings) >= self.foreign_min_encoder))
+            encoders = sum(
+                calibrated(views[name], floor)
+                for name, (floor, _) in zip(self.encoder_names, self.embeddings, strict=True)
+            )
+            foreign = (views["word"] < self.foreign_max_word) & (
+                encoders / len(self.embeddings) >= self.foreign_min_encoder
+            )
             if foreign.any():
                 views = dict(views)
                 for view in (v for v in self.fusion.word_from if v in views):
@@ -334,8 +373,9 @@ def _best_match_matrix(p: LeadPieces, rows: np.ndarray) -> np.ndarray:
     """:func:`_best_matches` for all pairs among ``rows``: one product of all their pieces,
     then maxima over each article's columns and means over each article's rows."""
     lengths = (p.ends[rows] - p.starts[rows]).astype(np.int64)
-    take = np.concatenate([np.arange(s, e) for s, e in zip(p.starts[rows], p.ends[rows],
-                                                            strict=True)])
+    take = np.concatenate(
+        [np.arange(s, e) for s, e in zip(p.starts[rows], p.ends[rows], strict=True)]
+    )
     bounds = np.r_[0, np.cumsum(lengths)[:-1]]
     x = p.pieces[take]
     best = np.maximum.reduceat(x @ x.T, bounds, axis=1)  # piece x article

@@ -55,15 +55,23 @@ def find_stories(
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
     published = [a.published for a in articles]
-    space = StorySpace.build(articles, config, encoders, same_text_as, cache, progress,
-                             embed_only=partial(needs_vectors, published=published,
-                                                config=config) if config.story_blocking
-                             else None)
+    space = StorySpace.build(
+        articles,
+        config,
+        encoders,
+        same_text_as,
+        cache,
+        progress,
+        embed_only=partial(needs_vectors, published=published, config=config)
+        if config.story_blocking
+        else None,
+    )
     names = sorted(set(known.values()))
     numbered = {name: k for k, name in enumerate(names)}
     initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
-    labels = _stories_then_short_records(articles, published, window_matches(space, config),
-                                         config, initial)
+    labels = _stories_then_short_records(
+        articles, published, window_matches(space, config), config, initial
+    )
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index, published, initial >= 0)
     is_new = initial < 0
@@ -71,8 +79,9 @@ def find_stories(
 
     scored = [r for r in copy_relations if r.a in index and r.b in index]
     if scored:  # a reprint is the same story: at least its aligned share
-        sims = space.similarity(np.array([index[r.a] for r in scored]),
-                                np.array([index[r.b] for r in scored]))
+        sims = space.similarity(
+            np.array([index[r.a] for r in scored]), np.array([index[r.b] for r in scored])
+        )
         for rel, sim in zip(scored, sims, strict=True):
             rel.similarity = round(max(float(sim), min(rel.coverage_a, rel.coverage_b)), 4)
     relations: list[Relation] = []
@@ -87,26 +96,32 @@ def find_stories(
             progress("stories", n, len(groups))
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            relations += _story_relations(articles, members, is_new, space, related, config,
-                                          encoders, cache)
+            relations += _story_relations(
+                articles, members, is_new, space, related, config, encoders, cache
+            )
         fams = sorted({family_of[i] for i in ids if i in family_of})
         label = int(labels[members[0]])
-        stories.append(Story(story=names[label] if label < len(names) else "", members=ids,
-                             families=fams))
+        stories.append(
+            Story(story=names[label] if label < len(names) else "", members=ids, families=fams)
+        )
     # A story is named after its first article in time (or, undated, the first one read):
     # the name stays when later runs add articles to it.
     for story in stories:  # undated articles keep input (store) order
-        story.members.sort(key=lambda i: (published[index[i]] is None,
-                                          published[index[i]] or "", index[i]))
+        story.members.sort(
+            key=lambda i: (published[index[i]] is None, published[index[i]] or "", index[i])
+        )
         story.story = story.story or f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
     return relations, stories
 
 
-def _stories_then_short_records(articles: Sequence[CleanArticle],
-                                 published: Sequence[str | None],
-                                 matches: Callable[[np.ndarray], np.ndarray], config: Config,
-                                 initial: np.ndarray) -> np.ndarray:
+def _stories_then_short_records(
+    articles: Sequence[CleanArticle],
+    published: Sequence[str | None],
+    matches: Callable[[np.ndarray], np.ndarray],
+    config: Config,
+    initial: np.ndarray,
+) -> np.ndarray:
     """Story labels: the full articles clustered first, then the short records (headlines,
     summaries) joining their stories or starting their own.
 
@@ -116,21 +131,41 @@ def _stories_then_short_records(articles: Sequence[CleanArticle],
     full articles are one story."""
     short = np.array([a.short for a in articles], dtype=bool)
     if not short.any() or short.all():
-        return cluster_stories(published, matches, config.story_min_match,
-                               config.story_window, config.story_horizon_days, known=initial)
+        return cluster_stories(
+            published,
+            matches,
+            config.story_min_match,
+            config.story_window,
+            config.story_horizon_days,
+            known=initial,
+        )
     full = np.flatnonzero(~short)
     labels = initial.copy()
-    labels[full] = cluster_stories([published[i] for i in full],
-                                   lambda rows: matches(full[rows]), config.story_min_match,
-                                   config.story_window, config.story_horizon_days,
-                                   known=initial[full])
-    return cluster_stories(published, matches, config.story_min_match, config.story_window,
-                           config.story_horizon_days, known=labels)
+    labels[full] = cluster_stories(
+        [published[i] for i in full],
+        lambda rows: matches(full[rows]),
+        config.story_min_match,
+        config.story_window,
+        config.story_horizon_days,
+        known=initial[full],
+    )
+    return cluster_stories(
+        published,
+        matches,
+        config.story_min_match,
+        config.story_window,
+        config.story_horizon_days,
+        known=labels,
+    )
 
 
-def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
-                            index: dict[str, int], published: Sequence[str | None],
-                            fixed: np.ndarray | None = None) -> np.ndarray:
+def _keep_families_together(
+    labels: np.ndarray,
+    families: Sequence[CopyFamily],
+    index: dict[str, int],
+    published: Sequence[str | None],
+    fixed: np.ndarray | None = None,
+) -> np.ndarray:
     """Each family's members join the story holding most of them (ties: the story of the
     earliest). Moving the members, not merging their stories: a text reused for years (an
     explainer updated over two years) would otherwise join two events years apart. Members
@@ -149,9 +184,16 @@ def _keep_families_together(labels: np.ndarray, families: Sequence[CopyFamily],
     return labels
 
 
-def _story_relations(articles, members: np.ndarray, is_new: np.ndarray, space: StorySpace,
-                     related: set, config: Config, encoders: Sequence[Encoder],
-                     cache: VectorCache | None) -> list[Relation]:
+def _story_relations(
+    articles,
+    members: np.ndarray,
+    is_new: np.ndarray,
+    space: StorySpace,
+    related: set,
+    config: Config,
+    encoders: Sequence[Encoder],
+    cache: VectorCache | None,
+) -> list[Relation]:
     """Relations of each member with its best-matching fellow members, for the pairs holding
     a new article (the stored pairs were related when they were new)."""
     sims, match = space.scores(members)
@@ -161,18 +203,26 @@ def _story_relations(articles, members: np.ndarray, is_new: np.ndarray, space: S
     for row in range(len(members)):
         for col in np.argsort(-match[row])[:k]:
             if match[row, col] >= config.story_min_match and (
-                    is_new[members[row]] or is_new[members[col]]):
+                is_new[members[row]] or is_new[members[col]]
+            ):
                 chosen.add((min(row, col), max(row, col)))
-    pairs = sorted(p for p in chosen
-                   if frozenset((articles[members[p[0]]].id, articles[members[p[1]]].id))
-                   not in related)
+    pairs = sorted(
+        p
+        for p in chosen
+        if frozenset((articles[members[p[0]]].id, articles[members[p[1]]].id)) not in related
+    )
     if not pairs:
         return []
     # A short record (a headline) has no paragraphs to align: it is never a rewrite.
-    to_align = {p for p in _worth_aligning(pairs, sims, members, space, config)
-                if not (articles[members[p[0]]].short or articles[members[p[1]]].short)}
+    to_align = {
+        p
+        for p in _worth_aligning(pairs, sims, members, space, config)
+        if not (articles[members[p[0]]].short or articles[members[p[1]]].short)
+    }
     passages = PassageSpace(
-        [articles[members[i]] for i in sorted({x for p in to_align for x in p})], space, encoders,
+        [articles[members[i]] for i in sorted({x for p in to_align for x in p})],
+        space,
+        encoders,
         cache,
     )
     out = []
@@ -187,8 +237,9 @@ def _story_relations(articles, members: np.ndarray, is_new: np.ndarray, space: S
     return out
 
 
-def _worth_aligning(pairs, sims: np.ndarray, members: np.ndarray, space: StorySpace,
-                    config: Config) -> set[tuple[int, int]]:
+def _worth_aligning(
+    pairs, sims: np.ndarray, members: np.ndarray, space: StorySpace, config: Config
+) -> set[tuple[int, int]]:
     """Pairs to align paragraph by paragraph. Embedding paragraphs costs the most, and
     independent reports of one story in one language are alike as wholes too; so pairs
     sharing words (one language) must be closer than pairs that do not (a translation)."""
@@ -198,25 +249,34 @@ def _worth_aligning(pairs, sims: np.ndarray, members: np.ndarray, space: StorySp
     rows = np.array([members[p[0]] for p in close], dtype=np.int64)
     cols = np.array([members[p[1]] for p in close], dtype=np.int64)
     words = space.word_similarity(rows, cols)
-    return {p for p, w in zip(close, words, strict=True)
-            if w < config.rewrite_foreign_word_similarity
-            or sims[p] >= config.rewrite_min_story_similarity_same_language}
+    return {
+        p
+        for p, w in zip(close, words, strict=True)
+        if w < config.rewrite_foreign_word_similarity
+        or sims[p] >= config.rewrite_min_story_similarity_same_language
+    }
 
 
 class PassageSpace:
     """Paragraph similarities for a set of articles: the mean of the lexical views (in the
     story space's vocabulary) and each encoder's calibrated cosine."""
 
-    def __init__(self, articles: Sequence[CleanArticle], space: StorySpace,
-                 encoders: Sequence[Encoder], cache: VectorCache | None = None):
+    def __init__(
+        self,
+        articles: Sequence[CleanArticle],
+        space: StorySpace,
+        encoders: Sequence[Encoder],
+        cache: VectorCache | None = None,
+    ):
         self.offset: dict[str, int] = {}
         texts: list[str] = []
         for a in articles:
             self.offset[a.id] = len(texts)
             texts.extend(a.paragraphs)
         self.lexical = space.lexical.transform(texts) if texts else None
-        self.embeddings = ([(e.floor, encode_cached(e, texts, cache)) for e in encoders]
-                           if texts else [])
+        self.embeddings = (
+            [(e.floor, encode_cached(e, texts, cache)) for e in encoders] if texts else []
+        )
 
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
@@ -230,13 +290,23 @@ class PassageSpace:
 
 
 def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation:
-    return Relation(a=a.id, b=b.id, relation="same_story", containment_ab=0.0, containment_ba=0.0,
-                    jaccard=0.0, coverage_a=0.0, coverage_b=0.0, evidence=[],
-                    similarity=round(similarity, 4))
+    return Relation(
+        a=a.id,
+        b=b.id,
+        relation="same_story",
+        containment_ab=0.0,
+        containment_ba=0.0,
+        jaccard=0.0,
+        coverage_a=0.0,
+        coverage_b=0.0,
+        evidence=[],
+        similarity=round(similarity, 4),
+    )
 
 
-def meaning_relation(a: CleanArticle, b: CleanArticle, similarity: float,
-                     passages: PassageSpace, config: Config) -> Relation:
+def meaning_relation(
+    a: CleanArticle, b: CleanArticle, similarity: float, passages: PassageSpace, config: Config
+) -> Relation:
     """``rewrite`` (with the passages aligned in order as evidence) or ``same_story``."""
     m = passages.matrix(a, b)
     clear = distinct(m, config.rewrite_margin) if m.size else m
@@ -252,14 +322,26 @@ def meaning_relation(a: CleanArticle, b: CleanArticle, similarity: float,
         return _same_story(a, b, similarity)
     evidence = [
         AlignedPassage(
-            a_paragraph=i, a_start=starts_a[i], a_end=starts_a[i] + len(a.paragraphs[i]),
-            b_paragraph=j, b_start=starts_b[j], b_end=starts_b[j] + len(b.paragraphs[j]),
-            similarity=round(float(m[i, j]), 3), words=words_a[i],
+            a_paragraph=i,
+            a_start=starts_a[i],
+            a_end=starts_a[i] + len(a.paragraphs[i]),
+            b_paragraph=j,
+            b_start=starts_b[j],
+            b_end=starts_b[j] + len(b.paragraphs[j]),
+            similarity=round(float(m[i, j]), 3),
+            words=words_a[i],
         )
         for i, j in pairs
     ]
     return Relation(
-        a=a.id, b=b.id, relation="rewrite", containment_ab=0.0, containment_ba=0.0, jaccard=0.0,
-        coverage_a=round(cov_a, 4), coverage_b=round(cov_b, 4),
-        evidence=evidence, similarity=round(similarity, 4),
+        a=a.id,
+        b=b.id,
+        relation="rewrite",
+        containment_ab=0.0,
+        containment_ba=0.0,
+        jaccard=0.0,
+        coverage_a=round(cov_a, 4),
+        coverage_b=round(cov_b, 4),
+        evidence=evidence,
+        similarity=round(similarity, 4),
     )

@@ -60,8 +60,9 @@ def version_diffs(
         carried = _carried(lineage.members, index)
         source_of = {d.derived: d.source for d in lineage.derivations}
         for member in lineage.members:
-            diffs.append(_diff(articles[member], lineage, source_of, carried, index, articles,
-                               config))
+            diffs.append(
+                _diff(articles[member], lineage, source_of, carried, index, articles, config)
+            )
     _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache)
     _name_donors(diffs, relations)
     for diff in diffs:  # text order; a removed line before the paragraph it preceded
@@ -71,8 +72,12 @@ def version_diffs(
 
 def _name_donors(diffs: Sequence[VersionDiff], relations: Sequence[Relation]) -> None:
     """Say where stitched-in paragraphs came from when a copy relation shows it."""
-    wanted = {(d.id, p.paragraph): p for d in diffs for p in d.passages
-              if p.kind == "stitched_in" and p.paragraph is not None}
+    wanted = {
+        (d.id, p.paragraph): p
+        for d in diffs
+        for p in d.passages
+        if p.kind == "stitched_in" and p.paragraph is not None
+    }
     if not wanted:
         return
     for r in relations:
@@ -90,7 +95,7 @@ def _carried(members: Sequence[str], index: RelationIndex) -> dict[tuple[str, in
     """(article, paragraph) -> the other versions with a passage aligned to it."""
     carried: dict[tuple[str, int], set[str]] = {}
     for k, x in enumerate(members):
-        for y in members[k + 1:]:
+        for y in members[k + 1 :]:
             r = index.get(x, y)
             if r is None:
                 continue
@@ -100,9 +105,15 @@ def _carried(members: Sequence[str], index: RelationIndex) -> dict[tuple[str, in
     return carried
 
 
-def _diff(version: CleanArticle, lineage: Lineage, source_of: Mapping[str, str],
-          carried: Mapping[tuple[str, int], set[str]], index: RelationIndex,
-          articles: Mapping[str, CleanArticle], config: Config) -> VersionDiff:
+def _diff(
+    version: CleanArticle,
+    lineage: Lineage,
+    source_of: Mapping[str, str],
+    carried: Mapping[tuple[str, int], set[str]],
+    index: RelationIndex,
+    articles: Mapping[str, CleanArticle],
+    config: Config,
+) -> VersionDiff:
     starts = version.paragraph_starts()
 
     def found_in(i: int) -> list[str]:
@@ -113,8 +124,11 @@ def _diff(version: CleanArticle, lineage: Lineage, source_of: Mapping[str, str],
     relation: Relation | None = None
     matched: dict[int, tuple[int, float]] = {}
     if version.id != lineage.original:
-        against = lineage.original if index.get(version.id, lineage.original) else \
-            source_of.get(version.id)
+        against = (
+            lineage.original
+            if index.get(version.id, lineage.original)
+            else source_of.get(version.id)
+        )
         relation = index.get(version.id, against) if against else None
     if relation is not None:
         mine, theirs = ("a", "b") if relation.a == version.id else ("b", "a")
@@ -142,23 +156,43 @@ def _diff(version: CleanArticle, lineage: Lineage, source_of: Mapping[str, str],
         other_starts = other.paragraph_starts()
         for j, para in enumerate(other.paragraphs):
             if j not in taken:
-                passages.append(DiffPassage(
-                    "dropped", "against", other_starts[j], other_starts[j] + len(para),
-                    paragraph=j, found_in=sorted(carried.get((against, j), ()))))
-    for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons,
-                                           strict=True)):
+                passages.append(
+                    DiffPassage(
+                        "dropped",
+                        "against",
+                        other_starts[j],
+                        other_starts[j] + len(para),
+                        paragraph=j,
+                        found_in=sorted(carried.get((against, j), ())),
+                    )
+                )
+    for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
         link = reason == "link line" and len(line.split()) >= _LINK_MIN_WORDS
-        passages.append(DiffPassage(
-            "stitched_in" if link else "boilerplate", "version", at, at, text=line,
-            reason="link to another article" if link else reason))
-    return VersionDiff(version.id, lineage.original, against,
-                       relation.relation if relation else None, passages)
+        passages.append(
+            DiffPassage(
+                "stitched_in" if link else "boilerplate",
+                "version",
+                at,
+                at,
+                text=line,
+                reason="link to another article" if link else reason,
+            )
+        )
+    return VersionDiff(
+        version.id, lineage.original, against, relation.relation if relation else None, passages
+    )
 
 
-def _mark_stitched(diffs: Sequence[VersionDiff], articles: Mapping[str, CleanArticle],
-                   stories: Sequence[Story], lineages: Sequence[Lineage], config: Config,
-                   encoders: Sequence[Encoder], cache: VectorCache | None) -> None:
+def _mark_stitched(
+    diffs: Sequence[VersionDiff],
+    articles: Mapping[str, CleanArticle],
+    stories: Sequence[Story],
+    lineages: Sequence[Lineage],
+    config: Config,
+    encoders: Sequence[Encoder],
+    cache: VectorCache | None,
+) -> None:
     """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``."""
     story_members = {s.story: s.members for s in stories}
     lineage_of = {m: g for g in lineages for m in g.members}
@@ -173,18 +207,26 @@ def _mark_stitched(diffs: Sequence[VersionDiff], articles: Mapping[str, CleanArt
         # Fellow versions first: they are the story text most like this one.
         others.sort(key=lambda m: m not in lineage.members)
         others = others[: config.trace_context_articles]
-        own = [(diff.id, p.paragraph) for p in diff.passages
-               if p.side == "version" and p.kind in ("shared", "reworded")]
+        own = [
+            (diff.id, p.paragraph)
+            for p in diff.passages
+            if p.side == "version" and p.kind in ("shared", "reworded")
+        ]
         for p in added:
             carriers = set(p.found_in)
-            context = own + [(m, j) for m in others if m not in carriers
-                             for j in range(len(articles[m].paragraphs))]
+            context = own + [
+                (m, j)
+                for m in others
+                if m not in carriers
+                for j in range(len(articles[m].paragraphs))
+            ]
             if context:
                 queries.append((p, (version.id, p.paragraph), context))
     if not queries:
         return
-    scorer = _ParagraphScorer(articles, {q[1] for q in queries} |
-                              {c for q in queries for c in q[2]}, len(encoders))
+    scorer = _ParagraphScorer(
+        articles, {q[1] for q in queries} | {c for q in queries for c in q[2]}, len(encoders)
+    )
     threshold = config.stitched_max_story_similarity
     undecided = []
     for passage, query, context in queries:
@@ -195,8 +237,12 @@ def _mark_stitched(diffs: Sequence[VersionDiff], articles: Mapping[str, CleanArt
         if bound < threshold:
             undecided.append((passage, query, context))
     if undecided and encoders:
-        scorer.embed({q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx},
-                     articles, encoders, cache)
+        scorer.embed(
+            {q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx},
+            articles,
+            encoders,
+            cache,
+        )
     for passage, query, context in undecided:
         best = float(scorer.similarity(query, context).max())
         passage.story_similarity = round(best, 3)
@@ -209,15 +255,21 @@ class _ParagraphScorer:
     the paragraphs involved) and each encoder's calibrated cosine. Paragraphs not yet
     embedded count 0 in the encoder views, which makes the score a lower bound."""
 
-    def __init__(self, articles: Mapping[str, CleanArticle], keys: set[tuple[str, int]],
-                 n_encoders: int):
+    def __init__(
+        self, articles: Mapping[str, CleanArticle], keys: set[tuple[str, int]], n_encoders: int
+    ):
         self.row = {k: n for n, k in enumerate(sorted(keys))}
         self.lexical = LexicalSpace([articles[a].paragraphs[i] for a, i in sorted(keys)])
         self.n_encoders = n_encoders
         self.embeddings: list[tuple[float, np.ndarray, np.ndarray]] = []
 
-    def embed(self, keys: set[tuple[str, int]], articles: Mapping[str, CleanArticle],
-              encoders: Sequence[Encoder], cache: VectorCache | None) -> None:
+    def embed(
+        self,
+        keys: set[tuple[str, int]],
+        articles: Mapping[str, CleanArticle],
+        encoders: Sequence[Encoder],
+        cache: VectorCache | None,
+    ) -> None:
         order = sorted(keys)
         rows = np.array([self.row[k] for k in order])
         texts = [articles[a].paragraphs[i] for a, i in order]

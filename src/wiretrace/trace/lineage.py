@@ -93,34 +93,42 @@ def lineages(
         derivations = _derivations(members, choice, index, margin)
         order = {d.derived: k for k, d in enumerate(derivations, start=1)}
         order[choice.original] = 0
-        out.append(Lineage(
-            lineage=f"lineage:{choice.original}",
-            story=story_of.get(choice.original),
-            families=sorted({family_of[i] for i in ids if i in family_of}),
-            members=sorted(ids, key=order.__getitem__),
-            original=choice.original,
-            original_reason=choice.reason,
-            original_certain=choice.certain,
-            derivations=derivations,
-        ))
+        out.append(
+            Lineage(
+                lineage=f"lineage:{choice.original}",
+                story=story_of.get(choice.original),
+                families=sorted({family_of[i] for i in ids if i in family_of}),
+                members=sorted(ids, key=order.__getitem__),
+                original=choice.original,
+                original_reason=choice.reason,
+                original_certain=choice.certain,
+                derivations=derivations,
+            )
+        )
     out.sort(key=lambda g: (-len(g.members), g.lineage))
     return out
 
 
-def _original(members: list[CleanArticle], family_of: Mapping[str, str], index: RelationIndex,
-              margin: float) -> Choice:
+def _original(
+    members: list[CleanArticle], family_of: Mapping[str, str], index: RelationIndex, margin: float
+) -> Choice:
     """Publication time over all versions; without it, copies (not translations or paraphrases)
     are the candidates: a reworded text is rarely the source of verbatim copies."""
     dated = any(timestamp(a.published) is not None for a in members)
     copies = [a for a in members if a.id in family_of]
     candidates = members if dated or not copies else copies
-    contained = {(x.id, y.id): index.contained(x.id, y.id)
-                 for x in candidates for y in candidates if x.id != y.id}
+    contained = {
+        (x.id, y.id): index.contained(x.id, y.id)
+        for x in candidates
+        for y in candidates
+        if x.id != y.id
+    }
     return choose_original(candidates, contained, margin)
 
 
-def _derivations(members: list[CleanArticle], choice: Choice, index: RelationIndex,
-                 margin: float) -> list[Derivation]:
+def _derivations(
+    members: list[CleanArticle], choice: Choice, index: RelationIndex, margin: float
+) -> list[Derivation]:
     by_id = {a.id: a for a in members}
     placed = [choice.original]
     todo = set(by_id) - {choice.original}
@@ -132,25 +140,33 @@ def _derivations(members: list[CleanArticle], choice: Choice, index: RelationInd
                 r = index.get(p, v)
                 if r is None:
                     continue
-                key = (r.relation != "rewrite", index.contained(p, v), p == choice.original,
-                       p, v)
+                key = (r.relation != "rewrite", index.contained(p, v), p == choice.original, p, v)
                 if best is None or key > best[0]:
                     best = (key, p, v, r)
         if best is None:  # joined only through members outside this set: say so
             for v in sorted(todo):
-                edges.append(Derivation(choice.original, v, "unknown",
-                                        "undetermined: no relation to a placed version", False))
+                edges.append(
+                    Derivation(
+                        choice.original,
+                        v,
+                        "unknown",
+                        "undetermined: no relation to a placed version",
+                        False,
+                    )
+                )
             break
         _, p, v, r = best
-        edges.append(Derivation(p, v, r.relation, *_basis(by_id[p], by_id[v], choice, index,
-                                                           margin)))
+        edges.append(
+            Derivation(p, v, r.relation, *_basis(by_id[p], by_id[v], choice, index, margin))
+        )
         placed.append(v)
         todo.discard(v)
     return edges
 
 
-def _basis(p: CleanArticle, v: CleanArticle, choice: Choice, index: RelationIndex,
-           margin: float) -> tuple[str, bool]:
+def _basis(
+    p: CleanArticle, v: CleanArticle, choice: Choice, index: RelationIndex, margin: float
+) -> tuple[str, bool]:
     tp, tv = timestamp(p.published), timestamp(v.published)
     if tp is not None and tv is not None and tp != tv:
         if tp < tv:
@@ -160,7 +176,11 @@ def _basis(p: CleanArticle, v: CleanArticle, choice: Choice, index: RelationInde
     if p.id == choice.original:
         return f"evidence: the original ({choice.reason})", choice.certain
     if in_p - in_v >= margin:
-        return (f"evidence: {in_p:.0%} of {v.id} is found in {p.id}, "
-                f"only {in_v:.0%} of {p.id} in {v.id}"), True
-    return (f"undetermined: {p.id} and {v.id} contain each other about equally "
-            f"({in_p:.0%} vs {in_v:.0%})"), False
+        return (
+            f"evidence: {in_p:.0%} of {v.id} is found in {p.id}, "
+            f"only {in_v:.0%} of {p.id} in {v.id}"
+        ), True
+    return (
+        f"undetermined: {p.id} and {v.id} contain each other about equally "
+        f"({in_p:.0%} vs {in_v:.0%})"
+    ), False

@@ -37,7 +37,8 @@ _DATELINE = re.compile(
 def wire_credit(article: CleanArticle) -> str | None:
     """The agency or dateline that credits ``article`` as wire copy, if any."""
     for line in ([article.byline] if article.byline else []) + [
-        r for r, why in zip(article.removed, article.removed_reasons, strict=False)
+        r
+        for r, why in zip(article.removed, article.removed_reasons, strict=False)
         if why == "byline"
     ]:
         m = _BYLINE_AGENCY.search(line)
@@ -69,28 +70,38 @@ def choose_original(
     """
     if len(members) == 1:
         return Choice(members[0].id, "the only version", True)
-    dated = sorted((t, a.id, a.published) for a in members
-                   if (t := timestamp(a.published)) is not None)
+    dated = sorted(
+        (t, a.id, a.published) for a in members if (t := timestamp(a.published)) is not None
+    )
     if len(dated) >= 2 and dated[0][0] < dated[1][0]:
         # Undated versions could be older: then the choice is not certain.
         return Choice(dated[0][1], f"published first ({dated[0][2]})", len(dated) == len(members))
 
     ids = [a.id for a in members]
-    complete = {x: sum(contained.get((x, y), 0.0) for y in ids if y != x) / (len(ids) - 1)
-                for x in ids}
+    complete = {
+        x: sum(contained.get((x, y), 0.0) for y in ids if y != x) / (len(ids) - 1) for x in ids
+    }
     credit = {a.id: wire_credit(a) for a in members}
     words = {a.id: sum(p.count(" ") + 1 for p in a.paragraphs) for a in members}
-    ranked = sorted(ids, key=lambda x: (credit[x] is not None, complete[x], words[x], x),
-                    reverse=True)
+    ranked = sorted(
+        ids, key=lambda x: (credit[x] is not None, complete[x], words[x], x), reverse=True
+    )
     best, second = ranked[0], ranked[1]
     share = f"{complete[best]:.0%} of the other versions' text is found in it"
     if credit[best] and not credit[second]:
-        return Choice(best, f"carries a wire credit ({credit[best]}) that the others lack; {share}",
-                      True)
+        return Choice(
+            best, f"carries a wire credit ({credit[best]}) that the others lack; {share}", True
+        )
     if complete[best] - complete[second] >= margin:
         lead = f"wire credit ({credit[best]}) on several versions; " if credit[best] else ""
-        return Choice(best, f"{lead}most complete version: {share} "
-                            f"(next {second}: {complete[second]:.0%})", True)
-    return Choice(best, f"evidence cannot tell: {best} and {second} are about as complete "
-                        f"({complete[best]:.0%} vs {complete[second]:.0%}); chose the longer",
-                  False)
+        return Choice(
+            best,
+            f"{lead}most complete version: {share} (next {second}: {complete[second]:.0%})",
+            True,
+        )
+    return Choice(
+        best,
+        f"evidence cannot tell: {best} and {second} are about as complete "
+        f"({complete[best]:.0%} vs {complete[second]:.0%}); chose the longer",
+        False,
+    )
