@@ -106,7 +106,5 @@ def test_a_schema_2_store_is_upgraded_in_place(demo_dir, tmp_path):
         assert store.get_meta("schema_version") == "3"
         assert store.story_of(DEMO_NAMES[:3]) == expected
         assert store.families_of(["reprint_with_chrome"])
-        stories = [
-            g["story"] for g in store.derived_named("lineages", "story", set(expected.values()))
-        ]
+        stories = [g["story"] for g in store.lineages_of_stories(set(expected.values()))]
         assert stories and set(stories) <= set(expected.values())

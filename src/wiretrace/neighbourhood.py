@@ -166,7 +166,7 @@ class Neighbourhood:
             for r in self.store.relations_among(members, table)
             if frozenset((r.a, r.b)) not in fresh
         ]
-        old = self.store.derived_named("lineages", "story", [s.story for s in stories])
+        old = self.store.lineages_of_stories([s.story for s in stories])
         replaced = [g for g in old if changed & set(g["members"])]
         return TraceInputs(
             list(articles.values()),

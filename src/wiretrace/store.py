@@ -468,21 +468,15 @@ class Store:
             out += [relation_from_record(r) for b, r in self.db.execute(query, part) if b in wanted]
         return out
 
-    def derived_named(self, table: str, key: str, names: Iterable[str]) -> list[dict]:
-        """Rows of ``lineages`` (by story) or ``diffs`` (by id)."""
-        if (table, key) not in (("lineages", "story"), ("diffs", "id")):
-            raise ValueError(f"no index {table}.{key}")
-        return (
-            list(self._rows(table, key, names).values())
-            if key == "id"
-            else [
-                orjson.loads(r)
-                for part in _parts(list(names))
-                for (r,) in self.db.execute(
-                    f"SELECT record FROM {table} WHERE {key} IN ({_marks(part)})", part
-                )
-            ]
-        )
+    def lineages_of_stories(self, stories: Iterable[str]) -> list[dict]:
+        """Stored lineage rows of the given stories."""
+        return [
+            orjson.loads(r)
+            for part in _parts(list(stories))
+            for (r,) in self.db.execute(
+                f"SELECT record FROM lineages WHERE story IN ({_marks(part)})", part
+            )
+        ]
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
