@@ -170,6 +170,7 @@ def run_records(
                     vectors,
                 )
                 lap("trace")
+        if config.find_stories and store and not read_only:  # rows only for a store to keep
             rows = derived_rows(families, stories, found_lineages, diffs)
             update = DerivedUpdate(
                 rows["stories"],
@@ -277,10 +278,7 @@ class RunArticles(Sequence[CleanArticle]):
         return len(self.ids)
 
     def __iter__(self) -> Iterator[CleanArticle]:
-        for start in range(0, len(self.ids), 500):
-            part = self.ids[start : start + 500]
-            found = self.lookup.many(part)
-            yield from (found[i] for i in part)
+        return self.lookup.articles(self.ids)
 
     def __getitem__(self, index):  # type: ignore[override] - positions, as a list
         if isinstance(index, slice):

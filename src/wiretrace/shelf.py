@@ -234,9 +234,10 @@ class ArticleLookup(Mapping[str, CleanArticle]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def articles(self) -> Iterator[CleanArticle]:
-        """Every article in order, read in batches."""
-        for start in range(0, len(self.ids), _BATCH):
-            part = self.ids[start : start + _BATCH]
+    def articles(self, ids: list[str] | None = None) -> Iterator[CleanArticle]:
+        """Every article (or those of ``ids``) in order, read in batches."""
+        ids = self.ids if ids is None else ids
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start : start + _BATCH]
             found = self.many(part)
             yield from (found[i] for i in part)
