@@ -4,6 +4,8 @@ wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
 wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
 wiretrace show ID [--out DIR]
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
+wiretrace serve --db index.db [--host 127.0.0.1] [--port 8080]  (the store over HTTP)
+wiretrace keys add NAME --scope read|write --db index.db | list | revoke NAME
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
@@ -118,6 +120,60 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
         f"skipped; {counts['counts']['families']} families, "
         f"{counts['n_relations']} relations -> {args.out}"
     )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from wiretrace.service.app import ServiceSettings, create_app
+    from wiretrace.service.engine import EngineUnavailable
+    from wiretrace.store import Store
+
+    settings = ServiceSettings(
+        Path(args.db),
+        _config(args),
+        max_body_bytes=int(args.max_body_mb * 2**20),
+        max_batch=args.max_batch,
+        rate_per_second=args.rate,
+        rate_burst=max(1, int(args.rate * 2)),
+    )
+    Store(settings.db, wait=settings.config.store_wait_seconds).close()  # made or upgraded now
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        uvicorn.run(
+            create_app(settings), host=args.host, port=args.port, log_level="info", workers=1
+        )
+    except EngineUnavailable as exc:
+        print(f"wiretrace serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from wiretrace.service.keys import KeyProblem, add_key, list_keys, revoke_key
+
+    try:
+        if args.action == "add":
+            if not args.name or not args.scope:
+                raise KeyProblem("keys add NAME --scope read|write")
+            key = add_key(args.db, args.name, args.scope)
+            print(f"key {args.name!r} ({args.scope}); it is shown this once, keep it:")
+            print(key)
+        elif args.action == "list":
+            for row in list_keys(args.db):
+                state = f"revoked {row['revoked']}" if row["revoked"] else "live"
+                print(f"{row['name']}\t{row['scope']}\tcreated {row['created']}\t{state}")
+        else:
+            if not args.name:
+                raise KeyProblem("keys revoke NAME")
+            revoke_key(args.db, args.name)
+            print(f"revoked {args.name!r}")
+    except (KeyProblem, FileNotFoundError) as exc:
+        print(f"wiretrace keys: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -331,6 +387,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="the store as an HTTP service (API keys, live report)")
+    p.add_argument("--db", required=True, help="SQLite store (made if missing)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--config", help="JSON file of the engine's settings")
+    p.add_argument("--max-body-mb", type=float, default=10.0, help="largest request body")
+    p.add_argument("--max-batch", type=int, default=1000, help="most articles in one POST")
+    p.add_argument("--rate", type=float, default=50.0, help="requests a second per key")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("keys", help="API keys of `wiretrace serve`: add, list, revoke")
+    p.add_argument("action", choices=["add", "list", "revoke"])
+    p.add_argument("name", nargs="?", help="the key's name (add, revoke)")
+    p.add_argument("--scope", choices=["read", "write"], help="add: what the key may do")
+    p.add_argument("--db", required=True, help="SQLite store the service serves")
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser("report", help="write the HTML report of an output folder")
     p.add_argument("out_dir", help="output folder of a run")

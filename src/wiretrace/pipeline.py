@@ -44,7 +44,7 @@ from wiretrace.records import (
 )
 from wiretrace.shelf import ArticleLookup, ArticleShelf
 from wiretrace.store import DerivedUpdate, Store, StoredRun, article_day
-from wiretrace.story.encoder import RunVectors, load_encoders
+from wiretrace.story.encoder import Encoder, RunVectors, load_encoders
 from wiretrace.story.stage import find_stories
 from wiretrace.trace import derived_rows, lineages, version_diffs
 from wiretrace.verify import Verifier
@@ -88,9 +88,11 @@ def run_records(
     db: str | Path | None = None,
     progress: Progress | None = None,
     read_only: bool = False,
+    encoders: list[Encoder] | None = None,
 ) -> RunResult:
     """:func:`run` over records already read (or made) in Python. ``read_only`` compares
-    them with the store and changes nothing (see :mod:`wiretrace.query`)."""
+    them with the store and changes nothing (see :mod:`wiretrace.query`); ``encoders``
+    already loaded spare a long-running caller (the service) loading them each run."""
     config = config or Config()
     clock = StageClock()
     lap = clock.lap
@@ -136,7 +138,8 @@ def run_records(
         diffs: list[VersionDiff] = []
         update = None
         if config.find_stories:
-            encoders = load_encoders(config.encoder, config.encoder_lead_words)
+            if encoders is None:
+                encoders = load_encoders(config.encoder, config.encoder_lead_words)
             vectors = RunVectors(store)
             context = hood.story_context(families, copy_relations, config)
             story_relations, stories = find_stories(

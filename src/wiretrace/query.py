@@ -18,6 +18,7 @@ from wiretrace.ingest import read_inputs
 from wiretrace.pipeline import run_records
 from wiretrace.records import Article, Relation, Skipped
 from wiretrace.store import Store
+from wiretrace.story.encoder import Encoder
 
 
 @dataclass
@@ -30,12 +31,18 @@ class QueryAnswer:
     #: The stored story it belongs with, if any.
     story: str | None
     relations: list[Relation]
+    #: The stored copy family it would join, if any.
+    family: str | None = None
+    #: The first version of the lineage it would be in (itself when it is the earliest).
+    original: str | None = None
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "seen": self.seen,
             "story": self.story,
+            "family": self.family,
+            "original": self.original,
             "relations": [r.to_dict() for r in self.relations],
         }
 
@@ -49,11 +56,31 @@ def query(
     """ "Have we seen this?": each article's relations to the stored ones. The store is
     opened read-only and left as it was."""
     config = config or Config()
+    return query_records(read_inputs(inputs, config.max_chars), db, config, progress)
+
+
+def query_records(
+    records: Iterable[Article | Skipped],
+    db: str | Path,
+    config: Config | None = None,
+    progress: Progress | None = None,
+    encoders: list[Encoder] | None = None,
+) -> tuple[list[QueryAnswer], Accounting]:
+    """:func:`query` over records already read (the service's ``POST /v1/query``)."""
+    config = config or Config()
     with Store(db, read_only=True) as store:
         stored = set(store.content_hashes())
-    records = (_renamed(r, stored) for r in read_inputs(inputs, config.max_chars))
-    result = run_records(records, config, db, progress, read_only=True)
-    story_of = result.story_of()
+    records = (_renamed(r, stored) for r in records)
+    result = run_records(records, config, db, progress, read_only=True, encoders=encoders)
+    story_of, family_of = result.story_of(), result.family_of()
+    members = {s.story: s.members for s in result.stories}
+    members.update((f.family, f.members) for f in result.families)
+    original = {m: g.original for g in result.lineages for m in g.members}
+
+    def stored_one(group: str | None) -> str | None:
+        """The group, when it holds a stored article (else it exists only in this query)."""
+        return group if group and any(m in stored for m in members.get(group, ())) else None
+
     answers = []
     for article in result.articles:
         if article.id in stored:
@@ -64,11 +91,16 @@ def query(
             if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored
         ]
         seen = any(r.relation in ("duplicate", "copy") for r in rels)
-        story = story_of.get(article.id)
-        in_store = story is not None and any(
-            m in stored for s in result.stories if s.story == story for m in s.members
+        answers.append(
+            QueryAnswer(
+                article.id,
+                seen,
+                stored_one(story_of.get(article.id)),
+                rels,
+                stored_one(family_of.get(article.id)),
+                original.get(article.id),
+            )
         )
-        answers.append(QueryAnswer(article.id, seen, story if in_store else None, rels))
     return answers, result.accounting
 
 

@@ -82,6 +82,16 @@ CREATE INDEX IF NOT EXISTS story_of_story ON story_of (story);
 CREATE TABLE IF NOT EXISTS family_of (id TEXT PRIMARY KEY, family TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS relations_b ON relations (b);
 CREATE INDEX IF NOT EXISTS story_relations_b ON story_relations (b);
+-- API keys of `wiretrace serve`: a salted SHA-256 of each key, never the key itself.
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,  -- one live key a name; a revoked name may be given again
+    scope TEXT NOT NULL,
+    salt BLOB NOT NULL,
+    digest BLOB NOT NULL,
+    created TEXT NOT NULL,
+    revoked TEXT
+);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     finished TEXT NOT NULL,
@@ -477,6 +487,108 @@ class Store:
                 f"SELECT record FROM lineages WHERE story IN ({_marks(part)})", part
             )
         ]
+
+    # -- what the service reads ---------------------------------------------------
+    def relations_of(self, article: str) -> list[Relation]:
+        """Stored relations with ``article`` at either end: copies, then meaning-level."""
+        return [
+            relation_from_record(record)
+            for table in ("relations", "story_relations")
+            for (record,) in self.db.execute(
+                f"SELECT record FROM {table} WHERE a = ? "
+                f"UNION ALL SELECT record FROM {table} WHERE b = ?",
+                (article, article),
+            )
+        ]
+
+    def diffs_of(self, ids: Iterable[str]) -> dict[str, dict]:
+        """Stored diff rows of ``ids`` (articles that are versions in a lineage)."""
+        return self._rows("diffs", "id", ids)
+
+    def story_page(
+        self,
+        limit: int,
+        offset: int = 0,
+        text: str | None = None,
+        source: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> tuple[int, list[tuple[str, float | None, float | None, int]]]:
+        """(stories matching, [(story, first day, last day, size), ...]): newest first (by
+        the latest member's day; undated stories last), ``limit`` from ``offset``.
+
+        A story matches when one of its members holds ``text`` (title or text, any case)
+        and comes from ``source`` (any case), and its days overlap [since, until]."""
+        members, args = [], []
+        if text:
+            members.append("instr(lower(CAST(a.record AS TEXT)), lower(?)) > 0")
+            args.append(text)
+        if source:
+            members.append("lower(json_extract(CAST(a.record AS TEXT), '$.source')) = lower(?)")
+            args.append(source)
+        where = ""
+        if members:
+            where = (
+                "WHERE s.story IN (SELECT m.story FROM story_of m JOIN articles a "
+                f"ON a.id = m.id WHERE {' AND '.join(members)})"
+            )
+        having = []
+        if since is not None:
+            having.append("MAX(s.day) >= ?")
+            args.append(since)
+        if until is not None:
+            having.append("MIN(s.day) <= ?")
+            args.append(until)
+        chosen = (
+            "SELECT s.story, MIN(s.day) AS first, MAX(s.day) AS last, COUNT(*) AS size "
+            f"FROM story_of s {where} GROUP BY s.story "
+            + (f"HAVING {' AND '.join(having)}" if having else "")
+        )
+        total = self.db.execute(f"SELECT COUNT(*) FROM ({chosen})", args).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT * FROM ({chosen}) ORDER BY last IS NULL, last DESC, story LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+        return total, rows
+
+    # -- API keys -----------------------------------------------------------------
+    def api_keys(self) -> list[dict]:
+        """Every key's row but its digest and salt, oldest first."""
+        rows = self.db.execute(
+            "SELECT name, key_id, scope, created, revoked FROM api_keys ORDER BY created, name"
+        )
+        names = ("name", "key_id", "scope", "created", "revoked")
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
+    def api_key(self, key_id: str) -> tuple[str, str, bytes, bytes] | None:
+        """(name, scope, salt, digest) of the live key ``key_id``, None if unknown or revoked."""
+        return self.db.execute(
+            "SELECT name, scope, salt, digest FROM api_keys WHERE key_id = ? AND revoked IS NULL",
+            (key_id,),
+        ).fetchone()
+
+    def add_api_key(self, name: str, key_id: str, scope: str, salt: bytes, digest: bytes) -> bool:
+        """Add a live key; False (and nothing added) when ``name`` already has one."""
+        with self.db:
+            live = self.db.execute(
+                "SELECT 1 FROM api_keys WHERE name = ? AND revoked IS NULL", (name,)
+            ).fetchone()
+            if live:
+                return False
+            self.db.execute(
+                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, datetime('now'), NULL)",
+                (key_id, name, scope, salt, digest),
+            )
+        return True
+
+    def revoke_api_key(self, name: str) -> bool:
+        """Revoke the live key ``name``; False when there is none."""
+        with self.db:
+            done = self.db.execute(
+                "UPDATE api_keys SET revoked = datetime('now') WHERE name = ? AND revoked IS NULL",
+                (name,),
+            )
+        return done.rowcount > 0
 
     # -- embeddings -------------------------------------------------------------
     def vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:

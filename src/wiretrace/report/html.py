@@ -40,9 +40,9 @@ _ARTICLE_FIELDS = (
 
 
 def _json(value) -> str:
-    """JSON safe inside a <script> element."""
-    text = orjson.dumps(value).decode()
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON safe inside a <script> element: every ``<`` written as ``\\u003c``, still
+    valid JSON, so no ``</script>`` or ``<!--`` in the data can end or bend the element."""
+    return orjson.dumps(value).decode().replace("<", "\\u003c")
 
 
 def _asset(name: str) -> str:
@@ -103,7 +103,14 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     return index, blocks
 
 
-def render_html(outputs: Outputs, title: str = "wiretrace report") -> str:
+def report_script() -> str:
+    """The page's one script, as inlined (the service allows it by its hash)."""
+    return _asset("report.js")
+
+
+def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = "") -> str:
+    """The report page of ``outputs``; ``nav``: trusted HTML put under the heading (the
+    live report's paging)."""
     index, blocks = story_blocks(outputs)
     summary = {
         "version": __version__,
@@ -121,11 +128,11 @@ def render_html(outputs: Outputs, title: str = "wiretrace report") -> str:
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         '<meta name=viewport content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{_asset('report.css')}</style></head><body>",
-        f'<header><h1><a href="#">{escape(title)}</a></h1><div id=summary></div></header>',
+        f'<header><h1><a href="#">{escape(title)}</a></h1><div id=summary></div>{nav}</header>',
         "<main id=app><p>Loading…</p></main>",
         f'<script type="application/json" id="wt-index">'
         f"{_json({'summary': summary, 'stories': index})}</script>",
-        f"<script>{_asset('report.js')}</script>",
+        f"<script>{report_script()}</script>",
     ]
     parts += [
         f'<script type="application/json" id="wt-s{n}">{_json(b)}</script>'
