@@ -406,3 +406,78 @@ def _wait_gone(pid: int) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"engine process {pid} outlived its server")
+
+
+# -- the live report in a real browser -----------------------------------------------------
+@pytest.fixture(scope="module")
+def page():
+    """Headless Chromium; CI sets WIRETRACE_REQUIRE_BROWSER=1 so a missing one fails there."""
+    from wiretrace.report.browser import BrowserUnavailable, browser_page
+
+    try:
+        with browser_page() as p:
+            yield p
+    except BrowserUnavailable as exc:
+        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
+            raise
+        pytest.skip(f"no headless browser: {exc}")
+
+
+HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- '
+HOSTILE_LINE = "</script><script>window.pwned=2</script> and <iframe src=javascript:alert(1)>"
+
+
+def test_the_live_report_needs_a_key_and_shows_markup_as_text(tmp_path, page):
+    s = Server(tmp_path / "live.db")
+    try:
+        records = seed_records()
+        copy = dict(records[1], id="hostile-copy", title=HOSTILE_TITLE)
+        copy["text"] = copy["text"] + "\n\n" + HOSTILE_LINE + " " + "more words " * 10
+        assert s.post([*records, copy]).status_code == 200
+
+        page.errors.clear()
+        page.goto(f"{s.url}/report")
+        assert page.url.endswith("/login")  # no key, no report
+        page.fill("input[name=key]", "wt_0123456789abcdef_" + "x" * 43)
+        page.click("button[type=submit]")
+        assert "failed=1" in page.url and "unknown or revoked" in page.content()
+        page.fill("input[name=key]", s.read_key)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#stories tr")
+        assert page.url.endswith("/report")
+
+        listing = page.inner_text("#stories")
+        assert "Lavrov" in listing or "Crisis in Ukraine" in listing
+        page.goto(f"{s.url}/report?q=Hostile")
+        page.wait_for_selector("#stories tr")
+        assert page.locator("#stories tr").count() == 1  # the seeds' story, which it joined
+        page.click("#stories tr a")
+        page.wait_for_selector("#side-by-side, #compare")
+        shown = page.inner_text("body")
+        assert 'onerror="window.pwned=1">Hostile <b>title</b>' in shown  # markup as text
+        page.select_option("#version-picker", "hostile-copy")  # beside its original
+        page.wait_for_selector("#compare")
+        assert "</script><script>window.pwned=2</script>" in page.inner_text("#compare")
+        assert page.evaluate("typeof window.pwned") == "undefined"  # nothing of it ran
+        assert page.locator("iframe, img").count() == 0
+        assert not page.errors, page.errors  # the report's own script ran, under the CSP
+
+        page.goto(f"{s.url}/logout")
+        page.goto(f"{s.url}/report")
+        assert page.url.endswith("/login")
+    finally:
+        s.stop()
+
+
+def test_rounds_keep_posting_order_and_part_overlapping_posts():
+    from wiretrace.service.engine import Job, rounds
+
+    def job(n: int, *ids: str) -> Job:
+        return Job(n, "ingest", [{"id": i} for i in ids])
+
+    jobs = [job(1, "a", "b"), job(2, "c"), job(3, "b", "d"), job(4, "e"), job(5, "f", "g")]
+    got = [[j.number for j in r] for r in rounds(jobs, max_articles=100)]
+    assert got == [[1, 2], [3, 4, 5]]  # 3 shares "b" with 1: it starts the next round
+    got = [[j.number for j in r] for r in rounds(jobs, max_articles=3)]
+    assert got == [[1, 2], [3, 4], [5]]  # and no round holds more than 3 articles
+    assert [[j.number for j in r] for r in rounds([job(7, "x", "x")], 100)] == [[7]]

@@ -10,7 +10,7 @@ wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
-                scale | html | stories | distil | headlines
+                scale | html | stories | distil | headlines | serve
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = 3000 if args.name == "headlines" else 20000
+        args.articles = {"headlines": 3000, "serve": 5000}.get(args.name, 20000)
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -300,6 +300,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import distillation
 
         return distillation.main(data_dir, console)
+    if args.name == "serve":
+        from wiretrace.bench import serve
+
+        return serve.main(
+            data_dir,
+            _config(args),
+            console,
+            n_articles=args.articles,
+            baseline=not args.no_baseline,
+            log=args.out,
+        )
     if args.name == "pipeline":
         from wiretrace.bench import pipeline
 
@@ -465,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
             "stories",
             "distil",
             "headlines",
+            "serve",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
@@ -473,13 +485,16 @@ def build_parser() -> argparse.ArgumentParser:
         default="10000,100000,1000000",
         help="bench scale: corpus sizes to run, comma-separated",
     )
-    p.add_argument("--out", help="bench report: the output folder of a run")
+    p.add_argument(
+        "--out",
+        help="bench report: the output folder of a run; bench serve: the server's log file",
+    )
     p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument(
         "--articles",
         type=int,
-        help="AllSides articles to use (default 20,000; bench headlines 3,000)",
+        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(

@@ -158,7 +158,9 @@ def create_app(settings: ServiceSettings, engine: EngineProcess | None = None) -
         records = await _articles_in(request, settings)
         engine: EngineProcess = state["engine"]
         try:
-            future = engine.submit(kind, records)
+            # in a thread: the send blocks while the engine is in a round and the pipe is full,
+            # and the event loop must go on answering reads meanwhile
+            future = await asyncio.to_thread(engine.submit, kind, records)
             return await asyncio.wrap_future(future)
         except EngineUnavailable as exc:
             raise ApiError(503, f"the engine is not running ({exc})") from exc

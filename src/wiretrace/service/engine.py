@@ -22,6 +22,7 @@ second sees the first's articles as ``already stored``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import logging
@@ -43,6 +44,12 @@ log = logging.getLogger("wiretrace.serve")
 
 #: The accounting's reason for an article stored before with the same text.
 ALREADY_STORED = "already in the store (same text)"
+
+
+#: Seconds a round waits for one more post once it has one. Clients answered by the last
+#: round post again within milliseconds, and a round costs seconds, most of it fixed:
+#: waiting a little lets their posts share one.
+GATHER = 0.05
 
 
 class EngineUnavailable(RuntimeError):
@@ -110,6 +117,13 @@ class Engine:
 
         records = [r for job in jobs for r in records_of(job, self.config.max_chars)]
         result = run_records(records, self.config, self.db, encoders=self.encoders)
+        log.info(
+            "round of %d posts, %d records: %d new, stage seconds %s",
+            len(jobs),
+            len(records),
+            result.stats["articles_new"],
+            result.stats["seconds"],
+        )
         skipped = {s.origin: s.reason for s in result.accounting.skipped}
         answers = []
         with StoreReader(self.db) as reader:
@@ -185,6 +199,7 @@ def _die_with_parent() -> None:
 
 def _engine_main(conn, db: str, settings: dict, max_round_articles: int) -> None:
     _die_with_parent()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it, through the pipe
     try:
         engine = Engine(db, Config.from_dict(settings))
@@ -197,7 +212,7 @@ def _engine_main(conn, db: str, settings: dict, max_round_articles: int) -> None
         jobs: list[Job] = []
         try:
             while not jobs or (
-                conn.poll() and sum(len(j.records) for j in jobs) < max_round_articles
+                sum(len(j.records) for j in jobs) < max_round_articles and conn.poll(GATHER)
             ):
                 job = conn.recv()
                 if job is None:  # the server is stopping: answer what came before, then stop
@@ -242,10 +257,12 @@ class EngineProcess:
             target=_engine_main,
             args=(child, str(db), config.to_dict(), max_round_articles),
             name="wiretrace-engine",
-            daemon=True,
+            daemon=False,  # a daemonic process may not fork, and the encoder forks its workers
         )
         self.process.start()
         child.close()
+        # Before multiprocessing's own exit hook, which would wait for the engine forever.
+        atexit.register(self.close, 10.0)
         if not self._conn.poll(start_timeout):
             self.process.kill()
             raise EngineUnavailable(f"the engine did not start within {start_timeout:.0f} s")
