@@ -10,7 +10,8 @@ wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
-                scale | html | stories | distil | headlines | serve
+                scale | html | stories | distil | headlines | serve |
+                provenance
 """
 
 from __future__ import annotations
@@ -257,7 +258,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = {"headlines": 3000, "serve": 5000}.get(args.name, 20000)
+        args.articles = {"headlines": 3000, "serve": 5000, "provenance": 200}.get(args.name, 20000)
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -300,6 +301,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import distillation
 
         return distillation.main(data_dir, console)
+    if args.name == "provenance":
+        from wiretrace.bench import provenance
+
+        return provenance.main(data_dir, _config(args), console, args.articles, args.seed)
     if args.name == "serve":
         from wiretrace.bench import serve
 
@@ -477,6 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
             "distil",
             "headlines",
             "serve",
+            "provenance",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
@@ -494,7 +500,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--articles",
         type=int,
-        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000)",
+        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000; "
+        "bench provenance: planted sources, 200)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(
