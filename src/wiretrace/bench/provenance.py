@@ -4,7 +4,8 @@ Each *source* is a real AllSides article given an outlet (a third of them a news
 and a publication time. It gets one to three copies by other outlets, each of one kind:
 
 * ``reprint``: the text as it is, in another site's chrome;
-* ``edited``: 2-8% of its words substituted;
+* ``edited``: 2-8% of its words substituted (in its story paragraphs; lines of its
+  source's site chrome, "Sign up for our newsletters", are left as they were);
 * ``truncated``: its first half to four fifths;
 * ``reflowed``: neighbouring paragraphs joined, long ones split;
 * ``stitched``: one or two paragraphs of another source (another story, in the corpus too)
@@ -39,6 +40,7 @@ from rich.table import Table
 
 from wiretrace.bench.datasets import MissingData, latest_dated_allsides
 from wiretrace.bench.planted import SITES, _edit_words, _paragraphs
+from wiretrace.clean.chrome import chrome_reason
 from wiretrace.config import Config
 from wiretrace.records import timestamp
 
@@ -180,9 +182,14 @@ def _copy_paragraphs(
     outlet: tuple[str, str, str | None],
 ) -> list[str]:
     paras = list(paras)
-    if kind == "edited":
+    if kind == "edited":  # a copy editor edits the story, not its source's site chrome
         rate = rng.uniform(0.02, 0.08)
-        return [_edit_words(p, rate, vocab, rng) for p in paras]
+        return [
+            _edit_words(p, rate, vocab, rng)
+            if chrome_reason(p) is None and len(p.split()) >= 8
+            else p
+            for p in paras
+        ]
     if kind == "truncated":
         return paras[: max(2, round(len(paras) * rng.uniform(0.5, 0.8)))]
     if kind == "reflowed":

@@ -11,6 +11,7 @@ the evidence can tell at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from wiretrace.records import (
@@ -23,7 +24,7 @@ from wiretrace.records import (
     Story,
     timestamp,
 )
-from wiretrace.trace.original import Choice, choose_original, time_span
+from wiretrace.trace.original import CLEARLY_MORE, Choice, choose_original, time_span
 
 #: Relations that make one text a version of another.
 VERSION_RELATIONS = (*COPY_RELATIONS, "rewrite")
@@ -170,7 +171,54 @@ def _original(
         for y in candidates
         if x.id != y.id
     }
-    return choose_original(candidates, contained, margin, derived)
+    by_id = {a.id: a for a in candidates}
+    # Only where the other holds nearly all of it: a version that holds much more than
+    # another (a fifth and up) is its uncut source, whatever the words of the rest.
+    off_story = {
+        x.id: any(
+            index.contained(y, x.id) >= 1.0 - CLEARLY_MORE
+            and adds_off_story(x, by_id[y], index.get(x.id, y))
+            for y in by_id
+            if y != x.id
+        )
+        for x in candidates
+    }
+    return choose_original(candidates, contained, margin, derived, off_story)
+
+
+def adds_off_story(version: CleanArticle, other: CleanArticle, relation: Relation | None) -> bool:
+    """Whether ``version`` holds, beyond what it shares with ``other``, a passage off their
+    story: most of its content words appear nowhere in the shared text. A copy that cut its
+    source's end leaves out more of the same story, named by the same words; a quote or a
+    paragraph stitched in from another story brings words of its own. It tells the two
+    apart where containment cannot: each leaves one version holding all of the other."""
+    if relation is None:
+        return False
+    side = "a" if relation.a == version.id else "b"
+    spans = [(getattr(e, f"{side}_start"), getattr(e, f"{side}_end")) for e in relation.evidence]
+    starts = version.paragraph_starts()
+    shared, extra = [], []
+    for start, para in zip(starts, version.paragraphs, strict=True):
+        end = start + len(para)
+        covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+        (shared if covered >= 0.5 * len(para) else extra).append(para)
+    known = _content_words(" ".join(shared))
+    for para in extra:
+        words = _content_words(para)
+        if len(words) >= _OFF_STORY_MIN_WORDS and len(words - known) >= _OFF_STORY_NEW * len(words):
+            return True
+    return False
+
+
+#: A passage is off the story when this share of its content words is new to the shared
+#: text, and it has at least this many content words (a short line says too little).
+_OFF_STORY_NEW = 0.6
+_OFF_STORY_MIN_WORDS = 8
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of four letters or more: names and topic words, few function words."""
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
 
 
 def _derivations(

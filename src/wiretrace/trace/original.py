@@ -157,16 +157,20 @@ def choose_original(
     contained: Mapping[tuple[str, str], float],
     margin: float = 0.05,
     derived: Mapping[str, float] | None = None,
+    off_story: Mapping[str, bool] | None = None,
 ) -> Choice:
     """The original among ``members``.
 
     ``contained[(x, y)]`` is the share of y's words aligned with x (the pair's relation
     coverage on y's side; pairs without a relation count as 0); ``derived[x]`` the share
-    of x's words it shares with articles of other stories.
+    of x's words it shares with articles of other stories; ``off_story[x]`` whether x holds
+    a passage, beyond what it shares with another version, off their story (a quote, a
+    paragraph of another story too short to relate the two).
     """
     if len(members) == 1:
         return Choice(members[0].id, "the only version", True)
     derived = derived or {}
+    off_story = off_story or {}
     credited = _credited(members)
     if credited is not None:
         return credited
@@ -174,20 +178,21 @@ def choose_original(
     dated = [a for a in members if spans[a.id] is not None]
     undated = [a for a in members if spans[a.id] is None]
     if not dated:
-        return _by_text(members, contained, margin, derived, "no version is dated")
+        return _by_text(members, contained, margin, derived, off_story, "no version is dated")
     first_end = min(spans[a.id][1] for a in dated)  # type: ignore[index]
     tied = [a for a in dated if spans[a.id][0] < first_end]  # type: ignore[index]
     if len(tied) == 1:
         pick = tied[0]
         choice = Choice(pick.id, f"published first ({pick.published})", True)
     else:
-        choice = _by_text(tied, contained, margin, derived, f"{len(tied)} published first, tied")
+        why = f"{len(tied)} published first, tied"
+        choice = _by_text(tied, contained, margin, derived, off_story, why)
     if undated and choice.certain:
         # An undated version could be older, unless the text shows it derived from the pick.
         behind = all(
             contained.get((choice.original, u.id), 0.0)
             - contained.get((u.id, choice.original), 0.0)
-            >= margin
+            >= CLEARLY_MORE
             for u in undated
         )
         if not behind:
@@ -222,6 +227,7 @@ def _by_text(
     contained: Mapping[tuple[str, str], float],
     margin: float,
     derived: Mapping[str, float],
+    off_story: Mapping[str, bool],
     why: str,
 ) -> Choice:
     """Among versions that time cannot order: the one deriving least from other stories, then
@@ -249,6 +255,7 @@ def _by_text(
         return (
             not stitched[x],
             credit[x] is not None,
+            not off_story.get(x, False),
             near,
             -added[x] if near else complete[x],
             agency[x],
@@ -271,7 +278,9 @@ def _by_text(
         )
     if complete[best] - complete[second] >= margin:
         return Choice(
-            best, f"{why}; most complete: {share} (next {second}: {complete[second]:.0%})", True
+            best,
+            f"{why}; most complete: {share} (next {second}: {complete[second]:.0%})",
+            complete[best] - complete[second] >= CLEARLY_MORE,
         )
     if agency[best] and not agency[second]:
         return Choice(best, f"{why}; the agency's version ({best}), as syndication goes", False)
@@ -283,6 +292,12 @@ def _by_text(
     )
 
 
+#: How much more of the others one version must hold for the text alone to make its pick
+#: certain. Containment cannot tell a copy that cut its source's end from a copy that added
+#: a quote or a paragraph of another story too short to be related to it: both leave one
+#: version holding all of the other and a little more. Cuts of a fifth or more are clear;
+#: additions of that size are related to their source article (``derived``).
+CLEARLY_MORE = 0.15
 #: A version whose words are this much shared with other stories holds stitched-in text.
 _DERIVED_SHARE = 0.05
 _AGENCY_OUTLETS = {k for k in (outlet_key(w) for w in WIRE_SERVICES) if k}
