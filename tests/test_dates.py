@@ -7,27 +7,23 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
-from tests.conftest import DEMO
+from tests.conftest import DATA, DEMO
 
 from wiretrace.accounting import Accounting
+from wiretrace.bench.datasets import allsides_articles
+from wiretrace.bench.dates import compare
 from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
-from wiretrace.ingest.dates import (
-    DATE_NOTES,
-    date_in_url,
-    date_line,
-    read_date,
-)
+from wiretrace.ingest.dates import DATE_NOTES, date_in_url, date_line, read_date
 from wiretrace.records import Article, Skipped, timestamp
 
 #: The run's clock in these tests (the future-date rule is relative to it).
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def _utc(*when: int, hours: float = 0) -> float:
-    """Epoch seconds of a UTC wall time, less ``hours`` of offset (a time given at UTC-5 is
-    5 hours later in UTC): the expected value, computed without the module."""
-    return (datetime(*when, tzinfo=UTC) - timedelta(hours=hours)).timestamp()
+def _utc(*when: int) -> float:
+    """Epoch seconds of a UTC time: the expected value, computed without the module."""
+    return datetime(*when, tzinfo=UTC).timestamp()
 
 
 # given, written, the time wiretrace.records.timestamp reads back from what is written
@@ -55,6 +51,9 @@ FORMS = [
     ("03/04/2021", "2021-03-04", _utc(2021, 3, 4)),
     ("13/04/2021", "2021-04-13", _utc(2021, 4, 13)),
     ("03.04.2021", "2021-04-03", _utc(2021, 4, 3)),
+    # a two-digit year in an all-numeric date (AllSides' "7/11/16"): POSIX %y
+    ("7/11/16", "2016-07-11", _utc(2016, 7, 11)),
+    ("12/27/95 10:00 AM EST", "1995-12-27T10:00:00-05:00", _utc(1995, 12, 27, 15)),
     # epoch seconds and milliseconds, numbers or numeric strings
     (1640599200, "2021-12-27T10:00:00+00:00", _utc(2021, 12, 27, 10)),
     ("1640599200", "2021-12-27T10:00:00+00:00", _utc(2021, 12, 27, 10)),
@@ -85,7 +84,7 @@ NOT_DATES = [
     ("May", "no four-digit year"),  # dateutil alone would make it 1 May of this year
     ("2021", "a number, not a date"),
     ("12/27", "no four-digit year"),
-    ("12/27/21", "no four-digit year"),  # two-digit years are not guessed
+    ("Dec 27, 21", "no four-digit year"),  # 21 may be the day: a two-digit year only in numbers
     ("1 2 3", "no four-digit year"),  # dateutil alone reads 2003-01-02
     ("May 2021", "not a whole date"),
     ("Russia says talks will begin on January 9, 2022", "not a date"),  # a headline
@@ -101,6 +100,7 @@ NOT_DATES = [
     (0, "a number, not a date: as epoch time it is 1970-01-01"),
     ("1970-01-01T00:00:00Z", "before 1990"),
     ("June 5, 1985", "before 1990"),
+    ("12/27/85", "before 1990"),
 ]
 
 
@@ -302,3 +302,16 @@ def test_a_run_over_mixed_forms_writes_iso_and_counts_the_unreadable_one(tmp_pat
     (family,) = map(orjson.loads, (out / "families.jsonl").read_bytes().splitlines())
     assert family["original"] == "reprint_with_chrome"
     assert family["original_reason"] == "published first (2021-12-27T10:00:00+00:00)"
+
+
+# -- dates in the wild (wiretrace bench dates) --------------------------------------------
+def test_allsides_raw_dates_read_as_their_curators_read_them():
+    """AllSides' original date strings (ISO, ``M/D/YY``, bogus ``0001-11-30``) against the
+    curated ISO dates: no date read disagrees, the ``M/D/YY`` ones ISO alone missed are read,
+    and no URL-path date disagrees either. Fails (never skips) without ../shared."""
+    assert DATA.exists(), f"{DATA} is missing: this test needs ../shared/data"
+    counts = compare(list(allsides_articles(DATA)))
+    assert not [key for key in counts if key[-1] == "another day"]
+    assert counts[("date_raw", "not read", "read", "same day")] > 0  # M/D/YY
+    assert counts[("date_raw", "ISO, read", "unreadable (noted)", "curated: none")] > 0  # year 1
+    assert counts[("URL path", "not read", "URL date", "same day")] > 0

@@ -23,7 +23,11 @@ What is read, the first form that reads winning:
    dateutil fills what a string lacks from a default and reads most runs of numbers as
    something, so a string is a date only if it names a year (in four digits), a month and
    a day: the string is read against two defaults that differ in every field and must give
-   the same day both times ("May", "2021", "12/27" and a headline are not dates).
+   the same day both times ("May", "2021", "12/27" and a headline are not dates). The one
+   two-digit year read is that of an all-numeric date ("7/11/16", as AllSides' sources
+   write): 00-69 are 2000-2069, 70-99 are 1970-1999 (POSIX ``%y``; a fixed rule, where
+   dateutil's depends on the year it runs in). "Dec 27, 21" stays unreadable: 21 may be
+   the day.
 
 Rules for what is ambiguous (documented in docs/outputs.md):
 
@@ -129,6 +133,7 @@ _LABEL = re.compile(
 _OFFSET_AFTER_UTC = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b")
 _DAY_FIRST = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_SHORT_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})([/-])(\d{1,2})\2(\d{1,2})(?=[/\-_.]|$)")
 #: Two defaults that differ in year, month, day and hour: a field a string does not give
 #: comes out different from the two.
@@ -289,6 +294,7 @@ def _written(text: str) -> datetime | date:
 
     text = _OFFSET_AFTER_UTC.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", text)
     text = _LABEL.sub("", text, count=1)
+    text = _SHORT_YEAR.sub(_four_digit_year, text, count=1)
     years = {int(y) for y in _YEAR.findall(text)}
     if not years:
         raise _Unreadable("no four-digit year")
@@ -304,6 +310,12 @@ def _written(text: str) -> datetime | date:
     if a.hour != b.hour:
         return a.date()
     return a
+
+
+def _four_digit_year(m: re.Match) -> str:
+    """An all-numeric date's two-digit year in four digits (POSIX ``%y``: 69 is 2069)."""
+    year = int(m[4])
+    return f"{m[1]}{m[2]}{m[3]}{m[2]}{year + (2000 if year < 70 else 1900)}"
 
 
 def _zone(name: str | None, offset: int | None) -> tzinfo | None:
