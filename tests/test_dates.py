@@ -16,6 +16,7 @@ from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
 from wiretrace.ingest.dates import DATE_NOTES, date_in_url, date_line, read_date
 from wiretrace.records import Article, Skipped, timestamp
+from wiretrace.trace.original import time_span
 
 #: The run's clock in these tests (the future-date rule is relative to it).
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ FORMS = [
     # RFC 2822 (RSS pubDate, HTTP headers)
     ("Mon, 27 Dec 2021 10:00:00 GMT", "2021-12-27T10:00:00+00:00", _utc(2021, 12, 27, 10)),
     ("Mon, 27 Dec 2021 10:00:00 +0100", "2021-12-27T10:00:00+01:00", _utc(2021, 12, 27, 9)),
-    ("27 Dec 2021 10:00 EST", "2021-12-27T10:00:00-05:00", _utc(2021, 12, 27, 15)),
+    ("27 Dec 2021 10:00 EST", "2021-12-27T10:00-05:00", _utc(2021, 12, 27, 15)),
     ("Mon, 27 Dec 2021 10:00:00 -0000", "2021-12-27T10:00:00", _utc(2021, 12, 27, 10)),
     ("Mon, 27 Dec 2021 10:00:00 CET", "2021-12-27T10:00:00+01:00", _utc(2021, 12, 27, 9)),
     # written forms
@@ -39,12 +40,13 @@ FORMS = [
     ("27 December 2021", "2021-12-27", _utc(2021, 12, 27)),
     ("27th December 2021", "2021-12-27", _utc(2021, 12, 27)),
     ("Monday, December 27, 2021", "2021-12-27", _utc(2021, 12, 27)),
-    ("Dec. 27, 2021 10:00 AM EST", "2021-12-27T10:00:00-05:00", _utc(2021, 12, 27, 15)),
-    ("Sept. 5, 2021 4:30 p.m.", "2021-09-05T16:30:00", _utc(2021, 9, 5, 16, 30)),
-    ("Dec. 27, 2021 10:00 a.m. ET", "2021-12-27T10:00:00-05:00", _utc(2021, 12, 27, 15)),
-    ("June 27, 2021 10:00 AM ET", "2021-06-27T10:00:00-04:00", _utc(2021, 6, 27, 14)),
-    ("2021-12-27 10:00 GMT+3", "2021-12-27T10:00:00+03:00", _utc(2021, 12, 27, 7)),
+    ("Dec. 27, 2021 10:00 AM EST", "2021-12-27T10:00-05:00", _utc(2021, 12, 27, 15)),
+    ("Sept. 5, 2021 4:30 p.m.", "2021-09-05T16:30", _utc(2021, 9, 5, 16, 30)),
+    ("Dec. 27, 2021 10:00 a.m. ET", "2021-12-27T10:00-05:00", _utc(2021, 12, 27, 15)),
+    ("June 27, 2021 10:00 AM ET", "2021-06-27T10:00-04:00", _utc(2021, 6, 27, 14)),
+    ("2021-12-27 10:00 GMT+3", "2021-12-27T10:00+03:00", _utc(2021, 12, 27, 7)),
     ("Published: December 27, 2021", "2021-12-27", _utc(2021, 12, 27)),
+    ("Dec 27, 2021 10:00:30 AM", "2021-12-27T10:00:30", _utc(2021, 12, 27, 10, 0, 30)),
     ("2021/12/27", "2021-12-27", _utc(2021, 12, 27)),
     ("12/27/2021", "2021-12-27", _utc(2021, 12, 27)),
     # day and month: month first unless the first number cannot be a month; dots day first
@@ -53,7 +55,7 @@ FORMS = [
     ("03.04.2021", "2021-04-03", _utc(2021, 4, 3)),
     # a two-digit year in an all-numeric date (AllSides' "7/11/16"): POSIX %y
     ("7/11/16", "2016-07-11", _utc(2016, 7, 11)),
-    ("12/27/95 10:00 AM EST", "1995-12-27T10:00:00-05:00", _utc(1995, 12, 27, 15)),
+    ("12/27/95 10:00 AM EST", "1995-12-27T10:00-05:00", _utc(1995, 12, 27, 15)),
     # epoch seconds and milliseconds, numbers or numeric strings
     (1640599200, "2021-12-27T10:00:00+00:00", _utc(2021, 12, 27, 10)),
     ("1640599200", "2021-12-27T10:00:00+00:00", _utc(2021, 12, 27, 10)),
@@ -65,6 +67,7 @@ FORMS = [
     ("2021-12-27T10:00:00-05:00", "2021-12-27T10:00:00-05:00", _utc(2021, 12, 27, 15)),
     ("2021-12-27T10:00:00+0530", "2021-12-27T10:00:00+05:30", _utc(2021, 12, 27, 4, 30)),
     ("2021-12-27T10:00:00", "2021-12-27T10:00:00", _utc(2021, 12, 27, 10)),
+    ("2021-12-27T10:00Z", "2021-12-27T10:00+00:00", _utc(2021, 12, 27, 10)),
     ("2021-12-27", "2021-12-27", _utc(2021, 12, 27)),
     ("20211227", "2021-12-27", _utc(2021, 12, 27)),
     (20211227, "2021-12-27", _utc(2021, 12, 27)),
@@ -110,6 +113,25 @@ def test_what_does_not_read_is_undated_with_a_note_keeping_it(given, why):
     assert reading.published is None
     assert reading.note.startswith(f"unreadable date: {given!r} (")
     assert why in reading.note
+
+
+@pytest.mark.parametrize(
+    ("given", "seconds"),
+    [
+        ("December 27, 2021", 86400.0),
+        ("Dec. 27, 2021 10:00 AM EST", 60.0),
+        ("27 Dec 2021 10:00 EST", 60.0),
+        ("2021-12-27T10:00Z", 60.0),
+        ("Mon, 27 Dec 2021 10:00:00 GMT", 1.0),
+        ("Dec 27, 2021 10:00:30 AM", 1.0),
+        (1640599200, 1.0),
+    ],
+)
+def test_what_is_written_is_as_precise_as_what_was_given(given, seconds):
+    """Provenance reads the precision of ``published`` (a date alone spans its day): the
+    reader must not write seconds, or a midnight, the source never gave."""
+    start, end = time_span(read_date(given, NOW).published)
+    assert end - start == seconds
 
 
 def test_no_date_is_neither_a_date_nor_a_note():
@@ -179,7 +201,7 @@ def test_jsonl_and_csv_fields_are_read_and_noted(tmp_path):
         encoding="utf-8",
     )
     got = _by_id(read_inputs([tmp_path / "in.csv"]))
-    assert got["w"].published == "2021-12-27T10:00:00-05:00"
+    assert got["w"].published == "2021-12-27T10:00-05:00"
     assert got["n"].published is None and "'Tuesday'" in got["n"].notes[0]
 
 
@@ -281,7 +303,7 @@ def test_a_run_over_mixed_forms_writes_iso_and_counts_the_unreadable_one(tmp_pat
         a["id"]: a for a in map(orjson.loads, (out / "articles.jsonl").read_bytes().splitlines())
     }
     assert {i: a["published"] for i, a in articles.items()} == {
-        "wire_original": "2021-12-27T15:00:00-05:00",
+        "wire_original": "2021-12-27T15:00-05:00",
         "reprint_with_chrome": "2021-12-27T10:00:00+00:00",
         "independent_report": "2021-12-27T12:00:00+00:00",
         "ferry_story": "2021-12-28",

@@ -40,7 +40,12 @@ Rules for what is ambiguous (documented in docs/outputs.md):
   date unreadable: guessing would move the time by hours. "GMT+3" and "UTC+03:00" are three
   hours east of UTC (how news writes them; dateutil reads them POSIX-style, westwards).
 - A time with no zone is kept without one (``2021-12-27T10:00:00``); wiretrace compares it
-  as UTC. A date with no time is written as a date (``2021-12-27``).
+  as UTC.
+- What is written is as precise as what was given: a date alone as a date
+  (``2021-12-27``), a time to the minute to the minute (``2021-12-27T10:00-05:00``), a
+  time with seconds (or an epoch number) to the second. Provenance reads that precision
+  (:func:`wiretrace.trace.original.time_span`: a date alone spans its day), so a reader
+  must not invent seconds or midnights the source never gave.
 - A date before 1990 is not a publication date: it is epoch 0 or another default a CMS
   writes, or a date in the story rather than of it, and as the earliest version it would
   decide every "published first" in its family. It is unreadable (kept in the note).
@@ -124,9 +129,11 @@ ZONES: dict[str, int | str] = {
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _RFC2822 = re.compile(
-    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?::\d{2})?\s+"
+    r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}(?P<seconds>:\d{2})?\s+"
     r"(?:[+-]\d{4}|UTC?|GMT|Z|[ECMP][SD]T)"
 )
+#: An ISO time with seconds (extended ``10:00:00`` or basic ``100000``).
+_ISO_SECONDS = re.compile(r"[T ]\d{2}(:?)\d{2}\1\d{2}")
 _LABEL = re.compile(
     r"^(?:(?:first\s+)?published|posted|dated?)\b(?:\s+(?:on|at)\b)?\s*[:\-–—]?\s*", re.I
 )
@@ -135,9 +142,11 @@ _DAY_FIRST = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _SHORT_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})([/-])(\d{1,2})\2(\d{1,2})(?=[/\-_.]|$)")
-#: Two defaults that differ in year, month, day and hour: a field a string does not give
-#: comes out different from the two.
-_DEFAULTS = (datetime(2001, 1, 1, 0, 0), datetime(2002, 2, 2, 1, 0))
+#: Two defaults that differ in every field down to the second: a field a string does not
+#: give comes out different from the two (the first, all zeros, is the one kept).
+_DEFAULTS = (datetime(2001, 1, 1, 0, 0, 0), datetime(2002, 2, 2, 1, 1, 1))
+#: :meth:`datetime.isoformat` timespecs: to the second (and any fraction given), to the minute.
+_SECONDS, _MINUTES = "auto", "minutes"
 #: A plain-text date line is one of the first few lines and short.
 _DATE_LINE_LINES = 5
 _DATE_LINE_CHARS = 60
@@ -164,12 +173,15 @@ def read_date(value: object, now: datetime | None = None) -> DateReading:
     if not given(value):
         return DateReading(None)
     try:
-        moment = _moment(value)
+        moment, timespec = _moment(value)
         if _utc(moment) < EARLIEST:
             raise _Unreadable("before 1990: a default or a date in the story, not of it")
     except _Unreadable as why:
         return DateReading(None, f"{UNREADABLE_DATE}: {value!r} ({why}); the article is undated")
-    published = moment.isoformat()
+    if isinstance(moment, datetime):
+        published = moment.isoformat(timespec=timespec)
+    else:
+        published = moment.isoformat()
     clock = now or datetime.now(UTC)
     if _utc(moment) > clock + FUTURE_SLACK:
         note = f"{FUTURE_DATE}: {published} is after the run's clock ({clock:%Y-%m-%d}); kept"
@@ -235,8 +247,10 @@ def date_article(article: Article, value: object, now: datetime | None = None) -
     return article
 
 
-def _moment(value: object) -> datetime | date:
-    """The date or time ``value`` says; raises :class:`_Unreadable` with the reason."""
+def _moment(value: object) -> tuple[datetime | date, str]:
+    """The date or time ``value`` says, and the precision to write it at (an isoformat
+    timespec: to the second, or to the minute when no seconds were given); raises
+    :class:`_Unreadable` with the reason."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Unreadable(f"a {type(value).__name__}, not a date")
     if isinstance(value, float) and not math.isfinite(value):
@@ -245,15 +259,18 @@ def _moment(value: object) -> datetime | date:
     if isinstance(value, float):
         text = format(value, "f")  # str() would write 1e+20
     if _NUMBER.fullmatch(text):
-        return _number(text)
-    for iso in (date.fromisoformat, datetime.fromisoformat):
+        return _number(text), _SECONDS
+    try:
+        return date.fromisoformat(text), _SECONDS
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text), _SECONDS if _ISO_SECONDS.search(text) else _MINUTES
+    except ValueError:
+        pass
+    if rfc := _RFC2822.fullmatch(text):
         try:
-            return iso(text)
-        except ValueError:
-            pass
-    if _RFC2822.fullmatch(text):
-        try:
-            return parsedate_to_datetime(text)
+            return parsedate_to_datetime(text), _SECONDS if rfc["seconds"] else _MINUTES
         except (ValueError, TypeError):
             pass
     return _written(text)
@@ -288,7 +305,7 @@ def _number(text: str) -> datetime | date:
     return moment
 
 
-def _written(text: str) -> datetime | date:
+def _written(text: str) -> tuple[datetime | date, str]:
     """A written date ("Dec. 27, 2021 10:00 AM EST"), by dateutil, never fuzzy."""
     from dateutil.parser import ParserError, parse
 
@@ -308,8 +325,8 @@ def _written(text: str) -> datetime | date:
     if a.date() != b.date() or a.year not in years:
         raise _Unreadable("not a whole date: it needs a year, a month and a day")
     if a.hour != b.hour:
-        return a.date()
-    return a
+        return a.date(), _SECONDS
+    return a, _SECONDS if a.second == b.second else _MINUTES
 
 
 def _four_digit_year(m: re.Match) -> str:
