@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
+from wiretrace.records import timestamp
 from wiretrace.report.outputs import Outputs
 
 #: Article fields the story page needs.
@@ -69,7 +70,10 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     index, blocks = [], []
     for n, story in enumerate(outputs.stories):
         members = [outputs.articles[m] for m in story["members"] if m in outputs.articles]
-        dates = sorted(a["published"] for a in members if a.get("published"))
+        # In time, not as strings: published times keep the offset they were given in.
+        dates = sorted(
+            (p for a in members if timestamp(p := a.get("published")) is not None), key=timestamp
+        )
         sources = sorted({a["source"] for a in members if a.get("source")})
         rels = relations_in.get(story["story"], [])
         kinds: dict[str, int] = {}
