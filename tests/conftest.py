@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -41,9 +44,9 @@ def counting_use():
     class Counting:
         name, floor = use.name, use.floor
 
-        def encode(self, texts):
+        def encode(self, texts, done=None):
             seen.extend(texts)
-            return use.encode(texts)
+            return use.encode(texts, done)
 
     return Counting(), seen
 
@@ -79,3 +82,65 @@ def synthetic_corpus(folder: Path, n: int, seed: int) -> Path:
     path = folder / "articles.jsonl"
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return path
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def wiretrace(
+    *args, cwd=None, env=None, timeout=300, prefix=(), **popen
+) -> subprocess.CompletedProcess:
+    """``python -m wiretrace.cli ARGS`` in a real subprocess (this checkout's source), its
+    output as text; ``env`` is added to this process's environment, ``prefix`` is a command
+    that runs it (``setpriv ...``)."""
+    paths = [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "wiretrace.cli", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **popen,
+    )
+
+
+def error_line(proc: subprocess.CompletedProcess, code: int) -> str:
+    """The one line a failed command says (after any log lines), having checked its exit
+    code and that it said nothing else: no traceback, no second line."""
+    assert "Traceback" not in proc.stderr, proc.stderr
+    said = [line for line in proc.stderr.splitlines() if " wiretrace: info: " not in line]
+    assert len(said) == 1, proc.stderr
+    assert said[0].startswith("wiretrace: error: "), proc.stderr
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    return said[0].removeprefix("wiretrace: error: ")
+
+
+def file_size_limit(kib: int):
+    """A ``preexec_fn`` that limits every file the subprocess writes to ``kib`` KiB
+    (RLIMIT_FSIZE): past it, writes fail as on a full disk (short writes, then EFBIG), and
+    the files stay on the real disk for the test to look at afterwards."""
+    import resource
+
+    limit = kib * 1024
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+def small_disk(folder: Path, kib: int, then: str = "") -> list[str]:
+    """A ``prefix`` that runs a command with a real ``kib`` KiB disk (tmpfs) mounted on
+    ``folder``, in a mount namespace of its own (nothing to unmount; gone with the command);
+    ``then`` is a shell command run in there after it (its exit code is kept). Skips where
+    the kernel allows no such namespace."""
+    import shutil
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-Urm", "true"]).returncode:
+        pytest.skip("no user and mount namespaces here (unshare -Urm)")
+    folder.mkdir(parents=True, exist_ok=True)
+    script = (
+        f'mount -t tmpfs -o size={kib}k tmpfs "$0" || exit 99; "$@"; code=$?; {then}; exit $code'
+    )
+    return ["unshare", "-Urm", "sh", "-c", script, str(folder)]

@@ -1,7 +1,9 @@
 import gzip
 
 import orjson
+import pytest
 
+from wiretrace.errors import InputMissing, NoRecords
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
 
@@ -90,7 +92,7 @@ def test_bad_files_are_reported_not_fatal(tmp_path):
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     (tmp_path / "latin.txt").write_bytes("Caf\xe9 cr\xe8me\n\nUne histoire.".encode("cp1252"))
     (tmp_path / "photo.png").write_bytes(b"\x89PNG")
-    articles, skipped = _read(tmp_path, tmp_path / "missing.jsonl")
+    articles, skipped = _read(tmp_path)
     assert [a.id for a in articles] == ["latin"]
     assert articles[0].text.startswith("Café crème")
     assert "decoded as Windows-1252" in articles[0].notes[0]
@@ -99,7 +101,22 @@ def test_bad_files_are_reported_not_fatal(tmp_path):
     assert by_origin["blank.txt"] == "empty file"
     assert by_origin["binary.txt"].startswith("binary content")
     assert by_origin["photo.png"] == "unsupported file type (.png)"
-    assert by_origin["missing.jsonl"] == "no such file or folder"
+
+
+def test_a_missing_path_is_an_error_before_anything_is_read(tmp_path):
+    (tmp_path / "a.txt").write_text("A title\n\nSome text of an article.")
+    with pytest.raises(InputMissing, match="no such file or folder: .*missing.jsonl$"):
+        read_inputs([tmp_path, tmp_path / "missing.jsonl"])  # raised by the call itself
+
+
+def test_inputs_without_a_single_record_are_an_error(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / ".hidden.txt").write_text("hidden files are not read")
+    with pytest.raises(NoRecords, match="no records in"):
+        list(read_inputs([tmp_path]))
+    (tmp_path / "notes.md").write_text("a file of a type wiretrace does not read")
+    _, skipped = _read(tmp_path)  # one record, skipped with its reason: not an error
+    assert [s.reason for s in skipped] == ["unsupported file type (.md)"]
 
 
 def test_huge_article_is_cut_with_a_note(tmp_path):

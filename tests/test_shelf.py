@@ -5,6 +5,7 @@ import multiprocessing as mp
 import os
 
 import pytest
+from tests.conftest import error_line, file_size_limit, small_disk, synthetic_corpus, wiretrace
 
 from wiretrace import shelf as shelf_module
 from wiretrace.config import Config
@@ -86,7 +87,7 @@ def test_lookup_reads_the_shelf_then_the_store(tmp_path):
         ]
     shelf = ArticleShelf()
     shelf.put([article_row(_article(2))])
-    lookup = ArticleLookup(["a1", "a2"], shelf, tmp_path / "index.db")
+    lookup = ArticleLookup(["a1", "a2"], shelf, Store(tmp_path / "index.db", read_only=True))
     assert lookup["a1"].title == "Title 1"
     assert lookup["a2"].title == "Title 2"
     assert set(lookup.many(["a1", "a2", "nope"])) == {"a1", "a2"}
@@ -138,3 +139,46 @@ def test_shelves_of_killed_runs_are_swept(tmp_path):
     assert not dead.exists()
     assert live.exists() and other.exists() and shelf.path.exists()
     shelf.close()
+
+
+def _scratch_line(proc, scratch) -> None:
+    line = error_line(proc, 1)
+    assert line.startswith(f"{scratch}: cannot write the run's scratch file there (")
+    assert line.endswith(
+        "free some space, or point TMPDIR to a folder with room for the articles read"
+    )
+
+
+def test_a_full_tmpdir_stops_the_run_and_leaves_no_scratch_file(tmp_path):
+    corpus = synthetic_corpus(tmp_path / "in", 120, seed=5)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = wiretrace(
+        "run",
+        corpus,
+        "--out",
+        tmp_path / "out",
+        "--no-stories",
+        env={"TMPDIR": str(scratch)},
+        preexec_fn=file_size_limit(48),  # the shelf of 120 articles is bigger
+    )
+    _scratch_line(proc, scratch)
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_really_full_tmpdir_leaves_no_scratch_file(tmp_path):
+    """The same on a real 64 KiB disk (a tmpfs in a mount namespace of this run's own): the
+    writes fail with ENOSPC, as on a full /tmp; what is left there is listed from inside."""
+    corpus = synthetic_corpus(tmp_path / "in", 120, seed=5)
+    scratch = tmp_path / "scratch"
+    proc = wiretrace(
+        "run",
+        corpus,
+        "--out",
+        tmp_path / "out",
+        "--no-stories",
+        env={"TMPDIR": str(scratch)},
+        prefix=small_disk(scratch, 64, then='echo "left: $(ls -A "$0")"'),
+    )
+    _scratch_line(proc, scratch)
+    assert proc.stdout.splitlines()[-1] == "left: "

@@ -17,6 +17,7 @@ wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | r
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +25,12 @@ from pathlib import Path
 import orjson
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from wiretrace import __version__
+from wiretrace import __version__, logs
 from wiretrace.config import Config
+from wiretrace.errors import WiretraceError
+from wiretrace.untrusted import printable
 
 
 def shared_data() -> Path:
@@ -38,8 +42,6 @@ def shared_data() -> Path:
 
 def _config(args: argparse.Namespace) -> Config:
     data = {}
-    if getattr(args, "config", None):
-        data = orjson.loads(Path(args.config).read_bytes())
     if getattr(args, "workers", None) is not None:
         data["workers"] = args.workers
     if getattr(args, "wait", None) is not None:
@@ -48,6 +50,8 @@ def _config(args: argparse.Namespace) -> Config:
         data["find_stories"] = False
     if getattr(args, "name", None) == "copies" and not getattr(args, "stories", False):
         data["find_stories"] = False  # bench copies times the copy engine unless --stories
+    if getattr(args, "config", None):
+        return Config.read_file(args.config, data)
     return Config.from_dict(data)
 
 
@@ -57,7 +61,7 @@ def _progress_bar(enabled: bool, console: Console):
         yield None
         return
     bar = Progress(
-        TextColumn("{task.description:>12}"),
+        TextColumn("{task.description:>18}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -65,6 +69,8 @@ def _progress_bar(enabled: bool, console: Console):
         transient=True,
     )
     tasks: dict[str, int] = {}
+    # never finished while the run works: its clock ticks between the stages' own bars
+    whole = bar.add_task("run", total=None)
 
     def update(label: str, done: int, total: int) -> None:
         if label not in tasks:
@@ -73,24 +79,20 @@ def _progress_bar(enabled: bool, console: Console):
 
     with bar:
         yield update
+        bar.update(whole, total=1, completed=1)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    config = _config(args)  # before anything heavy is imported: a wrong setting is told at once
     from wiretrace.pipeline import run
     from wiretrace.report import print_summary, write_outputs
-    from wiretrace.storelock import StoreBusy
 
-    config = _config(args)
     console = Console(stderr=True, quiet=args.quiet)
     if args.engine == "spark":
         return _run_spark(args, config, console)
     show_bar = not args.quiet and console.is_terminal
-    try:
-        with _progress_bar(show_bar, console) as progress:
-            result = run(args.inputs, config, db=args.db, progress=progress)
-    except StoreBusy as busy:  # --wait expired: one line, no traceback
-        print(busy, file=sys.stderr)
-        return 3
+    with _progress_bar(show_bar, console) as progress:
+        result = run(args.inputs, config, db=args.db, progress=progress)
     write_outputs(result, args.out, config)
     if not args.no_html:
         from wiretrace.report.html import write_html
@@ -125,63 +127,52 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
+    config = _config(args)  # checked before the store is made or the engine started
     import uvicorn
 
     from wiretrace.service.app import ServiceSettings, create_app
-    from wiretrace.service.engine import EngineUnavailable
     from wiretrace.store import Store
 
     settings = ServiceSettings(
         Path(args.db),
-        _config(args),
+        config,
         max_body_bytes=int(args.max_body_mb * 2**20),
         max_batch=args.max_batch,
         rate_per_second=args.rate,
         rate_burst=max(1, int(args.rate * 2)),
     )
     Store(settings.db, wait=settings.config.store_wait_seconds).close()  # made or upgraded now
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        uvicorn.run(
-            create_app(settings), host=args.host, port=args.port, log_level="info", workers=1
-        )
-    except EngineUnavailable as exc:
-        print(f"wiretrace serve: {exc}", file=sys.stderr)
-        return 1
+    logs.configure(args.verbose, args.quiet, service=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", workers=1)
     return 0
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
     from wiretrace.service.keys import KeyProblem, add_key, list_keys, revoke_key
 
-    try:
-        if args.action == "add":
-            if not args.name or not args.scope:
-                raise KeyProblem("keys add NAME --scope read|write")
-            key = add_key(args.db, args.name, args.scope)
-            print(f"key {args.name!r} ({args.scope}); it is shown this once, keep it:")
-            print(key)
-        elif args.action == "list":
-            for row in list_keys(args.db):
-                state = f"revoked {row['revoked']}" if row["revoked"] else "live"
-                print(f"{row['name']}\t{row['scope']}\tcreated {row['created']}\t{state}")
-        else:
-            if not args.name:
-                raise KeyProblem("keys revoke NAME")
-            revoke_key(args.db, args.name)
-            print(f"revoked {args.name!r}")
-    except (KeyProblem, FileNotFoundError) as exc:
-        print(f"wiretrace keys: {exc}", file=sys.stderr)
-        return 2
+    if args.action == "add":
+        if not args.name or not args.scope:
+            raise KeyProblem("keys add NAME --scope read|write")
+        key = add_key(args.db, args.name, args.scope)
+        print(f"key {args.name!r} ({args.scope}); it is shown this once, keep it:")
+        print(key)
+    elif args.action == "list":
+        for row in list_keys(args.db):
+            state = f"revoked {row['revoked']}" if row["revoked"] else "live"
+            print(printable(f"{row['name']} {row['scope']} created {row['created']} {state}"))
+    else:
+        if not args.name:
+            raise KeyProblem("keys revoke NAME")
+        revoke_key(args.db, args.name)
+        print(f"revoked {args.name!r}")
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    config = _config(args)
     from wiretrace.query import query
 
-    answers, accounting = query(args.inputs, args.db, _config(args))
+    answers, accounting = query(args.inputs, args.db, config)
     lines = b"".join(orjson.dumps(a.to_dict()) + b"\n" for a in answers)
     if args.out:
         Path(args.out).write_bytes(lines)
@@ -192,9 +183,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     related = sum(bool(a.relations) for a in answers)
     console.print(
         f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
-        f"{related} related to stored articles; {len(accounting.skipped)} records "
-        "skipped" + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped)
+        f"{related} related to stored articles; {len(accounting.skipped)} records skipped",
+        markup=False,
+        soft_wrap=True,
     )
+    for s in accounting.skipped:  # one line each, however long: it names a file
+        console.print(Text(printable(f"  {s.origin}: {s.reason}")), soft_wrap=True)
     return 0
 
 
@@ -203,11 +197,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     path = write_html(args.out_dir, args.output)
-    console.print(f"report: {path}")
+    console.print(Text(printable(f"report: {path}")))
     if args.screenshot:
         from wiretrace.report.browser import screenshot
 
-        console.print(f"screenshot: {screenshot(path, args.screenshot, args.story, args.version)}")
+        shot = screenshot(path, args.screenshot, args.story, args.version)
+        console.print(Text(printable(f"screenshot: {shot}")))
     return 0
 
 
@@ -215,8 +210,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     from wiretrace.report.outputs import Outputs
     from wiretrace.report.terminal import show_article
 
-    found = show_article(Outputs.load(args.out), args.id, Console(), full=args.full)
-    return 0 if found else 1
+    if not show_article(Outputs.load(args.out), args.id, Console(), full=args.full):
+        raise WiretraceError(f"{args.id}: not in the outputs in {args.out}")
+    return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -373,7 +369,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLite store to compare against and add to")
     p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
-    p.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
     p.add_argument(
         "--no-stories",
         action="store_true",
@@ -407,7 +402,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", help='JSONL answers (default stdout): {"id", "seen", "story", "relations"}'
     )
     p.add_argument("--config", help="JSON file of settings")
-    p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("serve", help="the store as an HTTP service (API keys, live report)")
@@ -533,12 +527,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="JSON file of settings")
     p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
     p.set_defaults(func=cmd_bench)
+    _add_verbosity(sub.choices.values())
     return parser
 
 
+def _add_verbosity(commands) -> None:
+    """-v and -q on every command (after its name: ``wiretrace run -q ...``)."""
+    for p in commands:
+        group = p.add_mutually_exclusive_group()
+        group.add_argument(
+            "-v", "--verbose", action="store_true", help="log every stage (and debug lines)"
+        )
+        group.add_argument(
+            "-q", "--quiet", action="store_true", help="warnings only: no summary, no progress"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A known failure (:class:`~wiretrace.errors.WiretraceError`, or the
+    system refusing a file) is told in one line on stderr, with exit code 2 for a wrong
+    command, 1 for failed work (3: the store stayed busy); anything else is a bug, and
+    keeps its traceback."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    logs.configure(args.verbose, args.quiet)
+    try:
+        return args.func(args)
+    except WiretraceError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:  # `wiretrace query ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a file the command reads or writes: its name and the reason
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"wiretrace: error: {printable(message)}", file=sys.stderr, flush=True)
+    return code
 
 
 if __name__ == "__main__":

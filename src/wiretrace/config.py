@@ -7,7 +7,15 @@ used on the seeds, the benchmarks and every evaluation set.
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import NamedTuple
+
+import orjson
+
+from wiretrace.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -186,19 +194,47 @@ class Config:
     #: (``wiretrace run --wait``); ``null``: as long as it takes (see wiretrace.storelock).
     store_wait_seconds: float | None = None
 
+    def __post_init__(self) -> None:
+        """Every setting checked by type and range the moment a Config exists, so that a
+        wrong one is told before any input is read, whoever made it (a settings file, the
+        command line, ``wiretrace serve``, Python): a mistyped threshold used to surface as
+        a traceback from inside scikit-learn after the copy engine had run."""
+        problems = [
+            p for f in fields(self) if (p := _problem(f.name, f.type, getattr(self, f.name)))
+        ]
+        if problems:
+            raise ConfigError("; ".join(problems))
+
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> Config:
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"settings must be a JSON object of names and values, not {type(data).__name__}"
+            )
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         for old, new in RENAMED.items():
             if old in unknown:
-                raise ValueError(f"config key {old!r} is now {new!r}: {RENAMED_WHY[old]}")
+                raise ConfigError(f"config key {old!r} is now {new!r}: {RENAMED_WHY[old]}")
         if unknown:
-            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+            raise ConfigError(f"unknown config keys: {', '.join(sorted(unknown))}")
         return cls(**data)
+
+    @classmethod
+    def read_file(cls, path: str | Path, overrides: dict | None = None) -> Config:
+        """The settings of a JSON file, with ``overrides`` (command-line options) on top."""
+        try:
+            data = orjson.loads(Path(path).read_bytes())
+        except OSError as exc:
+            raise ConfigError(f"settings file {path}: {exc.strerror or exc}") from exc
+        except orjson.JSONDecodeError as exc:
+            raise ConfigError(f"settings file {path} is not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"settings file {path}: a JSON object of names and values, please")
+        return cls.from_dict({**data, **(overrides or {})})
 
     def fingerprint_tag(self) -> str:
         """Short version tag (8 hex digits) of everything a stored fingerprint depends on,
@@ -226,3 +262,103 @@ RENAMED_WHY = {
     "similarity; re-choose it with `wiretrace eval ecbplus "
     "--sweep` (0.38 with the default encoder)"
 }
+
+
+class Bounds(NamedTuple):
+    """The values a number setting may take: ``low`` to ``high`` (None: unbounded); an open
+    end excludes its bound."""
+
+    low: float | None = 0
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else f"{'>' if self.low_open else '>='} {self.low:g}"
+        high = "" if self.high is None else f"{'<' if self.high_open else '<='} {self.high:g}"
+        return " and ".join(x for x in (low, high) if x)
+
+    def holds(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or (value < self.high if self.high_open else value <= self.high)
+
+
+#: Bounds of an int setting not in :data:`BOUNDS`: a count, at least 0.
+COUNT = Bounds(0)
+#: Bounds of a float setting not in :data:`BOUNDS`: a share, similarity or rate, in [0, 1].
+SHARE = Bounds(0, 1)
+
+#: Settings whose range is not the default of their type (:data:`COUNT`, :data:`SHARE`).
+BOUNDS: dict[str, Bounds] = {
+    "max_chars": Bounds(1),  # 0 or less cut every article to nothing: all "empty file"
+    "boilerplate_min_df": Bounds(2),  # a line in one article recurs nowhere
+    "shingle_size": Bounds(1),
+    "doc_num_perm": Bounds(1),
+    "passage_num_perm": Bounds(1),
+    "passage_max_words": Bounds(1),
+    # the banding divides by log(1 - p): an edit rate of 1 or a recall of 1 has no banding
+    "edit_rate": Bounds(0, 1, high_open=True),
+    "lsh_passage_recall": Bounds(0, 1, low_open=True, high_open=True),
+    "lsh_doc_recall": Bounds(0, 1, low_open=True, high_open=True),
+    "max_bucket": Bounds(2),
+    "story_lead_words": Bounds(1),
+    "encoder_lead_words": Bounds(1),
+    "encoder_lead_pieces": Bounds(1),
+    "story_window": Bounds(1),
+    "story_horizon_days": Bounds(0),
+    "rewrite_min_passages": Bounds(1),
+    "chunk_size": Bounds(1),
+    "store_wait_seconds": Bounds(0),
+}
+
+#: Worker processes a run may ask for, per core of the machine: more only adds memory and
+#: forks (each worker holds a copy of its chunk), and a typo (10000) forks thousands.
+WORKERS_PER_CORE = 4
+
+
+def _problem(name: str, kind: str, value: object) -> str | None:
+    """What is wrong with ``value`` for the setting ``name`` of type ``kind`` (the field's
+    annotation), or None."""
+    if kind.endswith(" | None"):
+        if value is None:
+            return None
+        kind = kind.removesuffix(" | None")
+    shown = repr(value) if isinstance(value, float) else orjson.dumps(value, default=repr).decode()
+    if kind == "bool":
+        return None if isinstance(value, bool) else f"{name}: {shown} is not true or false"
+    if kind == "str":
+        if not isinstance(value, str):
+            return f"{name}: {shown} is not a string"
+        return _encoder_problem(value) if name == "encoder" else None
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "int" and not (is_number and isinstance(value, int)):
+        return f"{name}: {shown} is not a whole number"
+    if kind == "float" and not (is_number and math.isfinite(value)):
+        return f"{name}: {shown} is not a number"
+    if name == "workers":
+        most = WORKERS_PER_CORE * (os.cpu_count() or 1)
+        bounds = Bounds(0, most)
+        if not bounds.holds(value):
+            return (
+                f"workers: {shown} must be {bounds} ({WORKERS_PER_CORE} per core of this "
+                "machine; 0 = all cores)"
+            )
+        return None
+    bounds = BOUNDS.get(name, COUNT if kind == "int" else SHARE)
+    return None if bounds.holds(value) else f"{name}: {shown} must be {bounds}"
+
+
+def _encoder_problem(spec: str) -> str | None:
+    """The encoder setting names known encoders ("none", or names joined by "+")."""
+    from wiretrace.story.encoder import ENCODERS
+
+    if spec in ("", "none"):
+        return None
+    unknown = [n for n in spec.split("+") if n not in ENCODERS]
+    if not unknown:
+        return None
+    return (
+        f"encoder: {spec!r}: no encoder named {', '.join(map(repr, unknown))} "
+        f"(known: none, {', '.join(ENCODERS)}, or several joined by +)"
+    )

@@ -294,8 +294,7 @@ def _rebuild(
     if not batch:
         return
     rebuilt = fingerprint_articles(batch, config)  # stored short ones stay keyless
-    with store.db:
-        store.put_fingerprints(rebuilt, config.fingerprint_tag())
+    store.cache_fingerprints(rebuilt, config.fingerprint_tag())
     for fp in rebuilt:
         fp.shingles = None
         fps[fp.id] = fp

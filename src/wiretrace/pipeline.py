@@ -11,6 +11,7 @@ written in one transaction at its end.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import Counter
@@ -44,12 +45,14 @@ from wiretrace.records import (
 )
 from wiretrace.shelf import ArticleLookup, ArticleShelf
 from wiretrace.store import DerivedUpdate, Store, StoredRun, article_day
-from wiretrace.story.encoder import Encoder, RunVectors, load_encoders
+from wiretrace.story.encoder import Encoder, RunVectors, check_installed, load_encoders
 from wiretrace.story.stage import find_stories
 from wiretrace.trace import derived_rows, lineages, version_diffs
 from wiretrace.verify import Verifier
 
 __all__ = ["Accounting", "RunArticles", "RunResult", "StageClock", "run", "run_records"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -94,29 +97,42 @@ def run_records(
     them with the store and changes nothing (see :mod:`wiretrace.query`); ``encoders``
     already loaded spare a long-running caller (the service) loading them each run."""
     config = config or Config()
+    if config.find_stories and encoders is None:
+        check_installed(config.encoder)  # now, not after the copy engine has run
     clock = StageClock()
     lap = clock.lap
     # a writer waits here for the store's writer lock, before reading anything from it
     store = Store(db, read_only=read_only, wait=config.store_wait_seconds) if db else None
-    shelf = ArticleShelf()
+    lookup: ArticleLookup | None = None
+    try:
+        shelf = ArticleShelf()
+    except BaseException:
+        if store:
+            store.close()
+        raise
     try:
         accounting = Accounting()
         held = clean_into_shelf(records, shelf, config, accounting, progress)
-        lap("read+clean")
+        lap(
+            "read+clean",
+            records=accounting.records,
+            articles=len(held),
+            skipped=len(accounting.skipped),
+        )
         learned = remove_learned_boilerplate(held, shelf, config, store)
         admit(held, shelf, config, accounting, store.content_hashes() if store else {})
-        lap("boilerplate")
+        lap("boilerplate", lines_learned=len(learned), articles=len(held))
         fingerprints = fingerprint_shelf(shelf, len(held), config, progress)
         del held
-        lap("fingerprint")
+        lap("fingerprint", articles=len(fingerprints))
 
         stored_fps = stored_fingerprints(store, config) if store else []
-        lap("store")
+        lap("store", articles_stored=len(stored_fps))
         all_fps = stored_fps + fingerprints
         ids = [f.id for f in all_fps]
-        lookup = ArticleLookup(ids, shelf, store.path if store else None)
+        lookup = ArticleLookup(ids, shelf, store)
         pairs, cstats = candidate_pairs(all_fps, config, new_from=len(stored_fps))
-        lap("candidates")
+        lap("candidates", pairs=len(pairs))
         uniques = {f.id: f.shingles for f in fingerprints if f.shingles is not None}
         verifier = Verifier(lookup, config, uniques)
         new_relations = verify(
@@ -125,12 +141,12 @@ def run_records(
         del pairs, uniques
         for f in all_fps:
             f.shingles = None  # the prefilter is done: this is most of their memory
-        lap("verify")
+        lap("verify", relations=len(new_relations))
         hood = Neighbourhood([f.id for f in fingerprints], lookup, store)
         families, copy_relations = hood.families(
             new_relations, {f.id: f.words for f in all_fps}, verifier.relate, config
         )
-        lap("cluster")
+        lap("cluster", families=len(families))
 
         stories: list[Story] = []
         story_relations: list[Relation] = []
@@ -153,7 +169,7 @@ def run_records(
                 known=context.known,
             )
             stories = hood.whole_stories(stories, families)
-            lap("stories")
+            lap("stories", stories=len(stories), relations=len(story_relations))
             if config.trace:
                 inputs = hood.trace_inputs(stories, families, new_relations + story_relations)
                 by_id = {a.id: a for a in inputs.articles}
@@ -171,8 +187,9 @@ def run_records(
                     config,
                     encoders,
                     vectors,
+                    progress,
                 )
-                lap("trace")
+                lap("trace", lineages=len(found_lineages), diffs=len(diffs))
         if config.find_stories and store and not read_only:  # rows only for a store to keep
             rows = derived_rows(families, stories, found_lineages, diffs)
             update = DerivedUpdate(
@@ -200,7 +217,7 @@ def run_records(
                     update,
                 )
             )
-            lap("commit")
+            lap("commit", articles=len(fingerprints))
         articles, relations = _touched(
             lookup, store, hood, families, stories, copy_relations + story_relations
         )
@@ -209,6 +226,8 @@ def run_records(
         raise
     finally:
         if store:
+            if lookup is not None:
+                lookup.let_go_of_store()  # so that the store closes at rest (store.py)
             store.close()
 
     stats = {
@@ -290,18 +309,28 @@ class RunArticles(Sequence[CleanArticle]):
 
 
 class StageClock:
-    """Seconds (and this process's resident memory) at the end of each stage of a run."""
+    """Seconds (and this process's resident memory) at the end of each stage of a run, and
+    the one log line of each stage: its counts, seconds and memory (see :mod:`wiretrace.logs`:
+    shown when stderr is not a terminal, or with ``-v``)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.rss_mb: dict[str, float] = {}
         self._last = time.perf_counter()
 
-    def lap(self, name: str) -> None:
+    def lap(self, name: str, **counts: int) -> None:
         now = time.perf_counter()
         self.seconds[name] = round(now - self._last, 3)
         self.rss_mb[name] = _rss_mb()
         self._last = now
+        told = ", ".join(f"{n:,} {what.replace('_', ' ')}" for what, n in counts.items())
+        log.info(
+            "stage %s: %s%.2f s, %.0f MB",
+            name,
+            f"{told}; " if told else "",
+            self.seconds[name],
+            self.rss_mb[name],
+        )
 
 
 def _rss_mb() -> float:

@@ -11,6 +11,10 @@ final transaction copies the shelf's rows as they are.
 
 Stored articles (from earlier runs) are read from the store the same way:
 :class:`ArticleLookup` answers ``lookup[id]`` from the shelf, then the store.
+
+The shelf lives in $TMPDIR. When it cannot be written there (a full or read-only folder),
+the run stops with a :class:`~wiretrace.errors.ScratchSpaceError` saying where, and the
+file goes with it: a half-written shelf is as big as the articles read so far.
 """
 
 from __future__ import annotations
@@ -20,12 +24,18 @@ import sqlite3
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
+from wiretrace.errors import ScratchSpaceError, StoreError
 from wiretrace.records import CleanArticle
-from wiretrace.store import article_from_record, content_hash
+from wiretrace.store import DamagedRecord, article_from_record, content_hash, store_problem
+
+if TYPE_CHECKING:
+    from wiretrace.store import Store
 
 #: Rows read or written per statement.
 _BATCH = 500
@@ -77,36 +87,57 @@ class ArticleShelf:
     """
 
     def __init__(self, directory: str | Path | None = None):
-        folder = Path(directory or tempfile.gettempdir())
-        _sweep(folder)
-        fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db", dir=folder)
+        self.folder = Path(directory or tempfile.gettempdir())
+        _sweep(self.folder)
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db", dir=self.folder
+            )
+        except OSError as exc:
+            raise self._problem(exc) from exc
         os.close(fd)
         self.path = Path(name)
         self._conn = _PerProcess(self.path.resolve().as_uri())
-        db = self._conn.db
-        db.execute("PRAGMA journal_mode=OFF")  # scratch: a crash discards it anyway
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(
-            "CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-            " content_hash TEXT NOT NULL, record BLOB NOT NULL)"
-        )
         self._finalizer = weakref.finalize(self, _remove, self.path, os.getpid())
+        with self._writing():
+            db = self._conn.db
+            db.execute("PRAGMA journal_mode=OFF")  # scratch: a crash discards it anyway
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(
+                "CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+                " content_hash TEXT NOT NULL, record BLOB NOT NULL)"
+            )
+
+    def _problem(self, exc: Exception) -> ScratchSpaceError:
+        return ScratchSpaceError(
+            f"{self.folder}: cannot write the run's scratch file there ({exc}): free some "
+            "space, or point TMPDIR to a folder with room for the articles read"
+        )
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write to the shelf; when it fails, the shelf is deleted and the run told why."""
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            raise self._problem(exc) from exc
 
     # -- writing (the main process only) ------------------------------------------
     def put(self, rows: Iterable[Row]) -> None:
-        with self._conn.db as db:
+        with self._writing(), self._conn.db as db:
             db.executemany("INSERT INTO articles (id, content_hash, record) VALUES (?, ?, ?)", rows)
 
     def replace(self, articles: Iterable[CleanArticle]) -> None:
         """Rewrite articles in place (same id, same position)."""
-        with self._conn.db as db:
+        with self._writing(), self._conn.db as db:
             db.executemany(
                 "UPDATE articles SET content_hash = ?, record = ? WHERE id = ?",
                 ((h, r, i) for i, h, r in map(article_row, articles)),
             )
 
     def delete(self, ids: Iterable[str]) -> None:
-        with self._conn.db as db:
+        with self._writing(), self._conn.db as db:
             db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in ids))
 
     # -- reading (any process) ------------------------------------------------------
@@ -200,19 +231,17 @@ def _remove(path: Path, owner: int) -> None:
 
 
 class ArticleLookup(Mapping[str, CleanArticle]):
-    """Articles by id: this run's from the shelf, earlier runs' from the store (read-only).
+    """Articles by id: this run's from the shelf, earlier runs' from the store (read-only,
+    through a connection of its own in each process, opened as ``store`` was).
 
     ``ids`` fixes the order of iteration: stored articles first, then the new ones.
     """
 
-    def __init__(self, ids: list[str], shelf: ArticleShelf, store_path: Path | None):
+    def __init__(self, ids: list[str], shelf: ArticleShelf, store: Store | None):
         self.ids = ids
         self.shelf = shelf
-        self._store = (
-            _PerProcess(f"{store_path.resolve().as_uri()}?mode=ro")
-            if store_path is not None
-            else None
-        )
+        self.store_path = store.path if store is not None else None
+        self._store = _PerProcess(store.uri) if store is not None else None
 
     def __getitem__(self, article_id: str) -> CleanArticle:
         found = self.many([article_id])
@@ -224,9 +253,20 @@ class ArticleLookup(Mapping[str, CleanArticle]):
         """The articles of ``ids`` that exist, read in a few statements."""
         records = self.shelf.records(ids)
         rest = [i for i in ids if i not in records]
-        if rest and self._store is not None:
-            records.update(self._store.records(rest))
-        return {i: article_from_record(r) for i, r in records.items()}
+        try:
+            if rest and self._store is not None:
+                records.update(self._store.records(rest))
+            return {i: article_from_record(r) for i, r in records.items()}
+        except sqlite3.Error as exc:
+            raise store_problem(exc, self.store_path) from exc
+        except DamagedRecord as exc:
+            raise StoreError(f"{self.store_path}: {exc}") from exc
+
+    def let_go_of_store(self) -> None:
+        """Close this process's connection to the store (the next read opens it again): a
+        writer closing the store leaves WAL mode only when no other connection has it open."""
+        if self._store is not None:
+            self._store.close()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.ids)

@@ -16,11 +16,26 @@ settings), which are correct whenever they land.
 Fingerprints carry the tag of the settings that made them
 (:meth:`wiretrace.config.Config.fingerprint_tag`); stored ones made under
 another tag are rebuilt from the stored text, never compared as they are.
+
+A cache write that fails (a full disk, a read-only file) is logged and skipped: the run
+has what it cached in memory, and only the next run pays for it. Everything else that
+goes wrong with the file is a :class:`~wiretrace.errors.StoreError` naming the store and
+saying what to do (:func:`store_problem`): a store that is not one, or is damaged, or
+read-only, or on a full disk.
+
+At rest, the store is one file: a writer works in WAL mode (readers go on reading the
+last commit while it works) and leaves rollback-journal mode when it closes, so that a
+reader on a read-only copy, folder or disk creates nothing beside it (a WAL reader must
+create a ``-shm`` file, and leaves it, with an empty ``-wal``, behind).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
+import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from wiretrace.errors import StoreError, UsageError
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
 from wiretrace.records import AlignedPassage, CleanArticle, Relation, timestamp
@@ -100,6 +116,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
+log = logging.getLogger(__name__)
+
 #: Tables of derived state and the key column of each.
 _DERIVED = {"families": "family", "stories": "story", "lineages": "lineage", "diffs": "id"}
 
@@ -130,61 +148,239 @@ def content_hash(article: CleanArticle) -> str:
     return hashlib.blake2b(article.text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+class DamagedRecord(StoreError):
+    """A stored row that does not read back as the record it was written as."""
+
+
+def _record(data: bytes, what: str) -> dict:
+    """A stored JSON record (``what`` names it for the message)."""
+    try:
+        raw = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise DamagedRecord(f"a stored {what} is damaged (not JSON: {exc})") from exc
+    if not isinstance(raw, dict):
+        raise DamagedRecord(f"a stored {what} is damaged (not a JSON object)")
+    return raw
+
+
 def article_from_record(data: bytes) -> CleanArticle:
-    return CleanArticle(**orjson.loads(data))
+    raw = _record(data, "article")
+    try:
+        return CleanArticle(**raw)
+    except TypeError as exc:
+        raise DamagedRecord(f"stored article {raw.get('id')!r} is damaged ({exc})") from exc
 
 
 def relation_from_record(data: bytes) -> Relation:
-    raw = orjson.loads(data)
-    raw["evidence"] = [AlignedPassage(**e) for e in raw["evidence"]]
-    return Relation(**raw)
+    raw = _record(data, "relation")
+    try:
+        raw["evidence"] = [AlignedPassage(**e) for e in raw["evidence"]]
+        return Relation(**raw)
+    except (TypeError, KeyError) as exc:
+        raise DamagedRecord(f"a stored relation is damaged ({exc!r})") from exc
 
 
+#: What an SQLite error means for a store, and what to do about it, by result code.
+_MEANING = {
+    "SQLITE_FULL": "the disk is full (or the file size limit is reached): free some space "
+    "and run again",
+    "SQLITE_CORRUPT": "the file is damaged: restore it from a backup, or start a new store",
+    "SQLITE_NOTADB": "not a wiretrace store (not an SQLite file, or a damaged one)",
+    "SQLITE_READONLY": "the store is read-only here: `wiretrace query` reads a read-only "
+    "store; a run with --db needs to write it",
+    "SQLITE_CANTOPEN": "cannot open the file: does its folder exist, and may it be written?",
+    "SQLITE_IOERR": "could not read or write the file: the disk is full (or a file size "
+    "limit is reached), or failing",
+    "SQLITE_PERM": "no permission to use the file",
+}
+
+
+def store_problem(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """The StoreError telling what ``exc`` (raised on the store ``path``) means."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    meaning = next((m for code, m in _MEANING.items() if name.startswith(code)), None)
+    if meaning is None and "disk is full" in str(exc):
+        meaning = _MEANING["SQLITE_FULL"]
+    return StoreError(f"{path}: {meaning or 'store error'} ({exc})")
+
+
+def _told(method):
+    """``method`` of a Store, its SQLite errors and damaged records raised as StoreErrors
+    naming the store (generators too: a damaged page is met while rows are read)."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def rows(self, *args, **kwargs):
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise store_problem(exc, self.path) from exc
+            except DamagedRecord as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+
+        return rows
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise store_problem(exc, self.path) from exc
+        except DamagedRecord as exc:
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    return call
+
+
+def _explained(cls):
+    """Every method of ``cls`` :func:`_told` (but close and the context manager's)."""
+    for name, member in list(vars(cls).items()):
+        if inspect.isfunction(member) and name not in ("close", "__enter__", "__exit__"):
+            setattr(cls, name, _told(member))
+    return cls
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _refuse_empty(path: Path) -> None:
+    """A 0-byte file is no store (a new one is made whole elsewhere and renamed into place,
+    see :meth:`Store._create`): a truncated copy, or a file someone touched. Unless its
+    write-ahead log holds its pages (a writer at work, or killed, before a checkpoint)."""
+    if path.stat().st_size == 0 and not (_wal(path).exists() and _wal(path).stat().st_size):
+        raise StoreError(
+            f"{path}: an empty file (0 bytes), not a wiretrace store: remove it to start a "
+            "new store there, or give another --db"
+        )
+
+
+class StoreMissing(UsageError, FileNotFoundError):
+    """A store to read that does not exist."""
+
+
+@_explained
 class Store:
     """Articles, fingerprints, relations and learned boilerplate in one SQLite file."""
 
     def __init__(self, path: str | Path, read_only: bool = False, wait: float | None = None):
-        """``read_only`` takes no lock; a writer first takes the store's writer lock
-        (:mod:`wiretrace.storelock`, waiting ``wait`` seconds at most, None: as long as it
-        takes) and holds it until :meth:`close`, so that it reads and commits alone."""
+        """``read_only`` takes no lock and writes nothing; a writer first takes the store's
+        writer lock (:mod:`wiretrace.storelock`, waiting ``wait`` seconds at most, None: as
+        long as it takes) and holds it until :meth:`close`, so that it reads and commits
+        alone."""
         self.path = Path(path)
         self.read_only = read_only
         self.lock: StoreLock | None = None
+        #: Whether cache writes are still tried (the first that fails turns them off).
+        self.caching = not read_only
         if read_only:
-            if not self.path.exists():
-                raise FileNotFoundError(f"{path}: no such store")
-            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
-            version = self.get_meta("schema_version")
-            if version is None or int(version) != SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{path}: store schema {version}, this wiretrace reads "
-                    f"{SCHEMA_VERSION} (a run with --db upgrades it)"
-                )
+            self._open_read_only()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = StoreLock(self.path, wait).acquire()  # before reading anything
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock = StoreLock(self.path, wait).acquire()  # before reading anything
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot take the store's writer lock ({exc.strerror}: "
+                f"{exc.filename}): a run with --db writes the store and its lock file beside "
+                "it; `wiretrace query` reads a read-only store"
+            ) from exc
         try:
             self._open_for_writing()
         except BaseException:
             self.lock.release()
             raise
 
-    def _open_for_writing(self) -> None:
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
-        version = self.get_meta("schema_version") if self._has_meta() else None
-        if version is not None and int(version) > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path}: store schema {version}, this wiretrace needs {SCHEMA_VERSION}"
+    def _open_read_only(self) -> None:
+        """Open for reading only, on a read-only file, folder or disk too.
+
+        ``mode=ro`` first: it reads a store that a writer is changing (in WAL mode, through
+        the ``-shm`` file the writer made). When that cannot open (a store left in WAL mode
+        in a folder where no ``-shm`` can be made), no writer can be at work there either,
+        and the file is read as ``immutable`` (no locks, no ``-shm``), unless its ``-wal``
+        holds commits, which only a writer can fold back in."""
+        if not self.path.exists():
+            raise StoreMissing(f"{self.path}: no such store")
+        _refuse_empty(self.path)
+        uri = self.path.resolve().as_uri()
+        self.uri = f"{uri}?mode=ro"
+        self.db = sqlite3.connect(self.uri, uri=True)
+        try:
+            version = self.get_meta("schema_version") if self._has_meta() else None
+        except StoreError as exc:
+            self.db.close()
+            code = getattr(exc.__cause__, "sqlite_errorname", "") or ""
+            if not code.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+                raise
+            if _wal(self.path).exists() and _wal(self.path).stat().st_size:
+                raise StoreError(
+                    f"{self.path}: its write-ahead log ({_wal(self.path).name}) holds commits "
+                    "and the folder is read-only: open it once where it may be written (any "
+                    "run with --db), or copy both files somewhere writable"
+                ) from exc
+            self.uri = f"{uri}?immutable=1"
+            self.db = sqlite3.connect(self.uri, uri=True)
+            version = self.get_meta("schema_version") if self._has_meta() else None
+        if version is None or version != str(SCHEMA_VERSION):
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: "
+                + (
+                    "not a wiretrace store (an SQLite file without its tables)"
+                    if version is None
+                    else f"store schema {version}, this wiretrace reads {SCHEMA_VERSION} "
+                    "(a run with --db upgrades it)"
+                )
             )
-        with self.db:
-            if version is not None and int(version) < 3:
-                self.db.execute("ALTER TABLE lineages ADD COLUMN story TEXT")
-            self.db.executescript(_SCHEMA)
-            if version is not None and int(version) < 3:
-                self._index_derived_state()
-            self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _create(self) -> None:
+        """Make a new store whole beside its path, then rename it into place: a store
+        killed while it is made leaves no file that looks like one. The writer lock is
+        held, so a ``.new`` file there is one such leftover."""
+        partial = self.path.with_name(self.path.name + ".new")
+        partial.unlink(missing_ok=True)
+        db = sqlite3.connect(partial)
+        try:
+            db.executescript(_SCHEMA)
+            with db:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.close()
+            os.replace(partial, self.path)
+        except BaseException:
+            db.close()
+            partial.unlink(missing_ok=True)
+            raise
+
+    def _open_for_writing(self) -> None:
+        if not self.path.exists():
+            self._create()
+        _refuse_empty(self.path)
+        self.uri = f"{self.path.resolve().as_uri()}?mode=ro"  # how others read it meanwhile
+        self.db = sqlite3.connect(self.path)
+        try:
+            version = self.get_meta("schema_version") if self._has_meta() else None
+            if version is None or not version.isdigit():
+                raise StoreError(
+                    f"{self.path}: not a wiretrace store (an SQLite file without its tables): "
+                    "give another --db"
+                )
+            if int(version) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema {version}, this wiretrace needs "
+                    f"{SCHEMA_VERSION}: use a newer wiretrace"
+                )
+            self.db.execute("PRAGMA journal_mode=WAL")  # checked first: written only if ours
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses nothing
+            with self.db:
+                if int(version) < 3:
+                    self.db.execute("ALTER TABLE lineages ADD COLUMN story TEXT")
+                self.db.executescript(_SCHEMA)
+                if int(version) < 3:
+                    self._index_derived_state()
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
+        except BaseException:
+            self.db.close()
+            raise
 
     def _index_derived_state(self) -> None:
         """Fill the article and story indexes of the derived state from its records (a store
@@ -208,7 +404,7 @@ class Store:
         for name, record in list(self.db.execute("SELECT name, record FROM lineages")):
             self.db.execute(
                 "UPDATE lineages SET story = ? WHERE name = ?",
-                (orjson.loads(record).get("story"), name),
+                (_record(record, "lineage").get("story"), name),
             )
 
     def _has_meta(self) -> bool:
@@ -221,10 +417,22 @@ class Store:
 
     def close(self) -> None:
         try:
+            if not self.read_only:
+                self._at_rest()
             self.db.close()
         finally:
             if self.lock is not None:
                 self.lock.release()  # after the commit and the close: the next writer reads it
+
+    def _at_rest(self) -> None:
+        """Leave WAL mode, so that the store is one file until the next writer (see the
+        module's doc). Not while a reader has it open (its WAL is in use): then it stays
+        in WAL mode, which is as safe, and the next writer to close alone tries again."""
+        try:
+            self.db.execute("PRAGMA busy_timeout = 0")  # a reader is there: do not wait
+            self.db.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.Error:
+            pass
 
     def __enter__(self) -> Store:
         return self
@@ -295,7 +503,7 @@ class Store:
         """Rows of a derived-state table (families, stories, lineages, diffs), as dicts."""
         if table not in _DERIVED:
             raise ValueError(f"no derived table {table}")
-        return [orjson.loads(r) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
+        return [_record(r, table) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
 
     def commit_run(self, run: StoredRun) -> None:
         """Everything a run adds, in one transaction: it lands whole or not at all.
@@ -304,6 +512,8 @@ class Store:
         lineages and diffs in ``run.derived`` (see :class:`DerivedUpdate`); every other
         stored row stays as it was.
         """
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only, nothing can be committed")
         with self.db:
             added = self._add_articles(run.article_rows)
             self.put_fingerprints(run.fingerprints, run.tag)
@@ -439,7 +649,7 @@ class Store:
             for name, record in self.db.execute(
                 f"SELECT {key}, record FROM {table} WHERE {key} IN ({_marks(part)})", part
             ):
-                found[name] = orjson.loads(record)
+                found[name] = _record(record, table)
         return found
 
     def copy_component(self, ids: Iterable[str]) -> set[str]:
@@ -481,7 +691,7 @@ class Store:
     def lineages_of_stories(self, stories: Iterable[str]) -> list[dict]:
         """Stored lineage rows of the given stories."""
         return [
-            orjson.loads(r)
+            _record(r, "lineage")
             for part in _parts(list(stories))
             for (r,) in self.db.execute(
                 f"SELECT record FROM lineages WHERE story IN ({_marks(part)})", part
@@ -604,13 +814,36 @@ class Store:
 
     def add_vectors(self, items: dict[bytes, np.ndarray]) -> None:
         """Cache vectors (content-addressed: correct whenever they land; not when read-only)."""
-        if self.read_only:
+        self._cache(
+            "embeddings",
+            "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+            ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()),
+        )
+
+    def cache_fingerprints(self, fingerprints: Iterable[Fingerprint], tag: str) -> None:
+        """Keep fingerprints rebuilt under new settings (right whenever they land; not when
+        read-only)."""
+        self._cache(
+            "fingerprints",
+            "INSERT OR REPLACE INTO fingerprints VALUES (?, ?, ?, ?, ?)",
+            (
+                (f.id, tag, f.words, pack_keys(f.doc_keys), pack_keys(f.passage_keys))
+                for f in fingerprints
+            ),
+        )
+
+    def _cache(self, what: str, statement: str, rows: Iterable[tuple]) -> None:
+        """An optional write, in a transaction of its own: when it fails, the run goes on
+        (it has the rows in memory) and tries no more cache writes; the failure is logged
+        once. A full disk fails the commit later, with its own message."""
+        if not self.caching:
             return
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
-                ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()),
-            )
+        try:
+            with self.db:
+                self.db.executemany(statement, rows)
+        except sqlite3.Error as exc:
+            self.caching = False
+            log.warning("%s: %s not cached, the run goes on (%s)", self.path, what, exc)
 
     # -- boilerplate ----------------------------------------------------------
     def boilerplate(self) -> dict[bytes, int]:

@@ -36,6 +36,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from wiretrace.errors import WiretraceError
+
 #: Seconds between attempts while waiting with a timeout.
 _POLL = 0.1
 
@@ -44,8 +46,10 @@ _POLL = 0.1
 _HELD: set[StoreLock] = set()
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(WiretraceError, RuntimeError):
     """Another writer held the store for longer than the caller would wait."""
+
+    exit_code = 3
 
 
 def lock_path(db: str | Path) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from wiretrace.errors import InputMissing, NoRecords
 from wiretrace.ingest.csv_table import read_csv_file
 from wiretrace.ingest.html_page import read_html_file
 from wiretrace.ingest.jsonl import read_jsonl_file
@@ -61,10 +62,43 @@ def truncate(article: Article, max_chars: int) -> Article:
     return article
 
 
+def check_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """``paths`` as paths, once each of them is known to exist (else :class:`InputMissing`,
+    naming every missing one)."""
+    found = [Path(p) for p in paths]
+    missing = [str(p) for p in found if not p.exists()]
+    if missing:
+        raise InputMissing(f"no such file or folder: {', '.join(missing)}")
+    return found
+
+
 def read_inputs(
     paths: Iterable[str | Path], max_chars: int = 400_000
 ) -> Iterator[Article | Skipped]:
-    """Read every article under ``paths``; yield Articles and Skipped records in input order."""
+    """Read every article under ``paths``; yield Articles and Skipped records in input order.
+
+    Every path is checked when this is called, before anything is read
+    (:class:`InputMissing`); reading them to the end without a single record, not even a
+    skipped one, is :class:`NoRecords`."""
+    found = check_inputs(paths)
+    return _at_least_one(read_files(found, max_chars), found)
+
+
+def _at_least_one(records: Iterator[Article | Skipped], paths: list[Path]) -> Iterator:
+    none = True
+    for record in records:
+        none = False
+        yield record
+    if none:
+        kinds = ", ".join(sorted(READERS))
+        raise NoRecords(
+            f"no records in {', '.join(map(str, paths))} (files wiretrace reads: {kinds})"
+        )
+
+
+def read_files(paths: Iterable[str | Path], max_chars: int) -> Iterator[Article | Skipped]:
+    """The records of ``paths`` as they are read, unchecked (a path gone meanwhile is a
+    skipped record): one file of a Spark task may hold none."""
     for path in iter_files(paths):
         if not path.exists():
             yield Skipped(str(path), "no such file or folder")

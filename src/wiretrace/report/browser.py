@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from wiretrace.errors import WiretraceError
+
 #: Flags for a machine with no network and no screen: no sandbox (root in CI), no GPU,
 #: and none of Chromium's background connections.
 CHROMIUM_ARGS = [
@@ -29,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-class BrowserUnavailable(RuntimeError):
+class BrowserUnavailable(WiretraceError, RuntimeError):
     """Playwright or Chromium is missing."""
 
 

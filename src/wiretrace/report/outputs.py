@@ -13,8 +13,10 @@ from pathlib import Path
 
 import orjson
 
+from wiretrace.errors import UsageError
 
-class OutputsMissing(FileNotFoundError):
+
+class OutputsMissing(UsageError, FileNotFoundError):
     """The folder holds no wiretrace outputs."""
 
 
@@ -39,7 +41,10 @@ class Outputs:
     def load(cls, out_dir: str | Path) -> Outputs:
         out = Path(out_dir)
         if not (out / "articles.jsonl").exists():
-            raise OutputsMissing(f"{out}: no articles.jsonl (not a wiretrace output folder)")
+            raise OutputsMissing(
+                f"{out}: not the output folder of a run (no articles.jsonl): give the folder "
+                "that `wiretrace run --out` wrote"
+            )
         report = out / "report.json"
         outputs = cls(
             articles={a["id"]: a for a in _rows(out / "articles.jsonl")},

@@ -1,14 +1,26 @@
-"""The short table a person sees in the terminal after a run."""
+"""The short table a person sees in the terminal after a run.
+
+Ids, family names, reasons and paths are printed as printable plain text, never as markup
+(see :mod:`wiretrace.untrusted`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from wiretrace.ingest.dates import DATE_NOTES
-from wiretrace.pipeline import RunResult
+from wiretrace.untrusted import printable
+
+if TYPE_CHECKING:
+    from wiretrace.pipeline import RunResult
+
+
+def _plain(text: object, style: str | None = None) -> Text:
+    return Text(printable(text), style=style or "")
 
 
 def print_summary(
@@ -29,7 +41,7 @@ def print_summary(
     table.add_row("skipped", str(len(acc.skipped)))
     counted = acc.to_dict()
     for reason, n in counted["skipped_by_reason"].items():
-        table.add_row(f"  skipped: {reason}", str(n))
+        table.add_row(_plain(f"  skipped: {reason}"), str(n))
     for kind, n in counted["dates"].items():
         if n:
             table.add_row(f"noted: {DATE_NOTES[kind]}", str(n))
@@ -52,13 +64,16 @@ def print_summary(
         fam.add_column("ids")
         for f in result.families[:10]:
             ids = ", ".join(f.members[:6]) + (" …" if len(f.members) > 6 else "")
-            fam.add_row(f.family, str(len(f.members)), ids)
+            fam.add_row(_plain(f.family), str(len(f.members)), _plain(ids))
         console.print(fam)
     if out_dir:
-        console.print(f"outputs in [bold]{out_dir}[/bold]")
+        console.print(_plain("outputs in ") + _plain(out_dir, "bold"))
         report = Path(out_dir) / "report.html"
         if html and report.exists():
             console.print(
-                f"open [bold]{report}[/bold] in a browser, or look at one article "
-                f"with: wiretrace show ID --out {out_dir}"
+                _plain("open ")
+                + _plain(report, "bold")
+                + _plain(
+                    f" in a browser, or look at one article with: wiretrace show ID --out {out_dir}"
+                )
             )

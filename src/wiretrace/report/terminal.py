@@ -1,4 +1,8 @@
-"""``wiretrace show ID``: one article's story, family, original and diff in the terminal."""
+"""``wiretrace show ID``: one article's story, family, original and diff in the terminal.
+
+Every piece of an article's data is printed as :func:`~wiretrace.untrusted.printable`
+plain text (:class:`rich.text.Text`, never markup): see :mod:`wiretrace.untrusted`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from wiretrace.report.outputs import Outputs
+from wiretrace.untrusted import printable
 
 #: Terminal colour of each diff kind (the HTML report uses the same meanings).
 KIND_STYLE = {
@@ -19,7 +24,7 @@ KIND_STYLE = {
 
 
 def _clip(text: str, width: int | None) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
@@ -33,39 +38,60 @@ def _role(outputs: Outputs, article: str) -> str:
     return f"{d['relation']} of {d['source']}"
 
 
+def _line(*parts: tuple[object, str | None]) -> Text:
+    """One line of (untrusted text, style) parts, each made printable."""
+    line = Text()
+    for text, style in parts:
+        line.append(printable(text), style=style)
+    return line
+
+
 def show_article(outputs: Outputs, article_id: str, console: Console, full: bool = False) -> bool:
     """Print what wiretrace knows about ``article_id``; False when it is not in the outputs."""
     article = outputs.articles.get(article_id)
     if article is None:
-        console.print(f"[red]{article_id}: not in these outputs[/red]")
         return False
     width = None if full else 110
-    console.print(Text(article["title"] or article_id, style="bold"))
+    console.print(_line((article["title"] or article_id, "bold")))
     meta = [article_id, article.get("source"), article.get("published"), article.get("url")]
-    console.print(" · ".join(str(m) for m in meta if m), style="dim")
+    console.print(_line((" · ".join(str(m) for m in meta if m), "dim")))
 
     story = outputs.story_of(article_id)
     if story:
-        console.print(f"\n[bold]{story['story']}[/bold]: {len(story['members'])} articles")
+        console.print()
+        console.print(
+            _line((story["story"], "bold"), (f": {len(story['members'])} articles", None))
+        )
         for m in story["members"]:
             a = outputs.articles[m]
             mark = "▶" if m == article_id else " "
-            line = Text(f" {mark} {m}  ", style="bold" if m == article_id else None)
-            line.append(_role(outputs, m), style="cyan")
             extra = [a.get("published"), a.get("source"), _clip(a["title"] or "", 60)]
-            line.append("  " + " · ".join(str(x) for x in extra if x), style="dim")
-            console.print(line)
+            console.print(
+                _line(
+                    (f" {mark} {m}  ", "bold" if m == article_id else None),
+                    (_role(outputs, m), "cyan"),
+                    ("  " + " · ".join(str(x) for x in extra if x), "dim"),
+                )
+            )
     lineage = outputs.lineage_of(article_id)
     if article.get("family"):
-        console.print(f"Copy family: {article['family']}")
+        console.print(_line((f"Copy family: {article['family']}", None)))
     if lineage:
-        sure = "" if lineage["original_certain"] else " [yellow](not certain)[/yellow]"
         console.print(
-            f"Original: [bold]{lineage['original']}[/bold]{sure}: {lineage['original_reason']}"
+            _line(
+                ("Original: ", None),
+                (lineage["original"], "bold"),
+                ("" if lineage["original_certain"] else " (not certain)", "yellow"),
+                (f": {lineage['original_reason']}", None),
+            )
         )
         for d in lineage["derivations"]:
             if article_id in (d["source"], d["derived"]):
-                console.print(f"  {d['source']} → {d['derived']} ({d['relation']}): {d['basis']}")
+                console.print(
+                    _line(
+                        (f"  {d['source']} → {d['derived']} ({d['relation']}): {d['basis']}", None)
+                    )
+                )
 
     diff = outputs.diffs.get(article_id)
     if not diff:
@@ -79,9 +105,16 @@ def show_article(outputs: Outputs, article_id: str, console: Console, full: bool
     counts: dict[str, int] = {}
     for p in diff["passages"]:
         counts[p["kind"]] = counts.get(p["kind"], 0) + 1
+    console.print()
     console.print(
-        f"\n[bold]{head}[/bold]: "
-        + ", ".join(f"[{KIND_STYLE[k]}]{k} {n}[/]" for k, n in counts.items())
+        _line(
+            (head, "bold"),
+            (": ", None),
+            *(
+                (f"{', ' if n else ''}{k} {c}", KIND_STYLE.get(k))
+                for n, (k, c) in enumerate(counts.items())
+            ),
+        )
     )
     paragraphs = {
         "version": article["paragraphs"],
@@ -99,9 +132,11 @@ def show_article(outputs: Outputs, article_id: str, console: Console, full: bool
         if p.get("reason"):
             note.append(p["reason"])
         where = f"¶{p['paragraph']}" if p["paragraph"] is not None else "  "
-        line = Text(f"{p['kind']:>11} {where:>4} ", style=KIND_STYLE[p["kind"]])
-        line.append(_clip(text, width))
-        if note:
-            line.append(f"  [{', '.join(note)}]", style="dim")
-        console.print(line)
+        console.print(
+            _line(
+                (f"{p['kind']:>11} {where:>4} ", KIND_STYLE.get(p["kind"])),
+                (_clip(text, width), None),
+                (f"  [{', '.join(note)}]" if note else "", "dim"),
+            )
+        )
     return True

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from wiretrace.config import Config
+from wiretrace.errors import WiretraceError
 from wiretrace.ingest import truncate
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.records import Article, Skipped
@@ -52,7 +53,7 @@ ALREADY_STORED = "already in the store (same text)"
 GATHER = 0.05
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(WiretraceError, RuntimeError):
     """The engine process is gone (it crashed, or the service is stopping)."""
 
 

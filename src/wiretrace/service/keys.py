@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from wiretrace.errors import UsageError
 from wiretrace.store import Store
 
 SCOPES = ("read", "write")
@@ -27,7 +28,7 @@ _KEY = re.compile(r"^wt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 
 
-class KeyProblem(ValueError):
+class KeyProblem(UsageError, ValueError):
     """A key command that cannot be done (bad name or scope, name taken, no such key)."""
 
 

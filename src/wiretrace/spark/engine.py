@@ -38,7 +38,7 @@ from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate, paragraph_key
 from wiretrace.cluster import copy_families, joins_family
 from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
-from wiretrace.ingest import iter_files, read_inputs, truncate
+from wiretrace.ingest import check_inputs, iter_files, read_files, truncate
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.pipeline import StageClock
 from wiretrace.records import Article, Skipped
@@ -97,7 +97,7 @@ def _records(spark, inputs, config: Config):
             parts.append(
                 sc.parallelize([(file_no, str(path))], 1).flatMap(
                     lambda x: [
-                        ((x[0], n), r) for n, r in enumerate(read_inputs([x[1]], config.max_chars))
+                        ((x[0], n), r) for n, r in enumerate(read_files([x[1]], config.max_chars))
                     ]
                 )
             )
@@ -129,6 +129,7 @@ def run_spark(
     from wiretrace.report.files import article_row, write_jsonl, write_report_json
     from wiretrace.trace import family_row
 
+    inputs = check_inputs(inputs)  # before a Spark session is started for nothing
     own = spark is None
     spark = spark or spark_session(master)
     _quiet(spark)

