@@ -44,3 +44,23 @@ def test_encode_cached_embeds_each_text_once_across_runs(tmp_path, counting_use)
         second = encode_cached(counting, TEXTS[::-1], store)
     assert seen == TEXTS  # nothing new: all from the store
     assert np.allclose(second, first[:3][::-1])
+
+
+def test_progress_comes_after_every_batch_not_every_step(tmp_path):
+    """A bar that moves every 512 texts stands still for seconds; it moves every batch."""
+    from wiretrace.store import Store
+    from wiretrace.story.encoder import BATCH, encode_in_steps
+
+    try:
+        (use,) = load_encoders("use")
+    except EncoderUnavailable as exc:
+        pytest.skip(str(exc))
+    texts = [f"Report number {i} on the council's budget for roads." for i in range(200)]
+    told: list[tuple[str, int, int]] = []
+    with Store(tmp_path / "index.db") as store:
+        encode_cached_first = encode_in_steps(use, texts[:70], store, None, "x")
+        vectors = encode_in_steps(use, texts, store, lambda *a: told.append(a), "embed (use)")
+    assert np.allclose(vectors[:70], encode_cached_first, atol=1e-6)
+    # the 70 cached texts count as done, and the other 130 are told one batch at a time
+    assert [t[1] for t in told] == [70 + BATCH, 70 + 2 * BATCH, 200]
+    assert {(t[0], t[2]) for t in told} == {("embed (use)", 200)}

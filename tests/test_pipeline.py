@@ -200,3 +200,16 @@ def test_a_run_embeds_each_text_once(demo_dir, counting_use, monkeypatch):
     result = run([demo_dir], Config(workers=1))
     assert result.lineages and any(d.passages for d in result.diffs)
     assert seen and len(seen) == len(set(seen))
+
+
+def test_every_stage_with_a_loop_reports_progress_to_the_end(demo_dir):
+    told: dict[str, list[tuple[int, int]]] = {}
+    run(
+        [demo_dir],
+        Config(workers=1),
+        progress=lambda s, d, t: told.setdefault(s, []).append((d, t)),
+    )
+    assert set(told) >= {"clean", "fingerprint", "verify", "embed (use)", "stories", "trace"}
+    for stage, reports in told.items():
+        done, total = reports[-1]
+        assert done == total > 0, (stage, reports)

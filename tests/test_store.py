@@ -152,12 +152,15 @@ def test_an_empty_file_is_not_a_store(stored, tmp_path):
     _, config = stored
     db = tmp_path / "index.db"
     db.touch()
-    for command in (["run", DEMO, "--out", tmp_path / "out"], ["query", DEMO]):
-        proc = wiretrace(*command, "--db", db, "--config", config)
-        assert error_line(proc, 1) == (
-            f"{db}: an empty file (0 bytes), not a wiretrace store: remove it to start a new "
-            "store there, or give another --db"
-        )
+    proc = wiretrace("run", DEMO, "--out", tmp_path / "out", "--db", db, "--config", config)
+    said = (
+        f"{db}: an empty file (0 bytes), not a wiretrace store: remove it to start a new "
+        "store there, or give another --db"
+    )
+    assert error_line(proc, 1) == said
+    with pytest.raises(StoreError) as told:  # and so for a reader (query, serve)
+        Store(db, read_only=True)
+    assert str(told.value) == said
     assert db.stat().st_size == 0  # not silently made a new store
 
 
@@ -165,18 +168,22 @@ def test_a_file_that_is_not_a_store(stored, tmp_path):
     _, config = stored
     junk = tmp_path / "junk.db"
     junk.write_bytes(bytes(range(256)) * 40)
+    line = error_line(wiretrace("query", DEMO, "--db", junk, "--config", config), 1)
+    assert line.startswith(f"{junk}: not a wiretrace store (not an SQLite file, or a damaged one")
+    with pytest.raises(StoreError, match="not an SQLite file, or a damaged one"):
+        Store(junk)  # and so for a writer
     other = tmp_path / "other.db"
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE mine (x)")
     con.commit()
     con.close()
     before = other.read_bytes()
-    for command in (["run", DEMO, "--out", tmp_path / "out"], ["query", DEMO]):
-        line = error_line(wiretrace(*command, "--db", junk, "--config", config), 1)
-        assert line.startswith(f"{junk}: not a wiretrace store (not an SQLite file, or a damaged")
-        line = error_line(wiretrace(*command, "--db", other, "--config", config), 1)
-        assert line.startswith(f"{other}: not a wiretrace store (an SQLite file without its")
-    assert other.read_bytes() == before  # someone else's database: no table added
+    proc = wiretrace("run", DEMO, "--out", tmp_path / "out", "--db", other, "--config", config)
+    line = error_line(proc, 1)
+    assert line.startswith(f"{other}: not a wiretrace store (an SQLite file without its tables")
+    with pytest.raises(StoreError, match="an SQLite file without its tables"):
+        Store(other, read_only=True)
+    assert other.read_bytes() == before  # someone else's database: no table added, no WAL
 
 
 @pytest.mark.parametrize("table", ["articles", "families"])

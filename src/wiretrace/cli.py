@@ -29,7 +29,7 @@ from rich.text import Text
 
 from wiretrace import __version__, logs
 from wiretrace.config import Config
-from wiretrace.errors import WiretraceError
+from wiretrace.errors import UsageError, WiretraceError
 from wiretrace.untrusted import printable
 
 
@@ -108,7 +108,7 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
     from wiretrace.spark import run_spark
 
     if args.db:
-        raise SystemExit("--engine spark writes output files; --db is for the default engine")
+        raise UsageError("--engine spark writes output files; --db is for the default engine")
     if config.find_stories:
         console.print(
             "spark engine: copy engine only (duplicates, copies, partials, families); "
@@ -159,7 +159,8 @@ def cmd_keys(args: argparse.Namespace) -> int:
     elif args.action == "list":
         for row in list_keys(args.db):
             state = f"revoked {row['revoked']}" if row["revoked"] else "live"
-            print(printable(f"{row['name']} {row['scope']} created {row['created']} {state}"))
+            fields = (row["name"], row["scope"], f"created {row['created']}", state)
+            print("\t".join(map(printable, fields)))
     else:
         if not args.name:
             raise KeyProblem("keys revoke NAME")

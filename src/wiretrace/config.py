@@ -197,8 +197,10 @@ class Config:
     def __post_init__(self) -> None:
         """Every setting checked by type and range the moment a Config exists, so that a
         wrong one is told before any input is read, whoever made it (a settings file, the
-        command line, ``wiretrace serve``, Python): a mistyped threshold used to surface as
-        a traceback from inside scikit-learn after the copy engine had run."""
+        command line, ``wiretrace serve``, Python, ``dataclasses.replace``): unchecked, a
+        mistyped threshold surfaces as a traceback from deep inside a later stage, after
+        the copy engine has run, and a negative size quietly empties every article. All
+        the problems are told at once, in one line."""
         problems = [
             p for f in fields(self) if (p := _problem(f.name, f.type, getattr(self, f.name)))
         ]

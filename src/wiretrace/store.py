@@ -188,7 +188,8 @@ _MEANING = {
     "SQLITE_NOTADB": "not a wiretrace store (not an SQLite file, or a damaged one)",
     "SQLITE_READONLY": "the store is read-only here: `wiretrace query` reads a read-only "
     "store; a run with --db needs to write it",
-    "SQLITE_CANTOPEN": "cannot open the file: does its folder exist, and may it be written?",
+    "SQLITE_CANTOPEN": "cannot open the file: may it be read (and, for a run with --db, "
+    "written, with its folder)?",
     "SQLITE_IOERR": "could not read or write the file: the disk is full (or a file size "
     "limit is reached), or failing",
     "SQLITE_PERM": "no permission to use the file",
@@ -262,6 +263,10 @@ class StoreMissing(UsageError, FileNotFoundError):
 @_explained
 class Store:
     """Articles, fingerprints, relations and learned boilerplate in one SQLite file."""
+
+    #: How another connection reads the store as this one opened it (``mode=ro``, or
+    #: ``immutable`` on a read-only folder): :class:`wiretrace.shelf.ArticleLookup`.
+    uri: str
 
     def __init__(self, path: str | Path, read_only: bool = False, wait: float | None = None):
         """``read_only`` takes no lock and writes nothing; a writer first takes the store's
