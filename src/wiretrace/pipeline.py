@@ -26,6 +26,7 @@ from wiretrace.copy_engine import (
     clean_into_shelf,
     fingerprint_shelf,
     remove_learned_boilerplate,
+    remove_outlet_blocks,
     stored_fingerprints,
     verify,
 )
@@ -104,7 +105,10 @@ def run_records(
         held = clean_into_shelf(records, shelf, config, accounting, progress)
         lap("read+clean")
         learned = remove_learned_boilerplate(held, shelf, config, store)
-        admit(held, shelf, config, accounting, store.content_hashes() if store else {})
+        stored_hashes = store.content_hashes() if store else {}
+        outlets = remove_outlet_blocks(held, shelf, config, store, stored_hashes)
+        admit(held, shelf, config, accounting, stored_hashes)
+        outlet_lines = outlets.rows(held) if store and not read_only else ()
         lap("boilerplate")
         fingerprints = fingerprint_shelf(shelf, len(held), config, progress)
         del held
@@ -198,6 +202,7 @@ def run_records(
                     learned,
                     story_relations,
                     update,
+                    outlet_lines,
                 )
             )
             lap("commit")

@@ -1,8 +1,9 @@
 """The persistent store: one SQLite file holding the index across runs.
 
-It holds articles, fingerprints, copy relations, learned boilerplate and
-cached embeddings, and the state derived from them: meaning-level relations,
-copy families, stories, lineages and diffs. A later run opens the same file,
+It holds articles, fingerprints, copy relations, learned boilerplate, the lines
+of each outlet (:mod:`wiretrace.clean.outlet_blocks`) and cached embeddings, and
+the state derived from them: meaning-level relations, copy families, stories,
+lineages and diffs. A later run opens the same file,
 compares its new articles with everything stored, and replaces the derived
 state.
 
@@ -29,6 +30,15 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from wiretrace.clean.boilerplate import paragraph_keys
+from wiretrace.clean.outlet_blocks import (
+    OutletBlocks,
+    OutletLines,
+    StoredLine,
+    outlet_line_rows,
+    outlet_of,
+    stored_line,
+)
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
 from wiretrace.records import AlignedPassage, CleanArticle, Relation, timestamp
@@ -36,8 +46,9 @@ from wiretrace.storelock import StoreLock
 
 #: 3 indexes the derived state by article and story (``story_of``, ``family_of``,
 #: ``lineages.story``), so a run reads and rewrites only the stories its articles touch;
-#: older stores are upgraded in place (:meth:`Store._upgrade`).
-SCHEMA_VERSION = 3
+#: 4 keeps the lines of each outlet (``outlet_lines``) to learn its blocks across runs.
+#: Older stores are upgraded in place (:meth:`Store._open_for_writing`).
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +72,16 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (a, b)
 );
 CREATE TABLE IF NOT EXISTS boilerplate (key BLOB PRIMARY KEY, df INTEGER NOT NULL);
+-- Every line of the stored articles (wiretrace.clean.outlet_blocks): the one outlet whose
+-- articles hold it (NULL: several, or an article of none), its first holders (JSON ids),
+-- how many articles hold it, and whether it was learned as a block of that outlet.
+CREATE TABLE IF NOT EXISTS outlet_lines (
+    key INTEGER PRIMARY KEY,  -- the line key's 8 bytes as a signed integer
+    outlet TEXT,
+    holders BLOB NOT NULL,
+    articles INTEGER NOT NULL,
+    block INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     key BLOB PRIMARY KEY,  -- blake2b of (encoder, text): content-addressed
     vector BLOB NOT NULL   -- float32
@@ -184,6 +205,8 @@ class Store:
             self.db.executescript(_SCHEMA)
             if version is not None and int(version) < 3:
                 self._index_derived_state()
+            if version is not None and int(version) < 4:
+                self._index_outlet_lines()
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def _index_derived_state(self) -> None:
@@ -210,6 +233,15 @@ class Store:
                 "UPDATE lineages SET story = ? WHERE name = ?",
                 (orjson.loads(record).get("story"), name),
             )
+
+    def _index_outlet_lines(self) -> None:
+        """Index the lines of the articles stored before ``outlet_lines`` existed, so that new
+        articles are judged against them too (nothing is learned here: a block is learned
+        when a run brings an article holding it)."""
+        lines = OutletLines.of(
+            (a.id, outlet_of(a.source, a.url), b"".join(paragraph_keys(a))) for a in self.articles()
+        )
+        self.put_outlet_lines(outlet_line_rows(lines, {}, OutletBlocks()))
 
     def _has_meta(self) -> bool:
         return (
@@ -316,6 +348,7 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET df = MAX(df, excluded.df)",
                 run.boilerplate.items(),
             )
+            self.put_outlet_lines(run.outlet_lines)
             if run.derived is not None:
                 self._replace_derived(run.derived, run.story_relations)
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -616,6 +649,19 @@ class Store:
     def boilerplate(self) -> dict[bytes, int]:
         return dict(self.db.execute("SELECT key, df FROM boilerplate"))
 
+    def outlet_lines(self, keys: list[int]) -> dict[int, StoredLine]:
+        """What the store holds of these lines (keys as
+        :func:`~wiretrace.clean.outlet_blocks.stored_key` makes them)."""
+        found: dict[int, StoredLine] = {}
+        for part in _parts(keys):
+            query = f"SELECT * FROM outlet_lines WHERE key IN ({_marks(part)})"
+            found.update((k, stored_line(*rest)) for k, *rest in self.db.execute(query, part))
+        return found
+
+    def put_outlet_lines(self, rows: Iterable[tuple[int, str | None, bytes, int, int]]) -> None:
+        """Write rows of ``outlet_lines``, each already merged with the stored one."""
+        self.db.executemany("INSERT OR REPLACE INTO outlet_lines VALUES (?, ?, ?, ?, ?)", rows)
+
 
 @dataclass
 class StoredRun:
@@ -630,6 +676,9 @@ class StoredRun:
     story_relations: list[Relation] = field(default_factory=list)
     #: The derived state the run touched; None keeps all of it (no story stage).
     derived: DerivedUpdate | None = None
+    #: Rows of ``outlet_lines`` for the new articles' lines (see
+    #: :func:`wiretrace.clean.outlet_blocks.index_rows`).
+    outlet_lines: Iterable[tuple[int, str | None, bytes, int, int]] = ()
 
 
 @dataclass

@@ -162,16 +162,15 @@ def _content_shingles(
         [p for p, k in zip(paragraphs, keys, strict=True) if k not in frequent]
         for paragraphs, keys in docs
     ]
-    out = _batch_unique_shingles(rests, config)
+    out = unique_shingles(rests, config)
     short = [n for n, hashes in enumerate(out) if len(hashes) < _MIN_CONTENT]
-    for n, hashes in zip(
-        short, _batch_unique_shingles([docs[n][0] for n in short], config), strict=True
-    ):
+    for n, hashes in zip(short, unique_shingles([docs[n][0] for n in short], config), strict=True):
         out[n] = hashes
     return out
 
 
-def _batch_unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
+def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
+    """The distinct shingle hashes (sorted) of each list of paragraphs, shingled in one batch."""
     counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
     sh = shingle_paragraphs([p for ps in paragraph_lists for p in ps], config.shingle_size)
     bounds = np.searchsorted(sh.paragraph, np.concatenate(([0], np.cumsum(counts))))
@@ -181,11 +180,15 @@ def _batch_unique_shingles(paragraph_lists: list[list[str]], config: Config) -> 
 def _different_stories(
     members: Iterable[int], content: dict[int, np.ndarray], max_overlap: float
 ) -> bool:
-    overlaps = []
-    for i, j in itertools.combinations(members, 2):
-        a, b = content[i], content[j]
-        if len(a) > len(b):
-            a, b = b, a
-        shared = len(sorted_intersection(a, b))
-        overlaps.append(shared / len(a) if len(a) else 0.0)
+    overlaps = [
+        smaller_share(content[i], content[j]) for i, j in itertools.combinations(members, 2)
+    ]
     return bool(overlaps) and float(np.median(overlaps)) < max_overlap
+
+
+def smaller_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller of two sorted hash sets found in the other (0 when it is empty):
+    how much of the shorter text the longer one holds, whatever their lengths."""
+    if len(a) > len(b):
+        a, b = b, a
+    return len(sorted_intersection(a, b)) / len(a) if len(a) else 0.0
