@@ -141,14 +141,15 @@ class OutletLines:
         lengths = np.fromiter((len(k) // KEY_DTYPE.itemsize for k in packed), np.int64, len(packed))
         flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
         owner = np.repeat(np.arange(len(packed), dtype=np.int64), lengths)
+        if not len(flat):  # no lines at all (every article already stored, say)
+            return cls(ids, list(names), flat, owner, owner, owner, owner)
         order = np.lexsort((owner, flat))
         flat, owner = flat[order], owner[order]
         first = np.r_[True, (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])]
         flat, owner = flat[first], owner[first]  # one row per (line, article)
-        start = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else owner
+        start = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
         held_by = np.asarray(codes, dtype=np.int64)[owner]
-        low = np.minimum.reduceat(held_by, start) if len(flat) else owner
-        high = np.maximum.reduceat(held_by, start) if len(flat) else owner
+        low, high = np.minimum.reduceat(held_by, start), np.maximum.reduceat(held_by, start)
         return cls(
             ids,
             list(names),
