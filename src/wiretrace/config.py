@@ -30,9 +30,8 @@ class Config:
     #: sentences ("X did not immediately respond to a request for comment.", 10 words).
     outlet_block_min_words: int = 12
     #: ... shared by two articles of the outlet whose other names and numbers overlap less
-    #: than this (share of the smaller set): above it they are one story, and what they
-    #: share is its background. On the first 5,000 AllSides articles every pair below 0.3
-    #: shared template text (pitches, author notes, contributor and caption lines).
+    #: than this (share of the smaller set): at or above it they report one story, and the
+    #: paragraphs they share are its background, not a block (see the module doc).
     outlet_block_max_name_overlap: float = 0.3
 
     # -- fingerprint ----------------------------------------------------------

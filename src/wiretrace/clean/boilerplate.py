@@ -11,6 +11,9 @@ boilerplate when
 * for sampled pairs of those articles, the median share of the smaller
   article's shingles (without the recurring lines) found in the other is
   below ``boilerplate_max_story_overlap``.
+
+An outlet's own blocks (a newsletter pitch in two of its articles) recur too
+rarely for this rule; they are learned per outlet (:mod:`wiretrace.clean.outlet_blocks`).
 """
 
 from __future__ import annotations

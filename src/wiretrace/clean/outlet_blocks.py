@@ -57,6 +57,13 @@ learned); a run looks up only its own lines. A line held by one new and one stor
 the outlet is judged against the stored one; a block learned before is removed without being
 judged again. Stored articles keep the text they were stored with: what was learned applies
 to the articles that come after.
+
+**Limits.** A topical explainer an outlet attaches to every story of a topic is learned as
+a block when two of those stories are about different events: on the first 5,000 AllSides
+articles, the BBC's section on state abortion bans, in its Missouri and its Alabama story,
+which name different states and lawmakers. The first holders of a block, stored before it
+was learned, keep it: a later copy of one of them is compared with the block still in it,
+and a short one can drop from ``copy`` to ``partial`` (``tests/test_outlet_blocks.py``).
 """
 
 from __future__ import annotations
