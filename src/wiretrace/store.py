@@ -22,6 +22,7 @@ another tag are rebuilt from the stored text, never compared as they are.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,12 +33,12 @@ import orjson
 
 from wiretrace.clean.boilerplate import paragraph_keys
 from wiretrace.clean.outlet_blocks import (
+    LineRow,
     OutletBlocks,
     OutletLines,
     StoredLine,
     outlet_line_rows,
     outlet_of,
-    stored_line,
 )
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
@@ -73,12 +74,14 @@ CREATE TABLE IF NOT EXISTS relations (
 );
 CREATE TABLE IF NOT EXISTS boilerplate (key BLOB PRIMARY KEY, df INTEGER NOT NULL);
 -- Every line of the stored articles (wiretrace.clean.outlet_blocks): the one outlet whose
--- articles hold it (NULL: several, or an article of none), its first holders (JSON ids),
--- how many articles hold it, and whether it was learned as a block of that outlet.
+-- articles hold it (NULL: several, or an article of none), its first holders, how many
+-- articles hold it, and whether it was learned as a block of that outlet. One row a line
+-- of every article: outlets by number and holders by article seq keep it small.
+CREATE TABLE IF NOT EXISTS outlets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS outlet_lines (
     key INTEGER PRIMARY KEY,  -- the line key's 8 bytes as a signed integer
-    outlet TEXT,
-    holders BLOB NOT NULL,
+    outlet INTEGER REFERENCES outlets(id),
+    holders BLOB NOT NULL,    -- articles.seq of each, int64 little-endian
     articles INTEGER NOT NULL,
     block INTEGER NOT NULL
 );
@@ -652,15 +655,60 @@ class Store:
     def outlet_lines(self, keys: list[int]) -> dict[int, StoredLine]:
         """What the store holds of these lines (keys as
         :func:`~wiretrace.clean.outlet_blocks.stored_key` makes them)."""
-        found: dict[int, StoredLine] = {}
+        rows = []
         for part in _parts(keys):
             query = f"SELECT * FROM outlet_lines WHERE key IN ({_marks(part)})"
-            found.update((k, stored_line(*rest)) for k, *rest in self.db.execute(query, part))
+            rows.extend(self.db.execute(query, part))
+        names = dict(self.db.execute("SELECT id, name FROM outlets"))
+        seqs = [s for *_, holders, _, _ in rows for s in np.frombuffer(holders, "<i8").tolist()]
+        ids = self._ids_of_seqs(seqs)
+        return {
+            key: StoredLine(
+                names.get(outlet),
+                [ids[s] for s in np.frombuffer(holders, "<i8").tolist()],
+                articles,
+                bool(block),
+            )
+            for key, outlet, holders, articles, block in rows
+        }
+
+    def put_outlet_lines(self, rows: Iterable[LineRow]) -> None:
+        """Write rows of ``outlet_lines``, each already merged with the stored one (the
+        holders' articles stored already, in this transaction or before)."""
+        outlets = {name: i for i, name in self.db.execute("SELECT id, name FROM outlets")}
+        rows = iter(rows)
+        while part := list(itertools.islice(rows, _PART)):
+            seq_of = self._seqs_of_ids({h for row in part for h in row[2]})
+            for outlet in {row[1] for row in part} - outlets.keys() - {None}:
+                cursor = self.db.execute("INSERT INTO outlets (name) VALUES (?)", (outlet,))
+                outlets[outlet] = cursor.lastrowid
+            self.db.executemany(
+                "INSERT OR REPLACE INTO outlet_lines VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        key,
+                        outlets.get(outlet),
+                        np.array([seq_of[h] for h in holders], dtype="<i8").tobytes(),
+                        articles,
+                        int(block),
+                    )
+                    for key, outlet, holders, articles, block in part
+                ),
+            )
+
+    def _ids_of_seqs(self, seqs: list[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in _parts(sorted(set(seqs))):
+            query = f"SELECT seq, id FROM articles WHERE seq IN ({_marks(part)})"
+            found.update(self.db.execute(query, part))
         return found
 
-    def put_outlet_lines(self, rows: Iterable[tuple[int, str | None, bytes, int, int]]) -> None:
-        """Write rows of ``outlet_lines``, each already merged with the stored one."""
-        self.db.executemany("INSERT OR REPLACE INTO outlet_lines VALUES (?, ?, ?, ?, ?)", rows)
+    def _seqs_of_ids(self, ids: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in _parts(sorted(ids)):
+            query = f"SELECT id, seq FROM articles WHERE id IN ({_marks(part)})"
+            found.update(self.db.execute(query, part))
+        return found
 
 
 @dataclass
@@ -677,8 +725,8 @@ class StoredRun:
     #: The derived state the run touched; None keeps all of it (no story stage).
     derived: DerivedUpdate | None = None
     #: Rows of ``outlet_lines`` for the new articles' lines (see
-    #: :func:`wiretrace.clean.outlet_blocks.index_rows`).
-    outlet_lines: Iterable[tuple[int, str | None, bytes, int, int]] = ()
+    #: :func:`wiretrace.clean.outlet_blocks.outlet_line_rows`).
+    outlet_lines: Iterable[LineRow] = ()
 
 
 @dataclass

@@ -74,7 +74,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import numpy as np
-import orjson
 
 from wiretrace.clean.boilerplate import (
     KEY_DTYPE,
@@ -305,13 +304,18 @@ def _otherwise_unrelated(a: Holder, b: Holder, shared: set[bytes], config: Confi
     return smaller_share(*names) < config.outlet_block_max_name_overlap
 
 
+#: A row of the store's ``outlet_lines``: key, outlet (None: not one outlet's), holders
+#: (article ids), articles, learned.
+LineRow = tuple[int, str | None, list[str], int, bool]
+
+
 def outlet_line_rows(
     lines: OutletLines, stored: Mapping[int, StoredLine], found: OutletBlocks
-) -> Iterator[tuple[int, str | None, bytes, int, int]]:
+) -> Iterator[LineRow]:
     """Rows of the store's ``outlet_lines`` for a batch of new articles' ``lines``, merged
-    with what the store held (``stored``, read before the batch was judged): (key, outlet,
-    holders as JSON, articles, learned). A line only in articles of no outlet and unknown
-    to the store gets no row: nothing can be learned of it."""
+    with what the store held (``stored``, read before the batch was judged). A line only in
+    articles of no outlet and unknown to the store gets no row: nothing can be learned of
+    it."""
     for g, key in enumerate(lines.stored_keys()):
         code = int(lines.outlet[g])
         known = stored.get(key)
@@ -320,20 +324,15 @@ def outlet_line_rows(
         articles = int(lines.count[g]) + (known.articles if known else 0)
         outlet = lines.names[code] if code >= 0 else None
         if outlet is None or (known is not None and known.outlet != outlet):
-            yield key, None, b"[]", articles, 0  # not one outlet's line (any more)
+            yield key, None, [], articles, False  # not one outlet's line (any more)
             continue
         holders = (known.holders if known else []) + lines.holders(g)
         learned = (known is not None and known.block) or (
             (outlet, lines.keys[g].tobytes()) in found.new
         )
-        yield key, outlet, orjson.dumps(holders[:SAMPLE]), articles, int(learned)
+        yield key, outlet, holders[:SAMPLE], articles, learned
 
 
 def stored_key(key: bytes) -> int:
     """A line key as the store keys it: its 8 bytes read as one signed integer."""
     return int.from_bytes(key, "little", signed=True)
-
-
-def stored_line(outlet: str | None, holders: bytes, articles: int, block: int) -> StoredLine:
-    """A row of ``outlet_lines`` as read back."""
-    return StoredLine(outlet, orjson.loads(holders), articles, bool(block))
