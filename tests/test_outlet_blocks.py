@@ -220,6 +220,28 @@ def test_copies_of_one_outlet_stay_copies(tmp_path):
         }
 
 
+def test_new_articles_are_judged_beside_a_line_the_store_holds_many_times(tmp_path):
+    # Six stored Gazette versions of one story carry the pitch: every pair of them is
+    # related, so it is no block among them...
+    db = tmp_path / "index.db"
+    versions = [FERRY, FERRY_EDITED] * 3
+    stored = [
+        _record(f"ferry-{n}", [*text, PITCH], "Harbour Gazette") for n, text in enumerate(versions)
+    ]
+    result = run([_write(tmp_path / "day1.jsonl", stored)], COPY_ONLY, db=db)
+    assert all(PITCH in a.paragraphs for a in result.articles)
+    # ... but two unrelated stories with it later make it one, judged beside three of them.
+    later = [
+        _record("library", [*LIBRARY, PITCH], "Harbour Gazette"),
+        _record("bridge", [*BRIDGE, PITCH], "Harbour Gazette"),
+    ]
+    result = run([_write(tmp_path / "day2.jsonl", later)], COPY_ONLY, db=db)
+    assert {_removed(a)[PITCH] for a in result.articles} == {
+        "outlet block (in 8 articles of Harbour Gazette that are otherwise unrelated)"
+    }
+    assert result.relations == []
+
+
 def test_background_reused_by_a_follow_up_of_the_same_story_is_story_text(tmp_path):
     path = _write(
         tmp_path / "in.jsonl",

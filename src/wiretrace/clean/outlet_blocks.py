@@ -39,11 +39,11 @@ the last condition; an edited reprint (few of its paragraphs recur line for line
 edit changes the line) fails the first, its rests being one text edited; a partial reprint
 of one story, with new paragraphs about the same events, fails the second.
 
-**Learned.** A line is learned as a block of its outlet when, among the pairs of its first
-:data:`~wiretrace.clean.boilerplate.SAMPLE` holders (stored ones first, then this run's), at
-least half hold it in a block and are otherwise unrelated: two articles are enough, and a
-pitch that is also in two reports of one story is still learned from the pairs across
-stories.
+**Learned.** A line is learned as a block of its outlet when, among the pairs of a sample of
+its holders (at most :data:`~wiretrace.clean.boilerplate.SAMPLE`: the first stored ones, and
+this run's in up to half of it), at least half hold it in a block and are otherwise
+unrelated: two articles are enough, and a pitch that is also in two reports of one story is
+still learned from the pairs across stories.
 
 **Not one outlet's.** A line that is also in an article of another outlet, or of no known
 outlet, in this run or in the store, is never an outlet's block: a wire story carried by
@@ -226,12 +226,11 @@ def find_outlet_blocks(
         known = stored.get(stored_key(key))
         if known is not None and known.outlet != outlet:
             continue  # in an article of another outlet (or of none) too: not this outlet's
-        holders = (known.holders if known else []) + lines.holders(g)
         found.articles[outlet, key] = int(lines.count[g]) + (known.articles if known else 0)
         if known is not None and known.block:
             found.blocks.setdefault(outlet, set()).add(key)
         elif found.articles[outlet, key] >= 2:
-            candidates.setdefault(outlet, {})[key] = holders[:SAMPLE]
+            candidates.setdefault(outlet, {})[key] = _sample(known, lines.holders(g))
     for outlet, holders_of in candidates.items():
         marked = set(holders_of) | found.blocks.get(outlet, set())
         keys = sorted(holders_of, key=lambda k: holders_of[k][0])  # a template's lines together
@@ -248,6 +247,14 @@ def find_outlet_blocks(
                     found.blocks.setdefault(outlet, set()).add(key)
                     found.new.add((outlet, key))
     return found
+
+
+def _sample(known: StoredLine | None, new: list[str]) -> list[str]:
+    """The holders a line is judged on: the first stored ones, and this run's in up to half
+    of the sample, so that a line the store holds in many articles is judged again on new
+    evidence rather than on the same stored pairs run after run."""
+    stored = known.holders[: SAMPLE - min(len(new), SAMPLE // 2)] if known else []
+    return (stored + new)[:SAMPLE]
 
 
 def shared_blocks(a: Holder, b: Holder, marked: set[bytes], config: Config) -> set[bytes]:
@@ -283,6 +290,7 @@ def _runs(holder: Holder, shared: set[bytes], min_words: int) -> set[bytes]:
 
 
 def _otherwise_unrelated(a: Holder, b: Holder, shared: set[bytes], config: Config) -> bool:
+    """The three conditions of the module doc, on the two articles without ``shared``."""
     rests = []
     for holder in (a, b):
         words = [len(p.split()) for p in holder.paragraphs]
