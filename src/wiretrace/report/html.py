@@ -6,9 +6,9 @@ and the data travels inside the file as JSON:
 * a small **index** (one row per story: size, title, time span, sources),
   parsed as soon as the page starts, so the story list shows before the rest
   of the file has been read;
-* one **block per story** (its articles, relations, lineages and diffs), a
-  ``<script type="application/json">`` element left unparsed until the story
-  is opened. A report of tens of thousands of articles therefore opens on
+* one **block per story** (its articles, relations with their evidence,
+  lineages and diffs), a ``<script type="application/json">`` element left
+  unparsed until the story is opened. A report of tens of thousands of articles therefore opens on
   its first page at once and renders each story only when asked.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
+from wiretrace.report.evidence import EVIDENCE_MEANING
 from wiretrace.report.outputs import Outputs
 
 #: Article fields the story page needs.
@@ -49,20 +50,57 @@ def _asset(name: str) -> str:
     return (files("wiretrace.report") / "assets" / name).read_text(encoding="utf-8")
 
 
+#: Relation fields a story block carries (the evidence follows, as compact lists).
+_RELATION_FIELDS = (
+    "a",
+    "b",
+    "relation",
+    "similarity",
+    "match",
+    "coverage_a",
+    "coverage_b",
+    "containment_ab",
+    "containment_ba",
+    "jaccard",
+    "views",
+)
+#: Fields of each evidence item, in the order of its list in a story block.
+_EVIDENCE_FIELDS = (
+    "a_paragraph",
+    "a_start",
+    "a_end",
+    "b_paragraph",
+    "b_start",
+    "b_end",
+    "similarity",
+    "words",
+)
+
+
 def _relation_row(r: dict) -> dict:
-    row = {k: r[k] for k in ("a", "b", "relation", "similarity", "coverage_a", "coverage_b")}
-    row["evidence"] = [[e["a_paragraph"], e["b_paragraph"], e["similarity"]] for e in r["evidence"]]
+    row = {k: r.get(k) for k in _RELATION_FIELDS}
+    row["evidence"] = [[e[k] for k in _EVIDENCE_FIELDS] for e in r["evidence"]]
     return row
 
 
 def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
-    """(index rows, story blocks), in the order of stories.jsonl (largest first)."""
+    """(index rows, story blocks), in the order of stories.jsonl (largest first).
+
+    A story's block holds every relation with an end among its members, so that each one
+    has its side-by-side view: one reaching an article of another story (a paragraph
+    stitched in from it, a shared template) is in the blocks of both stories, and the
+    article at its far end comes along in ``linked``."""
     relations_in: dict[str, list[dict]] = {}
+    linked_in: dict[str, set[str]] = {}
     story_of = {m: s["story"] for s in outputs.stories for m in s["members"]}
     for r in outputs.relations:
-        s = story_of.get(r["a"])
-        if s is not None and s == story_of.get(r["b"]):
-            relations_in.setdefault(s, []).append(_relation_row(r))
+        row = _relation_row(r)
+        ends = {story_of.get(r["a"]), story_of.get(r["b"])} - {None}
+        for s in ends:
+            relations_in.setdefault(s, []).append(row)
+            linked_in.setdefault(s, set()).update(
+                x for x in (r["a"], r["b"]) if story_of.get(x) != s
+            )
     lineages_in: dict[str, list[dict]] = {}
     for g in outputs.lineages:
         lineages_in.setdefault(story_of.get(g["original"], ""), []).append(g)
@@ -91,11 +129,23 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
                 "kinds": kinds,
             }
         )
+        linked = [
+            outputs.articles[i]
+            for i in sorted(linked_in.get(story["story"], ()))
+            if i in outputs.articles
+        ]
         blocks.append(
             {
                 "story": story["story"],
                 "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
                 "relations": rels,
+                "linked": [
+                    {
+                        **{k: a.get(k) for k in _ARTICLE_FIELDS},
+                        "story": story_of.get(a["id"], a.get("story")),
+                    }
+                    for a in linked
+                ],
                 "lineages": lineages,
                 "diffs": [outputs.diffs[a["id"]] for a in members if a["id"] in outputs.diffs],
             }
@@ -114,7 +164,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
     index, blocks = story_blocks(outputs)
     summary = {
         "version": __version__,
-        "articles": len(outputs.articles),
+        "articles": len({m for s in outputs.stories for m in s["members"]}),
         "stories": len(outputs.stories),
         "lineages": len(outputs.lineages),
         "families": len(outputs.families),
@@ -123,6 +173,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
             k: outputs.report.get("accounting", {}).get(k)
             for k in ("records", "processed", "skipped")
         },
+        "evidence_meaning": EVIDENCE_MEANING,
     }
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
