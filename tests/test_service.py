@@ -217,6 +217,27 @@ def test_one_bad_record_is_skipped_and_the_rest_go_on(server):
     assert answers[0]["story"] and answers[3]["story"]
 
 
+def test_posted_dates_are_stored_as_iso_and_an_unreadable_one_is_noted(server):
+    rss, written, unreadable = story_records("posted-dates", 3, day=5)
+    rss["published"] = "Wed, 05 Jan 2022 10:00:00 GMT"
+    written["published"] = "Jan. 6, 2022 10:00 AM EST"
+    unreadable["published"] = "next Friday"
+    r = server.post([rss, written, unreadable])
+    assert [a["status"] for a in r.json()["articles"]] == ["added"] * 3
+    with server.client(server.read_key) as reader:
+
+        def stored(article_id: str) -> dict:
+            return reader.get(f"/v1/articles/{article_id}").json()["article"]
+
+        assert stored(rss["id"])["published"] == "2022-01-05T10:00:00+00:00"
+        assert stored(written["id"])["published"] == "2022-01-06T10:00-05:00"
+        kept = stored(unreadable["id"])
+        assert kept["published"] is None
+        assert kept["notes"] == [
+            "unreadable date: 'next Friday' (no four-digit year); the article is undated"
+        ]
+
+
 def test_each_key_is_rate_limited(tmp_path):
     s = Server(tmp_path / "rate.db", "--rate", "5")  # 5 requests a second, bursts of 10
     try:

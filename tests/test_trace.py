@@ -112,7 +112,7 @@ def _passage_text(result, diff, passage):
 
 def test_demo_reprint_has_stitched_paragraphs_named_with_their_source(demo):
     (lineage,) = demo.lineages
-    assert lineage.original == "wire_original" and "wire credit" in lineage.original_reason
+    assert lineage.original == "wire_original" and lineage.original_certain
     diff = _diff(demo, "reprint_with_chrome")
     stitched = [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
     assert [p.from_article for p in stitched] == ["ferry_story", "ferry_story"]

@@ -11,7 +11,8 @@ wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
-                scale | html | stories | distil | headlines | serve
+                scale | html | stories | distil | headlines | serve |
+                provenance | dates
 """
 
 from __future__ import annotations
@@ -277,7 +278,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = {"headlines": 3000, "serve": 5000}.get(args.name, 20000)
+        args.articles = {"headlines": 3000, "serve": 5000, "provenance": 200, "dates": None}.get(
+            args.name, 20000
+        )
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -320,6 +323,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import distillation
 
         return distillation.main(data_dir, console)
+    if args.name == "provenance":
+        from wiretrace.bench import provenance
+
+        return provenance.main(data_dir, _config(args), console, args.articles, args.seed)
     if args.name == "serve":
         from wiretrace.bench import serve
 
@@ -360,6 +367,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import stories
 
         return stories.main(data_dir, _config(args), console, n_articles=args.articles)
+    if args.name == "dates":
+        from wiretrace.bench import dates
+
+        return dates.main(data_dir, console, n_articles=args.articles)
     if args.name == "headlines":
         from wiretrace.bench import headlines
 
@@ -508,6 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
             "distil",
             "headlines",
             "serve",
+            "provenance",
+            "dates",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
@@ -525,7 +538,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--articles",
         type=int,
-        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000)",
+        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000; "
+        "bench provenance: planted sources, 200; bench dates: all)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(

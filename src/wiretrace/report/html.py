@@ -8,8 +8,9 @@ and the data travels inside the file as JSON:
   of the file has been read;
 * one **block per story** (its articles, relations with their evidence,
   lineages and diffs), a ``<script type="application/json">`` element left
-  unparsed until the story is opened. A report of tens of thousands of articles therefore opens on
-  its first page at once and renders each story only when asked.
+  unparsed until the story is opened. A report of tens of thousands of
+  articles therefore opens on its first page at once and renders each story
+  only when asked.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
+from wiretrace.records import timestamp
 from wiretrace.report.evidence import EVIDENCE_MEANING
 from wiretrace.report.outputs import Outputs
 
@@ -107,7 +109,10 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     index, blocks = [], []
     for n, story in enumerate(outputs.stories):
         members = [outputs.articles[m] for m in story["members"] if m in outputs.articles]
-        dates = sorted(a["published"] for a in members if a.get("published"))
+        # In time, not as strings: published times keep the offset they were given in.
+        dates = sorted(
+            (p for a in members if timestamp(p := a.get("published")) is not None), key=timestamp
+        )
         sources = sorted({a["source"] for a in members if a.get("source")})
         rels = relations_in.get(story["story"], [])
         kinds: dict[str, int] = {}

@@ -427,7 +427,11 @@ _ARTICLE_SCHEMA = {
         "html": {"type": "string", "description": "a whole page; its main text is read"},
         "url": {"type": "string"},
         "source": {"type": "string"},
-        "published": {"type": "string", "description": "ISO 8601"},
+        "published": {
+            "type": ["string", "number"],
+            "description": "ISO 8601, RFC 2822, a written date (December 27, 2021) or epoch "
+            "seconds or milliseconds; stored as ISO 8601 (an unreadable one is noted)",
+        },
         "author": {"type": "string"},
     },
 }

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from wiretrace.clean.boilerplate import line_key
 from wiretrace.config import Config
 from wiretrace.records import (
     COPY_RELATIONS,
@@ -166,9 +167,15 @@ def _diff(
                         found_in=sorted(carried.get((against, j), ())),
                     )
                 )
+    # A link line the version's source holds too came with the text: it is not stitched in.
+    inherited = {line_key(x) for x in articles[against].removed} if against in articles else set()
     for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
-        link = reason == "link line" and len(line.split()) >= _LINK_MIN_WORDS
+        link = (
+            reason == "link line"
+            and len(line.split()) >= _LINK_MIN_WORDS
+            and line_key(line) not in inherited
+        )
         passages.append(
             DiffPassage(
                 "stitched_in" if link else "boilerplate",
