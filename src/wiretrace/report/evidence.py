@@ -65,11 +65,25 @@ class EvidenceRow:
     here: Passage
     there: Passage
     similarity: float
-    words: int
 
 
 def other_end(relation: dict, here: str) -> str:
     return relation["b"] if relation["a"] == here else relation["a"]
+
+
+class _Side:
+    """One article's paragraphs, to cut evidence passages from."""
+
+    def __init__(self, paragraphs: list[str]):
+        self.paragraphs = paragraphs
+        self.starts = paragraph_starts(paragraphs)
+        self.text = PARAGRAPH_SEPARATOR.join(paragraphs)
+
+    def passage(self, k: int, start: int, end: int) -> Passage:
+        known = k < len(self.paragraphs)  # evidence out of step with the text cuts nothing
+        p_start = self.starts[k] if known else start
+        p_end = p_start + len(self.paragraphs[k]) if known else end
+        return Passage(k, start, end, self.text[start:end], start > p_start, end < p_end)
 
 
 def evidence_rows(
@@ -78,24 +92,15 @@ def evidence_rows(
     """The relation's evidence with ``here``'s passage first, whichever end of it ``here``
     is; in ``here``'s text order."""
     mine, theirs = ("a", "b") if relation["a"] == here else ("b", "a")
-    starts_here, starts_there = (
-        paragraph_starts(paragraphs_here),
-        paragraph_starts(paragraphs_there),
-    )
-    text_here = PARAGRAPH_SEPARATOR.join(paragraphs_here)
-    text_there = PARAGRAPH_SEPARATOR.join(paragraphs_there)
-    rows = []
-    for e in relation["evidence"]:
-        sides = []
-        for side, text, paragraphs, starts in (
-            (mine, text_here, paragraphs_here, starts_here),
-            (theirs, text_there, paragraphs_there, starts_there),
-        ):
-            k, start, end = e[f"{side}_paragraph"], e[f"{side}_start"], e[f"{side}_end"]
-            p_start = starts[k] if k < len(starts) else start
-            p_end = p_start + len(paragraphs[k]) if k < len(paragraphs) else end
-            sides.append(Passage(k, start, end, text[start:end], start > p_start, end < p_end))
-        rows.append(EvidenceRow(sides[0], sides[1], e["similarity"], e["words"]))
+    this, that = _Side(paragraphs_here), _Side(paragraphs_there)
+    rows = [
+        EvidenceRow(
+            this.passage(e[f"{mine}_paragraph"], e[f"{mine}_start"], e[f"{mine}_end"]),
+            that.passage(e[f"{theirs}_paragraph"], e[f"{theirs}_start"], e[f"{theirs}_end"]),
+            e["similarity"],
+        )
+        for e in relation["evidence"]
+    ]
     rows.sort(key=lambda r: (r.here.start, r.there.start))
     return rows
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
-from wiretrace.records import timestamp
+from wiretrace.records import paragraph_starts, timestamp
 from wiretrace.report.evidence import EVIDENCE_MEANING
 from wiretrace.report.outputs import Outputs
 
@@ -66,7 +66,8 @@ _RELATION_FIELDS = (
     "jaccard",
     "views",
 )
-#: Fields of each evidence item, in the order of its list in a story block.
+#: Fields of each evidence item, in the order of its list in a story block; the offsets
+#: there count from the start of the item's paragraph, not of the cleaned text.
 _EVIDENCE_FIELDS = (
     "a_paragraph",
     "a_start",
@@ -77,12 +78,40 @@ _EVIDENCE_FIELDS = (
     "similarity",
     "words",
 )
+#: Fields of an article at the far end of a relation that leaves the story.
+_LINKED_FIELDS = ("id", "title", "source", "published", "url")
 
 
-def _relation_row(r: dict) -> dict:
+def _relation_row(r: dict, starts: dict[str, list[int]]) -> dict:
+    """A relation as its story block carries it: offsets into each paragraph, so that the
+    page needs only the paragraphs the evidence is in."""
     row = {k: r.get(k) for k in _RELATION_FIELDS}
-    row["evidence"] = [[e[k] for k in _EVIDENCE_FIELDS] for e in r["evidence"]]
+    row["evidence"] = []
+    for e in r["evidence"]:
+        item = dict(e)
+        for side in ("a", "b"):
+            k, paragraph_start = e[f"{side}_paragraph"], starts.get(r[side], ())
+            at = paragraph_start[k] if k < len(paragraph_start) else 0
+            item[f"{side}_start"] -= at
+            item[f"{side}_end"] -= at
+        row["evidence"].append([item[k] for k in _EVIDENCE_FIELDS])
     return row
+
+
+def _linked_row(article: dict, story: str | None, relations: list[dict]) -> dict:
+    """An article of another story, with only the paragraphs ``relations`` show (the others
+    are null): a template shared by hundreds of articles adds little to each block."""
+    shown: set[int] = set()
+    for r in relations:
+        for side in ("a", "b"):
+            if r[side] == article["id"]:
+                k = _EVIDENCE_FIELDS.index(f"{side}_paragraph")
+                shown.update(e[k] for e in r["evidence"])
+    return {
+        **{k: article.get(k) for k in _LINKED_FIELDS},
+        "story": story,
+        "paragraphs": [p if k in shown else None for k, p in enumerate(article["paragraphs"])],
+    }
 
 
 def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
@@ -95,8 +124,9 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     relations_in: dict[str, list[dict]] = {}
     linked_in: dict[str, set[str]] = {}
     story_of = {m: s["story"] for s in outputs.stories for m in s["members"]}
+    starts = {i: paragraph_starts(a["paragraphs"]) for i, a in outputs.articles.items()}
     for r in outputs.relations:
-        row = _relation_row(r)
+        row = _relation_row(r, starts)
         ends = {story_of.get(r["a"]), story_of.get(r["b"])} - {None}
         for s in ends:
             relations_in.setdefault(s, []).append(row)
@@ -135,7 +165,9 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
             }
         )
         linked = [
-            outputs.articles[i]
+            _linked_row(
+                outputs.articles[i], story_of.get(i, outputs.articles[i].get("story")), rels
+            )
             for i in sorted(linked_in.get(story["story"], ()))
             if i in outputs.articles
         ]
@@ -144,13 +176,7 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
                 "story": story["story"],
                 "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
                 "relations": rels,
-                "linked": [
-                    {
-                        **{k: a.get(k) for k in _ARTICLE_FIELDS},
-                        "story": story_of.get(a["id"], a.get("story")),
-                    }
-                    for a in linked
-                ],
+                "linked": linked,
                 "lineages": lineages,
                 "diffs": [outputs.diffs[a["id"]] for a in members if a["id"] in outputs.diffs],
             }

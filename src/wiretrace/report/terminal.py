@@ -18,6 +18,7 @@ from wiretrace.records import COPY_RELATIONS, CleanArticle
 from wiretrace.report.evidence import (
     EVIDENCE_MEANING,
     EvidenceRow,
+    Passage,
     evidence_rows,
     ordered,
     other_end,
@@ -211,21 +212,16 @@ def _evidence_table(rows: list[EvidenceRow], kind: str, here: str, there: str, f
     table.add_column("sim", justify="right", no_wrap=True, style="dim")
     for name in (here, there):
         table.add_column(name, ratio=1, no_wrap=not full, overflow="fold" if full else "ellipsis")
-    marked = kind in COPY_RELATIONS
     for r in rows:
         left, right = _text(r.here), _text(r.there)
-        if marked and r.similarity < 1:
-            left, right = word_edits(left, right)
-        table.add_row(
-            f"{r.here.paragraph}↔{r.there.paragraph}",
-            f"{r.similarity:.2f}",
-            left if isinstance(left, Text) else Text(left),
-            right if isinstance(right, Text) else Text(right),
-        )
+        # Copied text has its edits marked whatever the similarity: 1.00 is the share of the
+        # smaller passage's 4-grams found in the other, and a changed date can leave it so.
+        cells = word_edits(left, right) if kind in COPY_RELATIONS else (Text(left), Text(right))
+        table.add_row(f"{r.here.paragraph}↔{r.there.paragraph}", f"{r.similarity:.2f}", *cells)
     return table
 
 
-def _text(p) -> str:
+def _text(p: Passage) -> str:
     """A passage on one line, "…" where it begins or ends inside its paragraph."""
     return ("…" if p.cut_before else "") + " ".join(p.text.split()) + ("…" if p.cut_after else "")
 

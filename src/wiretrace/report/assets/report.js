@@ -212,13 +212,11 @@ function versionRelations(storyId, data, id) {
       `(${r.evidence.length} ${COPY_ENGINE.has(r.relation) ? "aligned passages" : "pairs"})`)]));
 }
 
-/* The passage start:end of an article's cleaned text (its paragraphs joined by a blank
- * line) as [paragraph text, from, to] within its paragraph p. */
+/* The passage start:end of paragraph p (offsets into the paragraph, as a story block gives
+ * them) as [paragraph text, from, to]. */
 function inParagraph(article, p, start, end) {
-  let at = 0;
-  for (let k = 0; k < p; k++) at += article.paragraphs[k].length + 2;
   const text = article.paragraphs[p] || "";
-  return [text, Math.max(0, start - at), Math.min(text.length, end - at)];
+  return [text, Math.max(0, start), Math.min(text.length, end)];
 }
 
 /* One side of an evidence item: its paragraph, the passage marked inside it (`content`:
@@ -260,7 +258,9 @@ function renderRelation(storyId, a, b) {
   const body = el("tbody", {}, r.evidence.map(([ap, as, ae, bp, bs, be, sim, words]) => {
     const left = A && inParagraph(A, ap, as, ae), right = B && inParagraph(B, bp, bs, be);
     let edits = [null, null];
-    if (left && right && COPY_ENGINE.has(r.relation) && sim < 1)
+    // Copied text has its edits marked whatever the similarity: 1.00 is the share of the
+    // smaller passage's 4-grams found in the other, and a changed date can leave it so.
+    if (left && right && COPY_ENGINE.has(r.relation))
       edits = wordDiff(left[0].slice(left[1], left[2]), right[0].slice(right[1], right[2])) ||
         edits;
     return el("tr", {class: "evidence-row", "data-similarity": sim},
