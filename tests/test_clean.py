@@ -1,3 +1,5 @@
+import pytest
+
 from wiretrace.clean.article import clean_article
 from wiretrace.clean.boilerplate import (
     frequent_lines,
@@ -160,3 +162,29 @@ def test_a_reprint_adding_a_paragraph_does_not_make_its_source_boilerplate():
     keys = [paragraph_keys(a) for a in articles]
     learned = learn_boilerplate(articles, keys, Config())
     assert not set(learned) & set(keys[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This article originally appeared on The Conversation.",
+        "This story was first published by ProPublica.",
+        "Originally published at Kaiser Health News",
+        "Republished with permission from The Texas Tribune.",
+        "Source: Reuters",
+    ],
+)
+def test_credit_lines_are_chrome(line):
+    assert chrome_reason(line) == "credit line"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "First published on the site in 2019, the report found that 40% of drivers speed.",
+        "The source said the talks would resume on Monday.",
+        "Sources: the ministry and two officials who asked not to be named; both denied it.",
+    ],
+)
+def test_sentences_about_sources_are_not_credit_lines(line):
+    assert chrome_reason(line) != "credit line"

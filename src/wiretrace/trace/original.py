@@ -187,18 +187,28 @@ def choose_original(
     else:
         why = f"{len(tied)} published first, tied"
         choice = _by_text(tied, contained, margin, derived, off_story, why)
+    pick = choice.original
+
+    def holds(x: str, y: str) -> float:
+        return contained.get((x, y), 0.0)
+
+    for u in undated:
+        # An undated version is the pick's source when the text says so: the pick is cut
+        # from it, or adds to all of it a passage off their story.
+        cut = holds(u.id, pick) - holds(pick, u.id) >= CLEARLY_MORE
+        added = (
+            off_story.get(pick, False)
+            and not off_story.get(u.id, False)
+            and holds(pick, u.id) >= 1.0 - CLEARLY_MORE
+        )
+        if cut or added:
+            how = "is cut from it" if cut else "adds a passage off the story to it"
+            return Choice(u.id, f"undated, but {pick} (dated first) {how}", False)
     if undated and choice.certain:
         # An undated version could be older, unless the text shows it derived from the pick.
-        behind = all(
-            contained.get((choice.original, u.id), 0.0)
-            - contained.get((u.id, choice.original), 0.0)
-            >= CLEARLY_MORE
-            for u in undated
-        )
+        behind = all(holds(pick, u.id) - holds(u.id, pick) >= CLEARLY_MORE for u in undated)
         if not behind:
-            return Choice(
-                choice.original, f"{choice.reason}; {len(undated)} undated could be older", False
-            )
+            return Choice(pick, f"{choice.reason}; {len(undated)} undated could be older", False)
     return choice
 
 
