@@ -95,7 +95,18 @@ def relate(
         elif match[k] >= config.story_min_match:
             rel = same_story(a, b, score, words_only, config)
         else:
-            rel = Relation(a.id, b.id, "unrelated", 0.0, 0.0, 0.0, 0.0, 0.0, [], round(score, 4))
+            rel = Relation(
+                a=a.id,
+                b=b.id,
+                relation="unrelated",
+                containment_ab=0.0,
+                containment_ba=0.0,
+                jaccard=0.0,
+                coverage_a=0.0,
+                coverage_b=0.0,
+                evidence=[],
+                similarity=round(score, 4),
+            )
         rel.match = round(float(match[k]), 4)
         rel.views = views
         out.append(rel)
@@ -184,6 +195,8 @@ def diff_stored(
 ) -> PairDiff:
     """Two stored articles and the relation the store holds between them (the run's, the
     one the report shows), else their relation compared now."""
+    if id_a == id_b:
+        raise NotComparable(f"{id_a}: the same article twice")
     with Store(db, read_only=True) as store:
         found = store.articles_by_id([id_a, id_b])
         missing = [i for i in (id_a, id_b) if i not in found]
