@@ -158,3 +158,5 @@ def test_diff_refuses_what_is_not_one_article(demo_dir, tmp_path, capsys):
     )
     assert main(["diff", "ferry_story", "no_such_id", "--db", str(db)]) == 2
     assert "no article no_such_id" in capsys.readouterr().err
+    assert main(["diff", "ferry_story", "ferry_story", "--db", str(db)]) == 2
+    assert "the same article twice" in capsys.readouterr().err
