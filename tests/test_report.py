@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import orjson
@@ -12,7 +11,7 @@ from tests.conftest import DEMO, SEEDS, need
 from wiretrace import Config, run
 from wiretrace.cli import main
 from wiretrace.report import write_outputs
-from wiretrace.report.browser import BrowserUnavailable, browser_page, report_url
+from wiretrace.report.browser import report_url
 from wiretrace.report.html import write_html
 
 A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
@@ -34,19 +33,6 @@ def demo_report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory):
     return _out(tmp_path_factory, "seeds", [need(SEEDS)])
-
-
-@pytest.fixture(scope="module")
-def page():
-    """One headless Chromium for the module. CI sets WIRETRACE_REQUIRE_BROWSER=1 so that a
-    missing browser fails there instead of skipping."""
-    try:
-        with browser_page() as p:
-            yield p
-    except BrowserUnavailable as exc:
-        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
-            raise
-        pytest.skip(f"no headless browser: {exc}")
 
 
 def _open(page, html, story=None, version=None):

@@ -430,18 +430,6 @@ def _wait_gone(pid: int) -> None:
 
 
 # -- the live report in a real browser -----------------------------------------------------
-@pytest.fixture(scope="module")
-def page():
-    """Headless Chromium; CI sets WIRETRACE_REQUIRE_BROWSER=1 so a missing one fails there."""
-    from wiretrace.report.browser import BrowserUnavailable, browser_page
-
-    try:
-        with browser_page() as p:
-            yield p
-    except BrowserUnavailable as exc:
-        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
-            raise
-        pytest.skip(f"no headless browser: {exc}")
 
 
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- '
