@@ -1,3 +1,5 @@
+import pytest
+
 from wiretrace.clean.article import clean_article
 from wiretrace.clean.boilerplate import (
     frequent_lines,
@@ -112,13 +114,24 @@ def test_shared_story_paragraph_is_not_boilerplate():
     assert learn_boilerplate(articles, keys, Config()) == {}
 
 
+def _filler(story: int, n: int) -> str:
+    """A sentence of its own for paragraph ``n`` of story ``story``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"  # line keys ignore digits: spell the numbers
+    words = [f"w{letters[story]}{letters[n]}{letters[k]}" for k in range(18)]
+    return " ".join(words).capitalize() + "."
+
+
 def test_boilerplate_judged_in_batches_as_at_once():
     # Two templates over the four stories, and a paragraph shared by reprints of one story:
     # one key per batch must give the verdicts of one pass over every key.
     second = "Coastline Daily reporters work from four harbour towns along the northern coast."
     shared = "The mayor said the bridge cost 40 million euros, most of it from the regional fund."
-    articles = [_article(i, s + [TEMPLATE, second]) for i, s in enumerate(STORIES)]
-    articles += [_article(10 + i, STORIES[0] + [shared]) for i in range(3)]
+    # Stories of a realistic length: an article of the first story holds only recurring lines
+    # (it is reprinted below), and is compared whole with the others, where two template
+    # lines are a small part of an article, as they are in real news.
+    stories = [s + [_filler(i, k) for k in range(4)] for i, s in enumerate(STORIES)]
+    articles = [_article(i, s + [TEMPLATE, second]) for i, s in enumerate(stories)]
+    articles += [_article(10 + i, stories[0] + [shared]) for i in range(3)]
     keys = [paragraph_keys(a) for a in articles]
     frequent, holders = frequent_lines([b"".join(k) for k in keys], Config().boilerplate_min_df)
     assert set(frequent) >= {keys[0][-1], keys[0][-2], keys[-1][-1]}
@@ -134,3 +147,44 @@ def test_boilerplate_judged_in_batches_as_at_once():
     assert set(one_by_one) == {keys[0][-1], keys[0][-2]}
     assert len(fetched) == len(frequent)  # one fetch per batch, of that batch's holders only
     assert all(len(m) <= 6 for m in fetched)
+
+
+def test_a_reprint_adding_a_paragraph_does_not_make_its_source_boilerplate():
+    # The source, a reprint crediting it and a reprint with a paragraph of another story
+    # stitched in: the source's lines recur in three articles, all one story.
+    source = STORIES[0] + [_filler(0, k) for k in range(4)]
+    articles = [
+        _article(0, source),
+        _article(1, source + ["This article originally appeared on the Coastline Daily site."]),
+        _article(2, source[:3] + STORIES[1] + source[3:]),
+        _article(3, STORIES[2] + [_filler(2, k) for k in range(4)]),
+    ]
+    keys = [paragraph_keys(a) for a in articles]
+    learned = learn_boilerplate(articles, keys, Config())
+    assert not set(learned) & set(keys[0])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This article originally appeared on The Conversation.",
+        "This story was first published by ProPublica.",
+        "Originally published at Kaiser Health News",
+        "Republished with permission from The Texas Tribune.",
+        "Source: Reuters",
+    ],
+)
+def test_credit_lines_are_chrome(line):
+    assert chrome_reason(line) == "credit line"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "First published on the site in 2019, the report found that 40% of drivers speed.",
+        "The source said the talks would resume on Monday.",
+        "Sources: the ministry and two officials who asked not to be named; both denied it.",
+    ],
+)
+def test_sentences_about_sources_are_not_credit_lines(line):
+    assert chrome_reason(line) != "credit line"

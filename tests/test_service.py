@@ -217,6 +217,27 @@ def test_one_bad_record_is_skipped_and_the_rest_go_on(server):
     assert answers[0]["story"] and answers[3]["story"]
 
 
+def test_posted_dates_are_stored_as_iso_and_an_unreadable_one_is_noted(server):
+    rss, written, unreadable = story_records("posted-dates", 3, day=5)
+    rss["published"] = "Wed, 05 Jan 2022 10:00:00 GMT"
+    written["published"] = "Jan. 6, 2022 10:00 AM EST"
+    unreadable["published"] = "next Friday"
+    r = server.post([rss, written, unreadable])
+    assert [a["status"] for a in r.json()["articles"]] == ["added"] * 3
+    with server.client(server.read_key) as reader:
+
+        def stored(article_id: str) -> dict:
+            return reader.get(f"/v1/articles/{article_id}").json()["article"]
+
+        assert stored(rss["id"])["published"] == "2022-01-05T10:00:00+00:00"
+        assert stored(written["id"])["published"] == "2022-01-06T10:00-05:00"
+        kept = stored(unreadable["id"])
+        assert kept["published"] is None
+        assert kept["notes"] == [
+            "unreadable date: 'next Friday' (no four-digit year); the article is undated"
+        ]
+
+
 def test_each_key_is_rate_limited(tmp_path):
     s = Server(tmp_path / "rate.db", "--rate", "5")  # 5 requests a second, bursts of 10
     try:
@@ -409,18 +430,6 @@ def _wait_gone(pid: int) -> None:
 
 
 # -- the live report in a real browser -----------------------------------------------------
-@pytest.fixture(scope="module")
-def page():
-    """Headless Chromium; CI sets WIRETRACE_REQUIRE_BROWSER=1 so a missing one fails there."""
-    from wiretrace.report.browser import BrowserUnavailable, browser_page
-
-    try:
-        with browser_page() as p:
-            yield p
-    except BrowserUnavailable as exc:
-        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
-            raise
-        pytest.skip(f"no headless browser: {exc}")
 
 
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- '
@@ -465,6 +474,43 @@ def test_the_live_report_needs_a_key_and_shows_markup_as_text(tmp_path, page):
         page.goto(f"{s.url}/logout")
         page.goto(f"{s.url}/report")
         assert page.url.endswith("/login")
+    finally:
+        s.stop()
+
+
+def test_the_live_report_opens_a_relation_to_a_story_not_on_the_page(tmp_path, page):
+    """The demo's ferry story shares two paragraphs with a reprint in another story; with
+    only the ferry story listed, its relation still opens side by side, both texts shown."""
+    import wiretrace
+
+    demo = Path(wiretrace.__file__).parent / "demo"
+    records = []
+    for a in read_inputs(sorted(demo.glob("*.txt"))):
+        title, _, body = a.text.partition("\n")
+        records.append({"id": a.id, "title": title.strip(), "text": body.strip()})
+    s = Server(tmp_path / "live.db")
+    try:
+        assert s.post(records).status_code == 200
+        page.errors.clear()
+        page.goto(f"{s.url}/login")
+        page.fill("input[name=key]", s.read_key)
+        page.click("button[type=submit]")
+        page.goto(f"{s.url}/report?q=island+route")  # words of the ferry story alone
+        page.wait_for_selector("#stories tr")
+        assert page.locator("#stories tr").count() == 1
+        page.click("#stories tr a")
+        page.wait_for_selector("#compare")
+        page.locator('#version-relations a[data-relation="partial"]').click()
+        page.wait_for_selector("#relation-sbs")
+        with s.client(s.read_key) as c:
+            found = c.get("/v1/articles/ferry_story").json()
+        (rel,) = [r for r in found["relations"] if r["relation"] == "partial"]
+        assert page.locator("#relation-sbs tr.evidence-row").count() == len(rel["evidence"])
+        side = "a" if rel["a"] == "reprint_with_chrome" else "b"
+        reprint = " ".join(page.locator(f'#relation-sbs td[data-side="{side}"]').all_inner_texts())
+        assert "Meanwhile the regional ferry company" in reprint  # the reprint's own words
+        assert "not in this report" not in page.inner_text("#relation-sbs")
+        assert not page.errors, page.errors
     finally:
         s.stop()
 

@@ -7,6 +7,7 @@ from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.trace import choose_original, trace, wire_credit
+from wiretrace.trace.original import credited_outlets, time_span
 
 A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
 A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
@@ -49,6 +50,69 @@ def test_earliest_publication_wins_and_is_certain_only_when_all_are_dated():
     assert "published first (2021-12-26)" in choice.reason
     choice = choose_original([a, c, _article("d", ["x"])], {})
     assert (choice.original, choice.certain) == ("c", False)
+
+
+def test_only_the_earliest_compete_at_the_precision_given():
+    # A date alone spans its day: it ties with a time that day, never beats it; later
+    # versions never compete, however complete.
+    source = _article("source", ["x"], published="2021-12-27T19:18:00+00:00")
+    dated_only = _article("dated_only", ["x"], published="2021-12-27")
+    later = _article("later", ["x"], published="2021-12-28T08:00:00+00:00")
+    contained = {("later", "source"): 1.0, ("source", "later"): 0.5, ("later", "dated_only"): 1.0}
+    choice = choose_original([dated_only, source, later], contained)
+    assert choice.original in ("source", "dated_only") and not choice.certain
+    assert "2 published first, tied" in choice.reason
+    # timezone-aware: 01:00 at UTC+2 is 23:00 UTC the day before
+    east = _article("east", ["x"], published="2021-12-28T01:00+02:00")
+    west = _article("west", ["x"], published="2021-12-27T23:30:00+00:00")
+    assert choose_original([west, east], {}).original == "east"
+    assert time_span("2021-12-27") == (1640563200.0, 1640649600.0)
+    assert time_span("2021-12-27T10:00") == (1640599200.0, 1640599260.0)
+    assert time_span("not a date") is None
+
+
+def test_a_credit_to_an_outlet_among_the_versions_names_the_original():
+    ledger = _article("ledger", ["Text of the story."], published="2021-12-27T10:00:00+00:00")
+    ledger.source, ledger.url = "The Daily Ledger", "https://www.dailyledger.example/a/1"
+    reprint = _article("reprint", ["Text of the story."], published="2021-12-27T09:00:00+00:00")
+    reprint.source = "Harbor Times"
+    reprint.removed, reprint.removed_reasons = (
+        ["This article originally appeared on The Daily Ledger."],
+        ["credit line"],
+    )
+    choice = choose_original([reprint, ledger], {})  # the reprint's timestamp is earlier
+    assert (choice.original, choice.certain) == ("ledger", True)
+    assert "credited as the source by reprint" in choice.reason
+    # an agency's dateline kept by a reprint credits the agency's own version
+    ap = _article("ap", ["Text."], published="2021-12-27T10:00:00+00:00")
+    ap.source = "Associated Press"
+    site = _article("site", ["MOSCOW (AP) — Text."], published="2021-12-27T09:00:00+00:00")
+    assert credited_outlets(site) == {"associatedpress"}
+    assert choose_original([site, ap], {}).original == "ap"
+    assert credited_outlets(ap) == set()  # its own outlet is no credit
+
+
+def test_text_of_other_stories_counts_against_a_version_never_as_completeness():
+    t = "2021-12-27T10:00:00+00:00"
+    source, stitched = (
+        _article("source", ["a"], published=t),
+        _article("stitched", ["a"], published=t),
+    )
+    # the stitched copy holds all of the source; the source holds 80% of the copy: the rest
+    # is a paragraph of another story
+    contained = {("stitched", "source"): 1.0, ("source", "stitched"): 0.8}
+    choice = choose_original([stitched, source], contained, derived={"stitched": 0.2})
+    assert (choice.original, choice.certain) == ("source", True)
+    assert "holds text of other stories" in choice.reason
+
+
+def test_an_undated_version_is_the_original_when_the_dated_pick_is_cut_from_it():
+    full = _article("full", ["x"])
+    cut = _article("cut", ["x"], published="2021-12-27T10:00:00+00:00")
+    choice = choose_original([cut, full], {("full", "cut"): 1.0, ("cut", "full"): 0.6})
+    assert (choice.original, choice.certain) == ("full", False)
+    choice = choose_original([cut, full], {("full", "cut"): 0.9, ("cut", "full"): 0.9})
+    assert (choice.original, choice.certain) == ("cut", False)  # could be older: not certain
 
 
 def test_wire_credit_beats_completeness_and_a_tie_is_marked_uncertain():
@@ -112,7 +176,7 @@ def _passage_text(result, diff, passage):
 
 def test_demo_reprint_has_stitched_paragraphs_named_with_their_source(demo):
     (lineage,) = demo.lineages
-    assert lineage.original == "wire_original" and "wire credit" in lineage.original_reason
+    assert lineage.original == "wire_original" and lineage.original_certain
     diff = _diff(demo, "reprint_with_chrome")
     stitched = [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
     assert [p.from_article for p in stitched] == ["ferry_story", "ferry_story"]

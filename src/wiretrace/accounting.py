@@ -1,10 +1,15 @@
-"""What happened to every input record: processed, skipped (with the reason) or noted."""
+"""What happened to every input record: processed, skipped (with the reason) or noted.
+
+The notes on dates are counted by kind (``dates``): each unreadable date is an article
+that lost "published first" and the story horizon, and the reader should see how many.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
+from wiretrace.ingest.dates import DATE_NOTES
 from wiretrace.records import Skipped
 
 
@@ -25,6 +30,8 @@ class Accounting:
 
     def to_dict(self) -> dict:
         by_reason = Counter(_reason_class(s.reason) for s in self.skipped)
+        by_note = Counter(_reason_class(note) for _, note in self.notes)
+        dates = {kind: by_note[note] for kind, note in DATE_NOTES.items()}
         return {
             "records": self.records,
             "processed": self.processed,
@@ -34,6 +41,7 @@ class Accounting:
             "skipped_records": [
                 {"origin": s.origin, "id": s.id, "reason": s.reason} for s in self.skipped
             ],
+            "dates": dates,
             "notes": [{"id": i, "note": n} for i, n in self.notes],
         }
 

@@ -2,7 +2,8 @@
 
 wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
 wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
-wiretrace show ID [--out DIR]
+wiretrace show ID [--out DIR] [--full]
+wiretrace diff A B [--db index.db]   (two files, or two stored ids: aligned passages side by side)
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace serve --db index.db [--host 127.0.0.1] [--port 8080]  (the store over HTTP)
 wiretrace keys add NAME --scope read|write --db index.db | list | revoke NAME
@@ -10,7 +11,8 @@ wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
-                scale | html | stories | distil | headlines | serve
+                scale | html | stories | distil | headlines | serve |
+                provenance | dates
 """
 
 from __future__ import annotations
@@ -218,6 +220,25 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0 if found else 1
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from wiretrace.compare import NotComparable, diff_files, diff_stored
+    from wiretrace.report.terminal import show_pair
+    from wiretrace.story.encoder import load_encoders
+
+    config = _config(args)
+    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    try:
+        if args.db:
+            pair = diff_stored(args.db, args.a, args.b, config, encoders)
+        else:
+            pair = diff_files(args.a, args.b, config, encoders)
+    except NotComparable as exc:
+        print(f"wiretrace diff: {exc}", file=sys.stderr)
+        return 2
+    show_pair(pair, Console())
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from wiretrace.compare import compare_pairs
 
@@ -257,7 +278,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = {"headlines": 3000, "serve": 5000}.get(args.name, 20000)
+        args.articles = {"headlines": 3000, "serve": 5000, "provenance": 200, "dates": None}.get(
+            args.name, 20000
+        )
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -300,6 +323,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import distillation
 
         return distillation.main(data_dir, console)
+    if args.name == "provenance":
+        from wiretrace.bench import provenance
+
+        return provenance.main(data_dir, _config(args), console, args.articles, args.seed)
     if args.name == "serve":
         from wiretrace.bench import serve
 
@@ -340,6 +367,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import stories
 
         return stories.main(data_dir, _config(args), console, n_articles=args.articles)
+    if args.name == "dates":
+        from wiretrace.bench import dates
+
+        return dates.main(data_dir, console, n_articles=args.articles)
     if args.name == "headlines":
         from wiretrace.bench import headlines
 
@@ -430,9 +461,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="whole passages, not one line each")
     p.set_defaults(func=cmd_show)
 
+    p = sub.add_parser("diff", help="two articles' relation and aligned passages side by side")
+    p.add_argument("a", help="a file holding one article (any input format), or a stored id")
+    p.add_argument("b", help="the other one")
+    p.add_argument("--db", help="A and B are ids of articles in this store")
+    p.add_argument("--config", help="JSON file of settings")
+    p.set_defaults(func=cmd_diff)
+
     p = sub.add_parser("compare", help="relation and same-story similarity of article pairs")
     p.add_argument("pairs", help='JSONL, one {"id", "a": ARTICLE, "b": ARTICLE} per line')
-    p.add_argument("--out", required=True, help='JSONL answers: {"id", "relation", "similarity"}')
+    p.add_argument(
+        "--out",
+        required=True,
+        help='JSONL answers: {"id", "relation", "similarity", "match", "evidence", ...}',
+    )
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_compare)
 
@@ -477,6 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
             "distil",
             "headlines",
             "serve",
+            "provenance",
+            "dates",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
@@ -494,7 +538,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--articles",
         type=int,
-        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000)",
+        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000; "
+        "bench provenance: planted sources, 200; bench dates: all)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(

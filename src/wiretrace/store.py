@@ -514,6 +514,17 @@ class Store:
             out += [relation_from_record(r) for b, r in self.db.execute(query, part) if b in wanted]
         return out
 
+    def relations_touching(self, ids: Iterable[str], table: str = "relations") -> list[Relation]:
+        """Stored relations (as :meth:`relations_among`) with at least one end in ``ids``."""
+        if table not in ("relations", "story_relations"):
+            raise ValueError(f"no relation table {table}")
+        found: dict[tuple[str, str], bytes] = {}
+        for part in _parts(sorted(set(ids))):
+            for end in ("a", "b"):
+                query = f"SELECT a, b, record FROM {table} WHERE {end} IN ({_marks(part)})"
+                found.update(((a, b), r) for a, b, r in self.db.execute(query, part))
+        return [relation_from_record(found[k]) for k in sorted(found)]
+
     def lineages_of_stories(self, stories: Iterable[str]) -> list[dict]:
         """Stored lineage rows of the given stories."""
         return [

@@ -142,34 +142,18 @@ def judge_boilerplate(
     ``judge`` limits the verdicts to those keys (``sampled`` then needs only their holders).
     """
     order = sorted(sampled)
-    content = dict(
-        zip(
-            order,
-            _content_shingles([sampled[i] for i in order], frequent.keys(), config),
-            strict=True,
-        )
+    docs = [sampled[i] for i in order]
+    rests = unique_shingles(
+        [[p for p, k in zip(ps, ks, strict=True) if k not in frequent] for ps, ks in docs],
+        config,
     )
+    wholes = unique_shingles([ps for ps, _ in docs], config)
+    content = {i: (rest, whole) for i, rest, whole in zip(order, rests, wholes, strict=True)}
     return {
         key: frequent[key]
         for key in (frequent if judge is None else judge)
         if _different_stories(holders[key], content, config.boilerplate_max_story_overlap)
     }
-
-
-def _content_shingles(
-    docs: list[tuple[list[str], list[bytes]]], frequent, config: Config
-) -> list[np.ndarray]:
-    """Shingles of each article without its recurring lines, in one batch; all its lines if
-    that leaves little, as for an exact reprint, which recurs line by line."""
-    rests = [
-        [p for p, k in zip(paragraphs, keys, strict=True) if k not in frequent]
-        for paragraphs, keys in docs
-    ]
-    out = unique_shingles(rests, config)
-    short = [n for n, hashes in enumerate(out) if len(hashes) < _MIN_CONTENT]
-    for n, hashes in zip(short, unique_shingles([docs[n][0] for n in short], config), strict=True):
-        out[n] = hashes
-    return out
 
 
 def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
@@ -181,17 +165,38 @@ def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np
 
 
 def _different_stories(
-    members: Iterable[int], content: dict[int, np.ndarray], max_overlap: float
+    members: Iterable[int], content: dict[int, tuple[np.ndarray, np.ndarray]], max_overlap: float
 ) -> bool:
-    overlaps = [
-        smaller_share(content[i], content[j]) for i, j in itertools.combinations(members, 2)
-    ]
+    """Whether the articles holding a recurring line are, pair by pair, different stories.
+
+    A pair is compared on the text it holds besides the recurring lines: the share of the
+    smaller rest found in the other. An article whose rest is short is made of recurring
+    lines (an exact reprint recurs line by line): it is compared whole, by the share of it
+    found in the other article whole. A reprint that adds a paragraph of its own (a credit,
+    a quote, a stitched-in passage) then holds all of its source, where comparing by that
+    added paragraph alone would call them two stories and make every line of the source
+    boilerplate; two articles of a site sharing only its template stay apart."""
+    overlaps = []
+    for i, j in itertools.combinations(members, 2):
+        (a, whole_a), (b, whole_b) = content[i], content[j]
+        if len(a) < _MIN_CONTENT and len(b) >= _MIN_CONTENT:
+            a, b = whole_a, whole_b  # a's share found in b
+        elif len(b) < _MIN_CONTENT and len(a) >= _MIN_CONTENT:
+            a, b = whole_b, whole_a
+        else:
+            if len(a) < _MIN_CONTENT:  # both made of recurring lines
+                a, b = whole_a, whole_b
+            a, b = sorted((a, b), key=len)
+        overlaps.append(share_found(a, b))
     return bool(overlaps) and float(np.median(overlaps)) < max_overlap
 
 
-def smaller_share(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of the smaller of two sorted hash sets found in the other (0 when it is empty):
-    how much of the shorter text the longer one holds, whatever their lengths."""
-    if len(a) > len(b):
-        a, b = b, a
+def share_found(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the sorted hash set ``a`` found in ``b`` (0 when ``a`` is empty)."""
     return len(sorted_intersection(a, b)) / len(a) if len(a) else 0.0
+
+
+def smaller_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller of two sorted hash sets found in the other: how much of the
+    shorter text the longer one holds, whatever their lengths."""
+    return share_found(*sorted((a, b), key=len))

@@ -163,6 +163,18 @@ CHROME_RULES: list[tuple[str, re.Pattern[str] | _Contains]] = [
             _I,
         ),
     ),
+    # Where a reprint comes from: not the story's text; the provenance stage reads the
+    # outlet it names from the removed line (wiretrace.trace.original.credited_outlets).
+    (
+        "credit line",
+        re.compile(
+            r"^(?:(?:this (?:article|story|piece|post|report) (?:was )?(?:originally|first) |"
+            r"originally )(?:appeared|published|ran|posted) (?:on|in|at|by) [^,;]{2,60}|"
+            r"(?:republished|reprinted)\b[^,;]{0,40}\b(?:from|courtesy of) [^,;]{2,60}|"
+            r"(?:source|via|courtesy(?: of)?|credit)\s*[:\-–—]\s*[^;]{2,60})$",
+            _I,
+        ),
+    ),
 ]
 
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)»]$")

@@ -4,10 +4,13 @@ JSONL and CSV inputs share their columns: ``id``, ``text`` (or ``html``: a whole
 page, whose main text is extracted), and optional ``title``, ``url``,
 ``source``, ``published``, ``author``. The same checks apply to both. A record
 with a title may have no ``text`` (a headline feed): it becomes a short record.
+``published`` (or ``date``) may be in any form :mod:`wiretrace.ingest.dates` reads,
+a string or a number; it is written as ISO 8601, and one that cannot be read is noted.
 """
 
 from __future__ import annotations
 
+from wiretrace.ingest.dates import date_article
 from wiretrace.records import Article, Skipped
 
 OPTIONAL_FIELDS = ("title", "url", "source", "published", "author")
@@ -36,6 +39,7 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
     if text is None and isinstance(data.get("html"), str):
         from wiretrace.ingest.html_page import article_from_html
 
+        # The page's reader dates the article: the record's date, else the page's.
         return article_from_html(data["html"], article_id, origin, url=values["url"], fields=values)
     titled = bool(values["title"] and values["title"].strip())
     if text is None and titled:
@@ -49,13 +53,13 @@ def article_from_fields(record: object, origin: str) -> Article | Skipped:
         return Skipped(origin, "binary content (NUL characters) in 'text'", article_id)
     if not text.strip() and not titled:
         return Skipped(origin, "empty 'text'", article_id)
-    return Article(
+    article = Article(
         id=article_id,
         text=text,
         title=values["title"] or "",
         url=values["url"],
         source=values["source"],
-        published=values["published"],
         author=values["author"],
         origin=origin,
     )
+    return date_article(article, data.get("published"))

@@ -11,7 +11,9 @@ The metadata news pages carry is read from the page head: title
 (``og:title``, else the first ``<h1>``, else ``<title>``), author, publication
 date, site name and canonical URL, from schema.org JSON-LD (``NewsArticle``)
 first, then Open Graph / ``article:`` and common ``<meta>`` names, then
-``<time datetime>``. The chrome the extractor leaves ("Leave a comment", a
+``<time datetime>``; of the dates, the first that reads as one (a page may carry an empty or
+placeholder ``date`` meta beside a good JSON-LD date), read by :mod:`wiretrace.ingest.dates`
+like every other input's. The chrome the extractor leaves ("Leave a comment", a
 byline line) is taken out by the cleaning stage as for text inputs.
 """
 
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from wiretrace.ingest.dates import date_article, is_date
 from wiretrace.ingest.decode import looks_binary
 from wiretrace.records import Article, Skipped
 
@@ -119,11 +122,13 @@ def page_metadata(tree, url: str | None = None) -> dict[str, str | None]:
         or (tree.title or "").strip()
     )
     time_tag = tree.document.query_selector("time[datetime]")
-    published = (
-        _name(ld.get("datePublished"))
-        or next((meta[k] for k in _DATE_NAMES if k in meta), None)
-        or (time_tag.getattr("datetime") if time_tag else None)
-    )
+    dates = [
+        _name(ld.get("datePublished")),
+        *(meta[k] for k in _DATE_NAMES if k in meta),
+        time_tag.getattr("datetime") if time_tag else None,
+    ]
+    dates = [d for d in dates if d]
+    published = next((d for d in dates if is_date(d)), dates[0] if dates else None)
     author = _name(ld.get("author")) or next((meta[k] for k in _AUTHOR_NAMES if k in meta), None)
     site = (
         _name(ld.get("publisher"))
@@ -150,7 +155,8 @@ def article_from_html(
     """The article in one HTML page, or why there is none.
 
     ``fields`` (from a JSONL record) override what the page says (title, url, source,
-    published, author).
+    published, author). The date is read as every input's is (:func:`date_article`): the
+    given one, else the page's, else one in the URL path.
     """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if not raw.strip():
@@ -174,17 +180,17 @@ def article_from_html(
     given = {k: v for k, v in (fields or {}).items() if v}
     found.update(given)
     text = "\n\n".join(line.strip() for line in body.split("\n") if line.strip())
-    return Article(
+    article = Article(
         id=article_id,
         text=text,
         title=found["title"] or "",
         url=found["url"],
         source=found["source"],
-        published=found["published"],
         author=found["author"],
         fetched=fetched,
         origin=origin,
     )
+    return date_article(article, found["published"])
 
 
 def read_html_file(path: Path, max_chars: int) -> Iterator[Article | Skipped]:

@@ -39,6 +39,7 @@ def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, 
         "removed_at": a.removed_at,
         "origin": a.origin,
         "short": a.short,
+        "notes": a.notes,
     }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from wiretrace.ingest.dates import DATE_NOTES
 from wiretrace.pipeline import RunResult
 
 
@@ -26,8 +27,12 @@ def print_summary(
     if acc.short:  # headlines without a body: in stories, not in copy detection
         table.add_row("  of them short (title, short summary)", str(acc.short))
     table.add_row("skipped", str(len(acc.skipped)))
-    for reason, n in acc.to_dict()["skipped_by_reason"].items():
+    counted = acc.to_dict()
+    for reason, n in counted["skipped_by_reason"].items():
         table.add_row(f"  skipped: {reason}", str(n))
+    for kind, n in counted["dates"].items():
+        if n:
+            table.add_row(f"noted: {DATE_NOTES[kind]}", str(n))
     if result.stats.get("articles_stored_before"):
         table.add_row("articles already stored", str(result.stats["articles_stored_before"]))
     table.add_row("candidate pairs", str(result.stats["candidate_pairs"]))

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from wiretrace.clean.boilerplate import line_key
 from wiretrace.config import Config
 from wiretrace.records import (
     COPY_RELATIONS,
@@ -145,6 +146,8 @@ def _diff(
             passages.append(DiffPassage(kind, "version", match=j, similarity=sim, **span))
         elif against is None and span["found_in"]:  # the original: carried by other versions
             passages.append(DiffPassage("shared", "version", **span))
+        elif (why := _removed_from(para, articles.get(against) if against else None)) is not None:
+            passages.append(DiffPassage("boilerplate", "version", reason=why, **span))
         else:
             passages.append(DiffPassage("added", "version", **span))
     if against is not None and against in articles:
@@ -166,9 +169,15 @@ def _diff(
                         found_in=sorted(carried.get((against, j), ())),
                     )
                 )
+    # A link line the version's source holds too came with the text: it is not stitched in.
+    inherited = {line_key(x) for x in articles[against].removed} if against in articles else set()
     for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
-        link = reason == "link line" and len(line.split()) >= _LINK_MIN_WORDS
+        link = (
+            reason == "link line"
+            and len(line.split()) >= _LINK_MIN_WORDS
+            and line_key(line) not in inherited
+        )
         passages.append(
             DiffPassage(
                 "stitched_in" if link else "boilerplate",
@@ -182,6 +191,25 @@ def _diff(
     return VersionDiff(
         version.id, lineage.original, against, relation.relation if relation else None, passages
     )
+
+
+def _removed_from(paragraph: str, source: CleanArticle | None) -> str | None:
+    """Why the source lost this paragraph in cleaning, when it holds it among its removed
+    lines (learned boilerplate, chrome): a version that kept it did not add it."""
+    if source is None or not source.removed:
+        return None
+    words = set(paragraph.lower().split())
+    if len(words) < 4:
+        return None
+    for line, reason in zip(source.removed, source.removed_reasons, strict=True):
+        theirs = set(line.lower().split())
+        if len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
+            return f"removed from {source.id} as {reason}"
+    return None
+
+
+#: Share of words two lines share for one to be the other, lightly edited.
+_SAME_LINE = 0.7
 
 
 def _mark_stitched(

@@ -11,6 +11,7 @@ the evidence can tell at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from wiretrace.records import (
@@ -23,7 +24,7 @@ from wiretrace.records import (
     Story,
     timestamp,
 )
-from wiretrace.trace.original import Choice, choose_original
+from wiretrace.trace.original import CLEARLY_MORE, Choice, choose_original, time_span
 
 #: Relations that make one text a version of another.
 VERSION_RELATIONS = (*COPY_RELATIONS, "rewrite")
@@ -89,7 +90,8 @@ def lineages(
         if len(ids) < 2:
             continue
         members = [articles[i] for i in ids]
-        choice = _original(members, family_of, index, margin)
+        derived = derived_shares(members, relations, story_of)
+        choice = _original(members, family_of, index, margin, derived)
         derivations = _derivations(members, choice, index, margin)
         order = {d.derived: k for k, d in enumerate(derivations, start=1)}
         order[choice.original] = 0
@@ -109,8 +111,54 @@ def lineages(
     return out
 
 
+def derived_shares(
+    members: Sequence[CleanArticle], relations: Sequence[Relation], story_of: Mapping[str, str]
+) -> dict[str, float]:
+    """Share of each version's text found in articles of other stories and in no other
+    version: text stitched in or quoted from elsewhere. Text every version holds, which an
+    article of another story shares (it quoted the story), is the lineage's own."""
+    ids = {a.id for a in members}
+    outside: dict[str, list[tuple[int, int]]] = {a.id: [] for a in members}
+    inside: dict[str, list[tuple[int, int]]] = {a.id: [] for a in members}
+    for r in relations:
+        if r.relation not in COPY_RELATIONS:
+            continue
+        for me, other, side in ((r.a, r.b, "a"), (r.b, r.a, "b")):
+            if me not in ids:
+                continue
+            spans = [
+                (e.a_start, e.a_end) if side == "a" else (e.b_start, e.b_end) for e in r.evidence
+            ]
+            if other in ids:
+                inside[me] += spans
+            elif story_of.get(other) != story_of.get(me):
+                outside[me] += spans
+    shares = {}
+    for a in members:
+        alone = _covered(outside[a.id]) - _covered(outside[a.id], only=inside[a.id])
+        shares[a.id] = alone / max(1, len(a.text))
+    return shares
+
+
+def _covered(spans: list[tuple[int, int]], only: list[tuple[int, int]] | None = None) -> int:
+    """Characters covered by ``spans`` (with ``only``: covered by both ``spans`` and ``only``)."""
+    chars: set[int] = set()
+    for start, end in spans:
+        chars.update(range(start, end))
+    if only is not None:
+        kept: set[int] = set()
+        for start, end in only:
+            kept.update(range(start, end))
+        chars &= kept
+    return len(chars)
+
+
 def _original(
-    members: list[CleanArticle], family_of: Mapping[str, str], index: RelationIndex, margin: float
+    members: list[CleanArticle],
+    family_of: Mapping[str, str],
+    index: RelationIndex,
+    margin: float,
+    derived: Mapping[str, float],
 ) -> Choice:
     """Publication time over all versions; without it, copies (not translations or paraphrases)
     are the candidates: a reworded text is rarely the source of verbatim copies."""
@@ -123,7 +171,54 @@ def _original(
         for y in candidates
         if x.id != y.id
     }
-    return choose_original(candidates, contained, margin)
+    by_id = {a.id: a for a in candidates}
+    # Only where the other holds nearly all of it: a version that holds much more than
+    # another (a fifth and up) is its uncut source, whatever the words of the rest.
+    off_story = {
+        x.id: any(
+            index.contained(y, x.id) >= 1.0 - CLEARLY_MORE
+            and adds_off_story(x, by_id[y], index.get(x.id, y))
+            for y in by_id
+            if y != x.id
+        )
+        for x in candidates
+    }
+    return choose_original(candidates, contained, margin, derived, off_story)
+
+
+def adds_off_story(version: CleanArticle, other: CleanArticle, relation: Relation | None) -> bool:
+    """Whether ``version`` holds, beyond what it shares with ``other``, a passage off their
+    story: most of its content words appear nowhere in the shared text. A copy that cut its
+    source's end leaves out more of the same story, named by the same words; a quote or a
+    paragraph stitched in from another story brings words of its own. It tells the two
+    apart where containment cannot: each leaves one version holding all of the other."""
+    if relation is None:
+        return False
+    side = "a" if relation.a == version.id else "b"
+    spans = [(getattr(e, f"{side}_start"), getattr(e, f"{side}_end")) for e in relation.evidence]
+    starts = version.paragraph_starts()
+    shared, extra = [], []
+    for start, para in zip(starts, version.paragraphs, strict=True):
+        end = start + len(para)
+        covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+        (shared if covered >= 0.5 * len(para) else extra).append(para)
+    known = _content_words(" ".join(shared))
+    for para in extra:
+        words = _content_words(para)
+        if len(words) >= _OFF_STORY_MIN_WORDS and len(words - known) >= _OFF_STORY_NEW * len(words):
+            return True
+    return False
+
+
+#: A passage is off the story when this share of its content words is new to the shared
+#: text, and it has at least this many content words (a short line says too little).
+_OFF_STORY_NEW = 0.6
+_OFF_STORY_MIN_WORDS = 8
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words of four letters or more: names and topic words, few function words."""
+    return {w for w in re.findall(r"[^\W\d_]{4,}", text.lower())}
 
 
 def _derivations(
@@ -167,11 +262,12 @@ def _derivations(
 def _basis(
     p: CleanArticle, v: CleanArticle, choice: Choice, index: RelationIndex, margin: float
 ) -> tuple[str, bool]:
-    tp, tv = timestamp(p.published), timestamp(v.published)
-    if tp is not None and tv is not None and tp != tv:
-        if tp < tv:
+    sp, sv = time_span(p.published), time_span(v.published)
+    if sp is not None and sv is not None:
+        if sp[1] <= sv[0]:
             return "published earlier", True
-        return f"undetermined: {v.id} was published before {p.id}", False
+        if sv[1] <= sp[0]:
+            return f"undetermined: {v.id} was published before {p.id}", False
     in_p, in_v = index.contained(p.id, v.id), index.contained(v.id, p.id)
     if p.id == choice.original:
         return f"evidence: the original ({choice.reason})", choice.certain

@@ -1,17 +1,30 @@
 """Which version of a text is the original, and why.
 
-Publication time decides when the versions carry it. Otherwise the evidence
-does, in this order:
+The evidence is read in this order; the first that decides, decides:
 
-1. a wire credit: a byline or dateline naming a news agency ("By Dasha
-   Litvinova, Associated Press", "MOSCOW (AP) —", "(Reuters)"); a reprint
-   often drops it, and the agency's own text is the source of the others;
-2. completeness: the share of the other versions' words aligned with this
-   one, averaged over the other versions. Reprints cut, so the original holds
-   most of what every copy holds.
+1. **A credit to an outlet among the versions.** A reprint that says where it comes from
+   ("This article originally appeared on X", "Source: X", "Republished from X", an
+   agency's dateline "MOSCOW (AP) —", an agency's name closing the text) makes the
+   version of that outlet the original, when exactly one version is that outlet's (by
+   its ``source``, or its URL's host). A reprint knows its source; a timestamp may be a
+   feed's.
+2. **Publication time**, at the finest precision given: a date alone spans its whole
+   day, a time to the minute its minute. Only the versions that may have come first
+   compete: those whose span begins before the earliest span ends. Undated versions
+   compete only when no version is dated; otherwise the pick is certain only if the
+   text shows each undated version derived from it (it holds more of them than they of it).
+3. Among versions tied in time, **the text**:
 
-When neither separates the leading two versions (no wire credit on either,
-completeness within ``margin``), the choice is marked as not certain.
+   * text a version shares with articles of *other* stories (stitched in, quoted) is
+     derived: it counts against the version, and never as completeness;
+   * completeness: the share of the other tied versions' own words (their words not
+     derived from other stories) aligned with this one. Reprints cut; the original holds
+     what every copy holds;
+   * a wire credit on one version only (an agency byline or dateline the others lack);
+   * an agency among the outlets: syndicated text starts at the agency.
+
+When nothing separates the leading two, the pick is marked not certain. *Certain* is
+meant literally: ``wiretrace bench provenance`` measures how often a certain pick is right.
 """
 
 from __future__ import annotations
@@ -19,9 +32,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from wiretrace.clean.chrome import WIRE_SERVICES
-from wiretrace.records import CleanArticle, timestamp
+from wiretrace.records import CleanArticle
 
 _AGENCY = "|".join(re.escape(w) for w in sorted(WIRE_SERVICES, key=len, reverse=True))
 #: "By X, Associated Press", "Associated Press", "X; Reuters" in a byline.
@@ -32,6 +47,48 @@ _DATELINE = re.compile(
     r"|^\(([A-Z][a-z]+(?: [A-Z][a-z]+)?)\)\s*[-—–:]?",
     re.I,
 )
+#: Lines that name where a reprint comes from; ``outlet`` is the name.
+_CREDITS = [
+    re.compile(
+        r"\b(?:originally|first)\s+(?:appeared|published|ran)\s+(?:on|in|at|by)\s+"
+        r"(?P<outlet>[^.;,()\n]{2,60})",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:republished|reprinted)\s+(?:\w+\s+){0,3}from\s+(?P<outlet>[^.;,()\n]{2,60})", re.I
+    ),
+    re.compile(
+        r"^(?:source|via|courtesy of|credit)\s*[:\-–—]\s*(?P<outlet>[^.;\n]{2,60})\.?$", re.I
+    ),
+    re.compile(rf"^[—–-]?\s*(?:the\s+)?(?P<outlet>{_AGENCY})\.?$", re.I),
+]
+#: Agencies by every name they go by, to one key.
+_AGENCY_KEYS = {
+    "ap": "associatedpress",
+    "theassociatedpress": "associatedpress",
+    "afp": "agencefrancepresse",
+    "pa": "pressassociation",
+}
+
+
+def outlet_key(name: str | None) -> str | None:
+    """An outlet's name or host reduced to compare: lower case letters and digits, without
+    "the", "www." or the top-level domain; agencies by one name."""
+    if not name:
+        return None
+    name = name.strip().lower()
+    if "." in name and " " not in name:  # a host: theconversation.com -> theconversation
+        parts = [p for p in name.split(".") if p not in ("www", "m", "amp")]
+        name = parts[0] if len(parts) <= 2 else parts[-2]
+    name = re.sub(r"^the\s+", "", name)
+    key = re.sub(r"[^a-z0-9]", "", name)
+    return _AGENCY_KEYS.get(key, key) or None
+
+
+def outlets_of(article: CleanArticle) -> set[str]:
+    """The keys an article's outlet goes by: its source's name and its URL's host."""
+    host = urlsplit(article.url).hostname if article.url else None
+    return {k for k in (outlet_key(article.source), outlet_key(host)) if k}
 
 
 def wire_credit(article: CleanArticle) -> str | None:
@@ -51,6 +108,43 @@ def wire_credit(article: CleanArticle) -> str | None:
     return None
 
 
+def credited_outlets(article: CleanArticle) -> set[str]:
+    """Outlets (keys) the article credits as its source, other than its own: credit lines at
+    its start or end (kept or removed as chrome), its wire credit."""
+    lines = [*article.paragraphs[:2], *article.paragraphs[-3:], *article.removed]
+    found = set()
+    for line in lines:
+        line = line.strip()
+        for pattern in _CREDITS:
+            m = pattern.search(line)
+            if m and (key := outlet_key(m.group("outlet"))):
+                found.add(key)
+    credit = wire_credit(article)
+    if credit and not credit.startswith("("):
+        found.add(outlet_key(credit) or "")
+    return found - outlets_of(article) - {""}
+
+
+def time_span(published: str | None) -> tuple[float, float] | None:
+    """When a version was published, as [start, end) in seconds since the epoch: as precise
+    as it was given (a date alone is its whole day, a time to the minute its minute), in
+    its own timezone (UTC when none is given). None when undated or unreadable."""
+    if not published:
+        return None
+    text = published.strip().replace("Z", "+00:00")
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    start = (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
+    clock = text[10:].lstrip("T ").split("+")[0].split("-")[0]
+    if len(text) <= 10 or not clock:
+        return start, start + 86400.0
+    if clock.count(":") == 1:
+        return start, start + 60.0
+    return start, start + 1.0
+
+
 @dataclass(frozen=True)
 class Choice:
     original: str
@@ -62,46 +156,158 @@ def choose_original(
     members: Sequence[CleanArticle],
     contained: Mapping[tuple[str, str], float],
     margin: float = 0.05,
+    derived: Mapping[str, float] | None = None,
+    off_story: Mapping[str, bool] | None = None,
 ) -> Choice:
     """The original among ``members``.
 
-    ``contained[(x, y)]`` is the share of y's words aligned with x (the pair's
-    relation coverage on y's side); pairs without a relation count as 0.
+    ``contained[(x, y)]`` is the share of y's words aligned with x (the pair's relation
+    coverage on y's side; pairs without a relation count as 0); ``derived[x]`` the share
+    of x's words it shares with articles of other stories; ``off_story[x]`` whether x holds
+    a passage, beyond what it shares with another version, off their story (a quote, a
+    paragraph of another story too short to relate the two).
     """
     if len(members) == 1:
         return Choice(members[0].id, "the only version", True)
-    dated = sorted(
-        (t, a.id, a.published) for a in members if (t := timestamp(a.published)) is not None
-    )
-    if len(dated) >= 2 and dated[0][0] < dated[1][0]:
-        # Undated versions could be older: then the choice is not certain.
-        return Choice(dated[0][1], f"published first ({dated[0][2]})", len(dated) == len(members))
+    derived = derived or {}
+    off_story = off_story or {}
+    credited = _credited(members)
+    if credited is not None:
+        return credited
+    spans = {a.id: time_span(a.published) for a in members}
+    dated = [a for a in members if spans[a.id] is not None]
+    undated = [a for a in members if spans[a.id] is None]
+    if not dated:
+        return _by_text(members, contained, margin, derived, off_story, "no version is dated")
+    first_end = min(spans[a.id][1] for a in dated)  # type: ignore[index]
+    tied = [a for a in dated if spans[a.id][0] < first_end]  # type: ignore[index]
+    if len(tied) == 1:
+        pick = tied[0]
+        choice = Choice(pick.id, f"published first ({pick.published})", True)
+    else:
+        why = f"{len(tied)} published first, tied"
+        choice = _by_text(tied, contained, margin, derived, off_story, why)
+    pick = choice.original
 
-    ids = [a.id for a in members]
-    complete = {
-        x: sum(contained.get((x, y), 0.0) for y in ids if y != x) / (len(ids) - 1) for x in ids
-    }
-    credit = {a.id: wire_credit(a) for a in members}
-    words = {a.id: sum(p.count(" ") + 1 for p in a.paragraphs) for a in members}
-    ranked = sorted(
-        ids, key=lambda x: (credit[x] is not None, complete[x], words[x], x), reverse=True
-    )
-    best, second = ranked[0], ranked[1]
-    share = f"{complete[best]:.0%} of the other versions' text is found in it"
-    if credit[best] and not credit[second]:
-        return Choice(
-            best, f"carries a wire credit ({credit[best]}) that the others lack; {share}", True
+    def holds(x: str, y: str) -> float:
+        return contained.get((x, y), 0.0)
+
+    for u in undated:
+        # An undated version is the pick's source when the text says so: the pick is cut
+        # from it, or adds to all of it a passage off their story.
+        cut = holds(u.id, pick) - holds(pick, u.id) >= CLEARLY_MORE
+        added = (
+            off_story.get(pick, False)
+            and not off_story.get(u.id, False)
+            and holds(pick, u.id) >= 1.0 - CLEARLY_MORE
         )
-    if complete[best] - complete[second] >= margin:
-        lead = f"wire credit ({credit[best]}) on several versions; " if credit[best] else ""
+        if cut or added:
+            how = "is cut from it" if cut else "adds a passage off the story to it"
+            return Choice(u.id, f"undated, but {pick} (dated first) {how}", False)
+    if undated and choice.certain:
+        # An undated version could be older, unless the text shows it derived from the pick.
+        behind = all(holds(pick, u.id) - holds(u.id, pick) >= CLEARLY_MORE for u in undated)
+        if not behind:
+            return Choice(pick, f"{choice.reason}; {len(undated)} undated could be older", False)
+    return choice
+
+
+def _credited(members: Sequence[CleanArticle]) -> Choice | None:
+    """The version of the outlet another version credits, when exactly one version is that
+    outlet's and no other credited outlet among the versions disagrees."""
+    owners: dict[str, list[CleanArticle]] = {}
+    for a in members:
+        for key in outlets_of(a):
+            owners.setdefault(key, []).append(a)
+    picks: dict[str, tuple[CleanArticle, str]] = {}
+    for a in members:
+        for key in credited_outlets(a):
+            found = owners.get(key, [])
+            if len(found) == 1 and found[0].id != a.id:
+                picks[found[0].id] = (a, key)
+    if len(picks) != 1:
+        return None
+    ((pick_id, (by, _)),) = picks.items()
+    pick = next(m for m in members if m.id == pick_id)
+    return Choice(pick_id, f"credited as the source by {by.id} ({pick.source or pick.url})", True)
+
+
+def _by_text(
+    members: Sequence[CleanArticle],
+    contained: Mapping[tuple[str, str], float],
+    margin: float,
+    derived: Mapping[str, float],
+    off_story: Mapping[str, bool],
+    why: str,
+) -> Choice:
+    """Among versions that time cannot order: the one deriving least from other stories, then
+    a lone wire credit (a copy adding text of its own holds more than its source: the
+    credit says which is the agency's), then the most complete, then an agency's."""
+    ids = [a.id for a in members]
+
+    def own(x: str, y: str) -> float:  # share of y's own words found in x
+        return min(1.0, contained.get((x, y), 0.0) / max(1e-9, 1.0 - derived.get(y, 0.0)))
+
+    complete = {x: sum(own(x, y) for y in ids if y != x) / (len(ids) - 1) for x in ids}
+    credit = {a.id: wire_credit(a) for a in members}
+    agency = {a.id: bool(outlets_of(a) & _AGENCY_OUTLETS) for a in members}
+    words = {a.id: sum(p.count(" ") + 1 for p in a.paragraphs) for a in members}
+    stitched = {x: derived.get(x, 0.0) >= _DERIVED_SHARE for x in ids}
+
+    # Versions within ``margin`` of the most complete are as complete as each other; among
+    # them the one adding least to the others is the source: a copy that adds a credit line
+    # or a quote holds all of its source, and a little more.
+    top = max(complete.values())
+    added = {x: 1.0 - sum(own(y, x) for y in ids if y != x) / (len(ids) - 1) for x in ids}
+
+    def rank(x: str) -> tuple:
+        near = complete[x] >= top - margin
+        return (
+            not stitched[x],
+            credit[x] is not None,
+            not off_story.get(x, False),
+            near,
+            -added[x] if near else complete[x],
+            agency[x],
+            -words[x],
+            x,
+        )
+
+    best, second = sorted(ids, key=rank, reverse=True)[:2]
+    share = f"{complete[best]:.0%} of the other versions' own text is found in it"
+    if stitched[second] and not stitched[best]:
         return Choice(
             best,
-            f"{lead}most complete version: {share} (next {second}: {complete[second]:.0%})",
+            f"{why}; {second} holds text of other stories ({derived[second]:.0%}), "
+            f"{best} does not; {share}",
             True,
         )
+    if credit[best] and not credit[second]:
+        return Choice(
+            best, f"{why}; carries a wire credit ({credit[best]}) that the others lack", True
+        )
+    if complete[best] - complete[second] >= margin:
+        return Choice(
+            best,
+            f"{why}; most complete: {share} (next {second}: {complete[second]:.0%})",
+            complete[best] - complete[second] >= CLEARLY_MORE,
+        )
+    if agency[best] and not agency[second]:
+        return Choice(best, f"{why}; the agency's version ({best}), as syndication goes", False)
     return Choice(
         best,
-        f"evidence cannot tell: {best} and {second} are about as complete "
-        f"({complete[best]:.0%} vs {complete[second]:.0%}); chose the longer",
+        f"{why}; evidence cannot tell: {best} and {second} are about as complete "
+        f"({complete[best]:.0%} vs {complete[second]:.0%}); chose the one adding least",
         False,
     )
+
+
+#: How much more of the others one version must hold for the text alone to make its pick
+#: certain. Containment cannot tell a copy that cut its source's end from a copy that added
+#: a quote or a paragraph of another story too short to be related to it: both leave one
+#: version holding all of the other and a little more. Cuts of a fifth or more are clear;
+#: additions of that size are related to their source article (``derived``).
+CLEARLY_MORE = 0.15
+#: A version whose words are this much shared with other stories holds stitched-in text.
+_DERIVED_SHARE = 0.05
+_AGENCY_OUTLETS = {k for k in (outlet_key(w) for w in WIRE_SERVICES) if k}
