@@ -84,6 +84,23 @@ def synthetic_corpus(folder: Path, n: int, seed: int) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def page():
+    """One headless Chromium page for a test module. CI sets WIRETRACE_REQUIRE_BROWSER=1 so
+    that a missing browser fails there instead of skipping."""
+    import os
+
+    from wiretrace.report.browser import BrowserUnavailable, browser_page
+
+    try:
+        with browser_page() as p:
+            yield p
+    except BrowserUnavailable as exc:
+        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
+            raise
+        pytest.skip(f"no headless browser: {exc}")
+
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 

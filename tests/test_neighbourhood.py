@@ -7,7 +7,7 @@ import sqlite3
 import orjson
 
 from wiretrace import Config, run
-from wiretrace.store import Store
+from wiretrace.store import SCHEMA_VERSION, Store
 
 # Lexical scoring keeps these tests quick; what is tested is which articles are compared.
 LEXICAL = {"encoder": "none", "story_min_match": 0.4, "workers": 1}
@@ -103,7 +103,7 @@ def test_a_schema_2_store_is_upgraded_in_place(demo_dir, tmp_path):
         con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     with Store(db) as store:
-        assert store.get_meta("schema_version") == "3"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
         assert store.story_of(DEMO_NAMES[:3]) == expected
         assert store.families_of(["reprint_with_chrome"])
         stories = [g["story"] for g in store.lineages_of_stories(set(expected.values()))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import orjson
@@ -12,7 +11,7 @@ from tests.conftest import DEMO, SEEDS, need
 from wiretrace import Config, run
 from wiretrace.cli import main
 from wiretrace.report import write_outputs
-from wiretrace.report.browser import BrowserUnavailable, browser_page, report_url
+from wiretrace.report.browser import report_url
 from wiretrace.report.html import write_html
 
 A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
@@ -34,19 +33,6 @@ def demo_report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory):
     return _out(tmp_path_factory, "seeds", [need(SEEDS)])
-
-
-@pytest.fixture(scope="module")
-def page():
-    """One headless Chromium for the module. CI sets WIRETRACE_REQUIRE_BROWSER=1 so that a
-    missing browser fails there instead of skipping."""
-    try:
-        with browser_page() as p:
-            yield p
-    except BrowserUnavailable as exc:
-        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
-            raise
-        pytest.skip(f"no headless browser: {exc}")
 
 
 def _open(page, html, story=None, version=None):
@@ -89,6 +75,47 @@ def test_show_prints_story_original_and_diff(demo_report, capsys):
     assert text.count("stitched_in") >= 3 and "from ferry_story" in text
     assert "independent report" in text
     assert main(["show", "no_such_article", "--out", str(out)]) == 1
+
+
+def _relation(out, a, b) -> dict:
+    rows = [orjson.loads(x) for x in (out / "relations.jsonl").read_bytes().splitlines()]
+    return next(r for r in rows if {r["a"], r["b"]} == {a, b})
+
+
+def _cleaned(out) -> dict[str, str]:
+    rows = [orjson.loads(x) for x in (out / "articles.jsonl").read_bytes().splitlines()]
+    return {a["id"]: "\n\n".join(a["paragraphs"]) for a in rows}
+
+
+def test_show_lists_every_relation_with_its_evidence(demo_report, capsys, monkeypatch):
+    out, _ = demo_report
+    rel = _relation(out, "ferry_story", "reprint_with_chrome")
+    text = _cleaned(out)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["show", "ferry_story", "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "Relations: 1" in shown and "partial with reprint_with_chrome" in shown
+    assert f"coverage {rel['coverage_a']:.2f} here, {rel['coverage_b']:.2f} there" in shown
+    rows = [line for line in shown.splitlines() if "↔" in line]
+    assert len(rows) == len(rel["evidence"])  # one line an aligned passage, shortened
+    for row, e in zip(rows, rel["evidence"], strict=True):
+        assert len(row) <= 100 and "…" in row
+        assert row.split()[0] == f"{e['a_paragraph']}↔{e['b_paragraph']}"
+        assert text["ferry_story"][e["a_start"] : e["a_end"]].split()[1] in row
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert main(["show", "ferry_story", "--out", str(out), "--full"]) == 0
+    shown = capsys.readouterr().out
+    assert "check that the shared text is the story's" in shown  # what the evidence means
+    for e in rel["evidence"]:  # whole passages, both sides
+        assert " ".join(text["ferry_story"][e["a_start"] : e["a_end"]].split()) in shown
+        assert " ".join(text["reprint_with_chrome"][e["b_start"] : e["b_end"]].split()) in shown
+
+    assert main(["show", "independent_report", "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "same_story with wire_original" in shown and "views: word" in shown
+    story = _relation(out, "independent_report", "wire_original")
+    assert story["evidence"] and f"{len(story['evidence'])} pairs" in shown
 
 
 # -- in the browser ----------------------------------------------------------------------
@@ -166,4 +193,65 @@ def test_story_list_pages_and_filters(page, tmp_path):
     page.locator("#stories tr").first.click()
     page.wait_for_selector("#compare")
     assert "Text 77." in page.locator("#compare").inner_text()
+    assert page.errors == []
+
+
+def _marks(page, side):
+    return page.locator(f'#relation-sbs td.passage[data-side="{side}"] mark').all_inner_texts()
+
+
+def test_a_partial_copy_across_stories_opens_side_by_side(page, demo_report):
+    """ferry_story shares two paragraphs with the reprint, which is in another story: its
+    compare pane no longer calls it an independent report, and the relation opens side by
+    side from both stories and from its own address."""
+    out, html = demo_report
+    rel = _relation(out, "ferry_story", "reprint_with_chrome")
+    text = _cleaned(out)
+    _open(page, html, "story:ferry_story")
+    compare = page.inner_text("#compare")
+    assert "independent report" not in compare and "shares passages" in compare
+    page.locator('#version-relations a[data-relation="partial"]').click()
+    page.wait_for_selector("#relation-sbs")
+    assert "a=ferry_story&b=reprint_with_chrome" in page.evaluate("location.hash")
+    assert page.inner_text("#relation-title").startswith("partial")
+    assert f"coverage a {rel['coverage_a']:.2f}" in page.inner_text("#relation-figures")
+    assert "not a pitch" in page.inner_text("#evidence-meaning")
+    assert page.locator("#relation-sbs tr.evidence-row").count() == len(rel["evidence"])
+    # the marked passages are the evidence's spans of each cleaned text
+    assert _marks(page, "a") == [text[rel["a"]][e["a_start"] : e["a_end"]] for e in rel["evidence"]]
+    assert _marks(page, "b") == [text[rel["b"]][e["b_start"] : e["b_end"]] for e in rel["evidence"]]
+    assert page.locator("#relation-sbs del, #relation-sbs ins").count() > 0  # light edits
+    assert page.errors == []
+
+    _open(page, html, "story:independent_report")  # the far end's story lists it too
+    row = page.locator('#relations tr.relation-row[data-relation="partial"]')
+    assert "in another story" in row.inner_text()
+    row.click()
+    page.wait_for_selector("#relation-sbs")
+    assert page.locator("#relation-sbs tr.evidence-row").count() == len(rel["evidence"])
+
+    page.goto("about:blank")  # linkable: the address alone opens it
+    page.goto(report_url(html, "story:independent_report", pair=(rel["a"], rel["b"])))
+    page.wait_for_selector("#relation-sbs")
+    assert (
+        _marks(page, "a")[0]
+        == text[rel["a"]][rel["evidence"][0]["a_start"] : rel["evidence"][0]["a_end"]]
+    )
+    assert page.errors == []
+
+
+def test_a_same_story_pair_shows_its_matched_paragraphs_and_views(page, demo_report):
+    out, html = demo_report
+    rel = _relation(out, "independent_report", "wire_original")
+    assert rel["relation"] == "same_story"
+    _open(page, html, "story:independent_report")
+    page.locator(f'#relations tr.relation-row[data-a="{rel["a"]}"][data-b="{rel["b"]}"] a').click()
+    page.wait_for_selector("#relation-sbs")
+    views = page.locator("#relation-views th").all_inner_texts()
+    assert views == list(rel["views"])
+    assert "Independent reports of the same events" in page.inner_text("#evidence-meaning")
+    rows = [orjson.loads(x) for x in (out / "articles.jsonl").read_bytes().splitlines()]
+    paragraphs = {a["id"]: a["paragraphs"] for a in rows}
+    assert _marks(page, "a") == [paragraphs[rel["a"]][e["a_paragraph"]] for e in rel["evidence"]]
+    assert _marks(page, "b") == [paragraphs[rel["b"]][e["b_paragraph"]] for e in rel["evidence"]]
     assert page.errors == []

@@ -430,18 +430,6 @@ def _wait_gone(pid: int) -> None:
 
 
 # -- the live report in a real browser -----------------------------------------------------
-@pytest.fixture(scope="module")
-def page():
-    """Headless Chromium; CI sets WIRETRACE_REQUIRE_BROWSER=1 so a missing one fails there."""
-    from wiretrace.report.browser import BrowserUnavailable, browser_page
-
-    try:
-        with browser_page() as p:
-            yield p
-    except BrowserUnavailable as exc:
-        if os.environ.get("WIRETRACE_REQUIRE_BROWSER"):
-            raise
-        pytest.skip(f"no headless browser: {exc}")
 
 
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- '
@@ -486,6 +474,43 @@ def test_the_live_report_needs_a_key_and_shows_markup_as_text(tmp_path, page):
         page.goto(f"{s.url}/logout")
         page.goto(f"{s.url}/report")
         assert page.url.endswith("/login")
+    finally:
+        s.stop()
+
+
+def test_the_live_report_opens_a_relation_to_a_story_not_on_the_page(tmp_path, page):
+    """The demo's ferry story shares two paragraphs with a reprint in another story; with
+    only the ferry story listed, its relation still opens side by side, both texts shown."""
+    import wiretrace
+
+    demo = Path(wiretrace.__file__).parent / "demo"
+    records = []
+    for a in read_inputs(sorted(demo.glob("*.txt"))):
+        title, _, body = a.text.partition("\n")
+        records.append({"id": a.id, "title": title.strip(), "text": body.strip()})
+    s = Server(tmp_path / "live.db")
+    try:
+        assert s.post(records).status_code == 200
+        page.errors.clear()
+        page.goto(f"{s.url}/login")
+        page.fill("input[name=key]", s.read_key)
+        page.click("button[type=submit]")
+        page.goto(f"{s.url}/report?q=island+route")  # words of the ferry story alone
+        page.wait_for_selector("#stories tr")
+        assert page.locator("#stories tr").count() == 1
+        page.click("#stories tr a")
+        page.wait_for_selector("#compare")
+        page.locator('#version-relations a[data-relation="partial"]').click()
+        page.wait_for_selector("#relation-sbs")
+        with s.client(s.read_key) as c:
+            found = c.get("/v1/articles/ferry_story").json()
+        (rel,) = [r for r in found["relations"] if r["relation"] == "partial"]
+        assert page.locator("#relation-sbs tr.evidence-row").count() == len(rel["evidence"])
+        side = "a" if rel["a"] == "reprint_with_chrome" else "b"
+        reprint = " ".join(page.locator(f'#relation-sbs td[data-side="{side}"]').all_inner_texts())
+        assert "Meanwhile the regional ferry company" in reprint  # the reprint's own words
+        assert "not in this report" not in page.inner_text("#relation-sbs")
+        assert not page.errors, page.errors
     finally:
         s.stop()
 

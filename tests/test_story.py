@@ -177,6 +177,47 @@ def test_distinct_keeps_only_clear_mutual_best_matches():
     assert kept[1, 1] == 0.0 and kept[1, 2] == 0.0
 
 
+def test_best_matches_are_mutual_bests_at_the_floor_or_above_in_order_of_a():
+    from wiretrace.story.align import best_matches
+
+    m = np.array(
+        [
+            [0.10, 0.60, 0.05],  # row 0's best is column 1, whose best is row 0: kept
+            [0.05, 0.70, 0.20],  # column 1 is row 1's best too, but prefers row 1 (0.70)
+            [0.40, 0.10, 0.30],  # column 0: its best; 0.40 at the floor: kept
+            [0.00, 0.00, 0.24],  # column 2's best is row 2 (0.30 > 0.24): not mutual
+        ]
+    )
+    assert best_matches(m, 0.40) == [(1, 1), (2, 0)]
+    assert best_matches(m, 0.41) == [(1, 1)]
+    assert best_matches(np.zeros((0, 3)), 0.0) == []
+
+
+def test_same_story_pairs_carry_their_best_matching_paragraphs_and_views(demo_dir):
+    from wiretrace import run
+
+    result = run([demo_dir], Config(workers=1))
+    by_pair = {frozenset((r.a, r.b)): r for r in result.relations}
+    articles = {a.id: a for a in result.articles}
+    pair = by_pair[frozenset(("independent_report", "wire_original"))]
+    assert pair.relation == "same_story"
+    a, b = articles[pair.a], articles[pair.b]
+    shown = [(a.paragraphs[e.a_paragraph], b.paragraphs[e.b_paragraph]) for e in pair.evidence]
+    # the operator's next project, told in other words in the two reports
+    assert any("Nordvik Energi" in x and "Nordvik Energi" in y for x, y in shown)
+    for e in pair.evidence:  # whole paragraphs, each used once, as similar as the floor
+        assert a.text[e.a_start : e.a_end] == a.paragraphs[e.a_paragraph]
+        assert b.text[e.b_start : e.b_end] == b.paragraphs[e.b_paragraph]
+        assert e.similarity >= Config().rewrite_min_passage_similarity
+    assert len({e.a_paragraph for e in pair.evidence}) == len(pair.evidence)
+    assert len({e.b_paragraph for e in pair.evidence}) == len(pair.evidence)
+    assert pair.coverage_a == pair.coverage_b == 0.0  # pairs shown, not text derived
+    assert {"word", "names", "text"} <= set(pair.views)
+    assert all(0.0 <= pair.views[v] <= 1.0 for v in ("word", "names", "text"))
+    copy = by_pair[frozenset(("reprint_with_chrome", "wire_original"))]
+    assert copy.relation == "copy" and copy.views is None
+
+
 def test_sparse_chain_matches_the_full_dynamic_programme():
     from wiretrace.story.align import _best_chain, _dense_alignment
 

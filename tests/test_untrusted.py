@@ -104,3 +104,17 @@ def test_query_prints_skipped_file_names_as_plain_text(evil_run, tmp_path):
     assert proc.returncode == 0, proc.stderr
     _clean(proc.stderr)
     assert f"  {root / 'in' / 'notes.md'}: unsupported file type (.md)\n" in proc.stderr
+
+
+def test_diff_prints_both_articles_as_plain_text(evil_run, tmp_path):
+    _, config, _, _ = evil_run
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_bytes(orjson.dumps({**EVIL, "text": BODY}) + b"\n")
+    b.write_bytes(orjson.dumps({"id": "[red]y", "title": "Reprint", "text": BODY}) + b"\n")
+    proc = wiretrace("diff", a, b, "--config", config, env={"COLUMNS": "300"})
+    assert proc.returncode == 0, proc.stderr
+    _clean(proc.stdout + proc.stderr)
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("A: x[/x]  Council approves budget fdp.exe · Gazette · ")
+    assert lines[1].startswith("B: [red]y  Reprint · ")
+    assert "x[/x]" in proc.stdout.split("A is on the left")[1]  # the evidence's column heading

@@ -2,7 +2,8 @@
 
 wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
 wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
-wiretrace show ID [--out DIR]
+wiretrace show ID [--out DIR] [--full]
+wiretrace diff A B [--db index.db]   (two files, or two stored ids: aligned passages side by side)
 wiretrace query FILE... --db index.db [--out answers.jsonl]   (read-only)
 wiretrace serve --db index.db [--host 127.0.0.1] [--port 8080]  (the store over HTTP)
 wiretrace keys add NAME --scope read|write --db index.db | list | revoke NAME
@@ -213,6 +214,21 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     if not show_article(Outputs.load(args.out), args.id, Console(), full=args.full):
         raise WiretraceError(f"{args.id}: not in the outputs in {args.out}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from wiretrace.compare import diff_files, diff_stored
+    from wiretrace.report.terminal import show_pair
+    from wiretrace.story.encoder import load_encoders
+
+    config = _config(args)
+    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    if args.db:
+        pair = diff_stored(args.db, args.a, args.b, config, encoders)
+    else:
+        pair = diff_files(args.a, args.b, config, encoders)
+    show_pair(pair, Console())
     return 0
 
 
@@ -436,9 +452,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="whole passages, not one line each")
     p.set_defaults(func=cmd_show)
 
+    p = sub.add_parser("diff", help="two articles' relation and aligned passages side by side")
+    p.add_argument("a", help="a file holding one article (any input format), or a stored id")
+    p.add_argument("b", help="the other one")
+    p.add_argument("--db", help="A and B are ids of articles in this store")
+    p.add_argument("--config", help="JSON file of settings")
+    p.set_defaults(func=cmd_diff)
+
     p = sub.add_parser("compare", help="relation and same-story similarity of article pairs")
     p.add_argument("pairs", help='JSONL, one {"id", "a": ARTICLE, "b": ARTICLE} per line')
-    p.add_argument("--out", required=True, help='JSONL answers: {"id", "relation", "similarity"}')
+    p.add_argument(
+        "--out",
+        required=True,
+        help='JSONL answers: {"id", "relation", "similarity", "match", "evidence", ...}',
+    )
     p.add_argument("--config", help="JSON file of settings")
     p.set_defaults(func=cmd_compare)
 

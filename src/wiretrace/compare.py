@@ -1,27 +1,37 @@
-"""``wiretrace compare``: the relation and same-story similarity of given article pairs.
+"""``wiretrace compare`` and ``wiretrace diff``: the relation of given article pairs, with
+its evidence.
 
-Input lines are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in the
-JSONL input; each output line is ``{"id", "relation", "similarity"}``, or
-``{"id", "error"}`` for a line that cannot be compared, so every input line is
-answered. ``relation`` is ``same_story`` when the pair's event match reaches
-``story_min_match`` (and no copy or rewrite relation holds); the answer also
-carries that ``match``. IDF statistics are fitted on all articles of the file together.
+Input lines of ``compare`` are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in
+the JSONL input; each output line is the pair's relation (:func:`answer`), or ``{"id",
+"error"}`` for a line that cannot be compared, so every input line is answered.
+``relation`` is ``same_story`` when the pair's event match reaches ``story_min_match``
+(and no copy or rewrite relation holds); the answer also carries that ``match``. IDF
+statistics are fitted on all articles of the file together.
+
+``diff`` relates two articles, each read from a file or from a store, by the same
+:func:`relate` (the copy engine's verification, then the story stage's meaning-level
+check): there is one pairwise comparison, whichever command asks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import orjson
 
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
+from wiretrace.errors import UsageError
+from wiretrace.ingest import read_inputs
 from wiretrace.ingest.fields import article_from_fields
-from wiretrace.records import Article, CleanArticle, Skipped
+from wiretrace.records import Article, CleanArticle, Relation, Skipped
+from wiretrace.store import Store
 from wiretrace.story.encoder import Encoder, load_encoders
 from wiretrace.story.similarity import StorySpace
-from wiretrace.story.stage import PassageSpace, meaning_relation
+from wiretrace.story.stage import PassageSpace, meaning_relation, same_story
 from wiretrace.verify import Verifier
 
 
@@ -54,6 +64,73 @@ def parse_pairs(lines: Iterable[bytes | dict]) -> tuple[list, list[CleanArticle]
     return parsed, [clean_article(a) for _, a, b in good for a in (a, b)]
 
 
+def relate(
+    pairs: Sequence[tuple[CleanArticle, CleanArticle]],
+    config: Config,
+    encoders: Sequence[Encoder],
+) -> list[Relation]:
+    """The relation of each pair (ids unique among all the articles), with its evidence,
+    similarity, match and views; ``unrelated`` (no evidence) when none holds."""
+    if not pairs:
+        return []
+    articles = list({x.id: x for pair in pairs for x in pair}.values())
+    index = {a.id: i for i, a in enumerate(articles)}
+    space = StorySpace.build(articles, config, encoders)
+    left = np.array([index[a.id] for a, _ in pairs])
+    right = np.array([index[b.id] for _, b in pairs])
+    similarity, match = space.pair_scores(left, right)
+    close = similarity >= config.rewrite_min_story_similarity
+    # As in the story stage: paragraphs are embedded only for pairs close enough to be a
+    # rewrite; a same-story pair's evidence otherwise compares them by the word views.
+    passages = PassageSpace(_sides(pairs, close), space, encoders)
+    words_only = PassageSpace(_sides(pairs, ~close), space, ())
+    verifier = Verifier(articles, config)
+    out = []
+    for k, ((a, b), views) in enumerate(zip(pairs, space.pair_views(left, right), strict=True)):
+        score = float(similarity[k])
+        rel = verifier.relate(a.id, b.id)
+        if rel is not None:
+            rel.similarity = round(max(score, min(rel.coverage_a, rel.coverage_b)), 4)
+        elif close[k]:
+            rel = meaning_relation(a, b, score, passages, config)
+        elif match[k] >= config.story_min_match:
+            rel = same_story(a, b, score, words_only, config)
+        else:
+            rel = Relation(
+                a=a.id,
+                b=b.id,
+                relation="unrelated",
+                containment_ab=0.0,
+                containment_ba=0.0,
+                jaccard=0.0,
+                coverage_a=0.0,
+                coverage_b=0.0,
+                evidence=[],
+                similarity=round(score, 4),
+            )
+        rel.match = round(float(match[k]), 4)
+        rel.views = views
+        out.append(rel)
+    return out
+
+
+def _sides(pairs: Sequence[tuple[CleanArticle, CleanArticle]], chosen: np.ndarray) -> list:
+    """The articles of the chosen pairs, each once."""
+    return list({x.id: x for k, pair in enumerate(pairs) if chosen[k] for x in pair}.values())
+
+
+def answer(pair_id: object, rel: Relation, a: CleanArticle, b: CleanArticle) -> dict:
+    """A compare answer: the relation's fields, each evidence item with the text of its two
+    passages (the offsets point into cleaned texts the asker never sees)."""
+    row = rel.to_dict()
+    text_a, text_b = a.text, b.text
+    for e in row["evidence"]:
+        e["a_text"] = text_a[e["a_start"] : e["a_end"]]
+        e["b_text"] = text_b[e["b_start"] : e["b_end"]]
+    del row["a"], row["b"]
+    return {"id": pair_id, **row}
+
+
 def compare_pairs(
     lines: Iterable[bytes | dict],
     config: Config | None = None,
@@ -64,40 +141,71 @@ def compare_pairs(
     if encoders is None:
         encoders = load_encoders(config.encoder, config.encoder_lead_words)
     parsed, articles = parse_pairs(lines)
-    good = [p for p in parsed if isinstance(p, tuple)]
-    index = {a.id: i for i, a in enumerate(articles)}
-    similarity = match = np.zeros(len(good))
-    passages = None
-    if good:
-        space = StorySpace.build(articles, config, encoders)
-        left = np.array([index[a.id] for _, a, _ in good])
-        right = np.array([index[b.id] for _, _, b in good])
-        similarity, match = space.pair_scores(left, right)
-        close = similarity >= config.rewrite_min_story_similarity
-        pairs_close = [(a, b) for k, (_, a, b) in enumerate(good) if close[k]]
-        to_align = dict.fromkeys(x.id for pair in pairs_close for x in pair)
-        passages = PassageSpace([articles[index[i]] for i in to_align], space, encoders)
-    verifier = Verifier(articles, config)
-    answers = iter(range(len(good)))
+    pairs = list(zip(articles[0::2], articles[1::2], strict=True))
+    relations = iter(zip(pairs, relate(pairs, config, encoders), strict=True))
     for item in parsed:
         if isinstance(item, dict):
             yield item
             continue
-        k = next(answers)
-        pair_id, a, b = item
-        rel = verifier.relate(a.id, b.id)
-        score = float(similarity[k])
-        if rel is not None:
-            relation = rel.relation
-            score = max(score, min(rel.coverage_a, rel.coverage_b))
-        elif score >= config.rewrite_min_story_similarity:
-            clean_a, clean_b = articles[index[a.id]], articles[index[b.id]]
-            relation = meaning_relation(clean_a, clean_b, score, passages, config).relation
-        else:
-            relation = "same_story" if match[k] >= config.story_min_match else "unrelated"
-        yield {
-            "id": pair_id,
-            "relation": relation,
-            "similarity": round(score, 4),
-            "match": round(float(match[k]), 4),
-        }
+        (a, b), rel = next(relations)
+        yield answer(item[0], rel, a, b)
+
+
+class NotComparable(UsageError, ValueError):
+    """An input of ``diff`` that is not one article (with the reason)."""
+
+
+@dataclass
+class PairDiff:
+    """Two articles and their relation, for ``wiretrace diff``."""
+
+    a: CleanArticle
+    b: CleanArticle
+    relation: Relation
+    #: Where the relation comes from: "compared now", or "stored" (the run's own).
+    found: str
+
+
+def one_article(path: str | Path, config: Config) -> CleanArticle:
+    """The one article of a file in any input format, cleaned."""
+    records = list(read_inputs([path], config.max_chars))
+    articles = [r for r in records if isinstance(r, Article)]
+    if len(articles) != 1:
+        reasons = "; ".join(f"{s.origin}: {s.reason}" for s in records if isinstance(s, Skipped))
+        raise NotComparable(
+            f"{path}: {len(articles)} articles read ({len(records)} records"
+            + (f"; {reasons})" if reasons else ")")
+            + ", diff compares one article a file"
+        )
+    return clean_article(articles[0])
+
+
+def diff_files(
+    path_a: str | Path, path_b: str | Path, config: Config, encoders: Sequence[Encoder]
+) -> PairDiff:
+    """The relation of the articles of two files, compared now."""
+    a, b = one_article(path_a, config), one_article(path_b, config)
+    if b.id == a.id:  # two files may give their articles one id (the same file name)
+        b.id = f"{b.id} (b)"
+    (rel,) = relate([(a, b)], config, encoders)
+    return PairDiff(a, b, rel, "compared now")
+
+
+def diff_stored(
+    db: str | Path, id_a: str, id_b: str, config: Config, encoders: Sequence[Encoder]
+) -> PairDiff:
+    """Two stored articles and the relation the store holds between them (the run's, the
+    one the report shows), else their relation compared now."""
+    if id_a == id_b:
+        raise NotComparable(f"{id_a}: the same article twice")
+    with Store(db, read_only=True) as store:
+        found = store.articles_by_id([id_a, id_b])
+        missing = [i for i in (id_a, id_b) if i not in found]
+        if missing:
+            raise NotComparable(f"{db}: no article {', '.join(missing)}")
+        stored = [r for r in store.relations_of(id_a) if {r.a, r.b} == {id_a, id_b}]
+    a, b = found[id_a], found[id_b]
+    if stored:
+        return PairDiff(a, b, stored[0], "stored")
+    (rel,) = relate([(a, b)], config, encoders)
+    return PairDiff(a, b, rel, "compared now (no relation stored between them)")

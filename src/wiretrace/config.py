@@ -33,6 +33,14 @@ class Config:
     #: ... and the articles sharing it must otherwise be different stories:
     #: the median containment between sampled pairs of them stays below this.
     boilerplate_max_story_overlap: float = 0.2
+    #: A block of one outlet (wiretrace.clean.outlet_blocks) is a run of paragraphs of at
+    #: least this many words: shorter recurring lines are headings, bylines and stock
+    #: sentences ("X did not immediately respond to a request for comment.", 10 words).
+    outlet_block_min_words: int = 12
+    #: ... shared by two articles of the outlet whose other names and numbers overlap less
+    #: than this (share of the smaller set): at or above it they report one story, and the
+    #: paragraphs they share are its background, not a block (see the module doc).
+    outlet_block_max_name_overlap: float = 0.3
 
     # -- fingerprint ----------------------------------------------------------
     #: Word n-gram size of the shingles hashed into MinHash sketches.

@@ -1,4 +1,5 @@
-"""The copy engine's stages: clean, learn boilerplate, admit, fingerprint, candidates, verify.
+"""The copy engine's stages: clean, learn boilerplate and outlet blocks, admit, fingerprint,
+candidates, verify.
 
 Each is a function over the run's records; :mod:`wiretrace.pipeline` calls them in
 order. Cleaned articles go to the scratch shelf (:mod:`wiretrace.shelf`) as they are
@@ -32,6 +33,15 @@ from wiretrace.clean.boilerplate import (
     paragraph_keys,
     split_keys,
 )
+from wiretrace.clean.outlet_blocks import (
+    Holder,
+    OutletBlocks,
+    OutletLines,
+    StoredLine,
+    find_outlet_blocks,
+    outlet_line_rows,
+    outlet_of,
+)
 from wiretrace.config import Config
 from wiretrace.executor import LocalExecutor, Progress, chunks
 from wiretrace.fingerprint import Fingerprint, fingerprint_articles
@@ -50,6 +60,10 @@ class _Cleaned:
     keys: bytes  # its paragraphs' line keys, 8 bytes each
     words: int
     notes: list[str]
+    outlet: str | None
+    #: Line keys of the paragraphs taken out as blocks of its outlet (the store indexes
+    #: them with the others).
+    blocks: bytes = b""
 
 
 def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
@@ -62,6 +76,7 @@ def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
                 b"".join(paragraph_keys(cleaned)),
                 _word_count(cleaned),
                 cleaned.notes,
+                outlet_of(cleaned.source, cleaned.url),
             )
         )
     return out
@@ -224,6 +239,70 @@ def remove_learned_boilerplate(
             changed = []
     shelf.replace(changed)
     return new
+
+
+@dataclass
+class OutletLearning:
+    """What a run learned of outlet blocks, and what the store held of its lines."""
+
+    stored: dict[int, StoredLine]
+    found: OutletBlocks
+
+    def rows(self, held: dict[str, _Cleaned]):
+        """Rows of the store's ``outlet_lines`` for the admitted articles ``held`` (every
+        line they had after the corpus-wide boilerplate went, blocks included)."""
+        lines = OutletLines.of((i, c.outlet, c.keys + c.blocks) for i, c in held.items())
+        return outlet_line_rows(lines, self.stored, self.found)
+
+
+def remove_outlet_blocks(
+    held: dict[str, _Cleaned],
+    shelf: ArticleShelf,
+    config: Config,
+    store: Store | None,
+    stored: dict[str, str],
+) -> OutletLearning:
+    """Learn the blocks of each outlet (:mod:`wiretrace.clean.outlet_blocks`) among this
+    run's articles and the stored ones, and drop them, and those learned before, from this
+    run's articles. Articles already stored (ids in ``stored``) are left to :func:`admit`."""
+    lines = OutletLines.of((i, c.outlet, c.keys) for i, c in held.items() if i not in stored)
+    known = store.outlet_lines(lines.stored_keys()) if store else {}
+
+    def fetch(ids: list[str]) -> dict[str, Holder]:
+        shelved = shelf.records([i for i in ids if i in held])
+        out = {
+            i: Holder.of(article_from_record(r), split_keys(held[i].keys))
+            for i, r in shelved.items()
+        }
+        if store:
+            stored_ones = store.articles_by_id([i for i in ids if i not in held])
+            out.update((i, Holder.of(a)) for i, a in stored_ones.items())
+        return out
+
+    found = find_outlet_blocks(lines, known, fetch, config)
+    changed = []
+    for article_id in lines.ids:
+        c = held[article_id]
+        blocks = found.blocks.get(c.outlet, set()) if c.outlet else set()
+        keys = split_keys(c.keys)
+        drop = {i for i, k in enumerate(keys) if k in blocks}
+        if not drop:
+            continue
+        article = shelf.get(article_id)
+        drop_paragraphs(
+            article,
+            drop,
+            lambda i, k=keys, o=c.outlet, n=article.source or c.outlet: found.reason(o, k[i], n),
+        )
+        c.keys = b"".join(k for i, k in enumerate(keys) if i not in drop)
+        c.blocks = b"".join(keys[i] for i in sorted(drop))
+        c.words = _word_count(article)
+        changed.append(article)
+        if len(changed) >= 500:
+            shelf.replace(changed)
+            changed = []
+    shelf.replace(changed)
+    return OutletLearning(known, found)
 
 
 def admit(

@@ -27,6 +27,7 @@ from wiretrace.copy_engine import (
     clean_into_shelf,
     fingerprint_shelf,
     remove_learned_boilerplate,
+    remove_outlet_blocks,
     stored_fingerprints,
     verify,
 )
@@ -120,7 +121,10 @@ def run_records(
             skipped=len(accounting.skipped),
         )
         learned = remove_learned_boilerplate(held, shelf, config, store)
-        admit(held, shelf, config, accounting, store.content_hashes() if store else {})
+        stored_hashes = store.content_hashes() if store else {}
+        outlets = remove_outlet_blocks(held, shelf, config, store, stored_hashes)
+        admit(held, shelf, config, accounting, stored_hashes)
+        outlet_lines = outlets.rows(held) if store and not read_only else ()
         lap("boilerplate", lines_learned=len(learned), articles=len(held))
         fingerprints = fingerprint_shelf(shelf, len(held), config, progress)
         del held
@@ -215,6 +219,7 @@ def run_records(
                     learned,
                     story_relations,
                     update,
+                    outlet_lines,
                 )
             )
             lap("commit", articles=len(fingerprints))

@@ -75,11 +75,7 @@ class CleanArticle:
 
     def paragraph_starts(self) -> list[int]:
         """Character offset of each paragraph in :attr:`text`."""
-        starts, pos = [], 0
-        for p in self.paragraphs:
-            starts.append(pos)
-            pos += len(p) + len(PARAGRAPH_SEPARATOR)
-        return starts
+        return paragraph_starts(self.paragraphs)
 
     def removed_offset(self, k: int) -> int | None:
         """Character offset in :attr:`text` where removed line ``k`` sat, if known."""
@@ -97,12 +93,23 @@ class CleanArticle:
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
+def paragraph_starts(paragraphs: list[str]) -> list[int]:
+    """Character offset of each paragraph in the cleaned text they make."""
+    starts, pos = [], 0
+    for p in paragraphs:
+        starts.append(pos)
+        pos += len(p) + len(PARAGRAPH_SEPARATOR)
+    return starts
+
+
 @dataclass(slots=True)
 class AlignedPassage:
     """A passage of article ``a`` that matches a passage of article ``b``.
 
     Offsets are character offsets into each article's cleaned text; the
-    paragraph index says which paragraph the passage starts in.
+    paragraph index says which paragraph the passage starts in. The copy
+    engine's passages run from the first to the last shared word; a rewrite's
+    and a same-story pair's are whole paragraphs matched by meaning.
     """
 
     a_paragraph: int
@@ -111,7 +118,8 @@ class AlignedPassage:
     b_paragraph: int
     b_start: int
     b_end: int
-    #: Share of the smaller passage's shingles found in the other one.
+    #: Copy engine: share of the smaller passage's shingles found in the other one;
+    #: rewrite and same_story: the paragraphs' similarity by meaning.
     similarity: float
     words: int
 
@@ -122,7 +130,9 @@ class Relation:
 
     a: str
     b: str
-    relation: str  # duplicate | copy | partial | rewrite | same_story
+    #: duplicate | copy | partial | rewrite | same_story (and, in the answers of
+    #: :mod:`wiretrace.compare` alone, unrelated)
+    relation: str
     #: Share of a's shingles found in b, and of b's in a.
     containment_ab: float
     containment_ba: float
@@ -136,6 +146,10 @@ class Relation:
     #: Event match in [0, 1] that put the pair in one story (``same_story`` and ``rewrite``
     #: relations; None for the copy engine's).
     match: float | None = None
+    #: The views the same-story similarity is made of (word, names, encoder cosines...: see
+    #: :meth:`wiretrace.story.similarity.StorySpace.views`), for ``same_story`` and
+    #: ``rewrite``: what a person reads to judge a pair that shares no wording.
+    views: dict[str, float] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,8 +1,9 @@
 """The persistent store: one SQLite file holding the index across runs.
 
-It holds articles, fingerprints, copy relations, learned boilerplate and
-cached embeddings, and the state derived from them: meaning-level relations,
-copy families, stories, lineages and diffs. A later run opens the same file,
+It holds articles, fingerprints, copy relations, learned boilerplate, the lines
+of each outlet (:mod:`wiretrace.clean.outlet_blocks`) and cached embeddings, and
+the state derived from them: meaning-level relations, copy families, stories,
+lineages and diffs. A later run opens the same file,
 compares its new articles with everything stored, and replaces the derived
 state.
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import itertools
 import logging
 import os
 import sqlite3
@@ -44,6 +46,15 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from wiretrace.clean.boilerplate import paragraph_keys
+from wiretrace.clean.outlet_blocks import (
+    LineRow,
+    OutletBlocks,
+    OutletLines,
+    StoredLine,
+    outlet_line_rows,
+    outlet_of,
+)
 from wiretrace.errors import StoreError, UsageError
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
@@ -52,8 +63,9 @@ from wiretrace.storelock import StoreLock
 
 #: 3 indexes the derived state by article and story (``story_of``, ``family_of``,
 #: ``lineages.story``), so a run reads and rewrites only the stories its articles touch;
-#: older stores are upgraded in place (:meth:`Store._upgrade`).
-SCHEMA_VERSION = 3
+#: 4 keeps the lines of each outlet (``outlet_lines``) to learn its blocks across runs.
+#: Older stores are upgraded in place (:meth:`Store._open_for_writing`).
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,6 +89,18 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (a, b)
 );
 CREATE TABLE IF NOT EXISTS boilerplate (key BLOB PRIMARY KEY, df INTEGER NOT NULL);
+-- Every line of the stored articles (wiretrace.clean.outlet_blocks): the one outlet whose
+-- articles hold it (NULL: several, or an article of none), its first holders, how many
+-- articles hold it, and whether it was learned as a block of that outlet. One row a line
+-- of every article: outlets by number and holders by article seq keep it small.
+CREATE TABLE IF NOT EXISTS outlets (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS outlet_lines (
+    key INTEGER PRIMARY KEY,  -- the line key's 8 bytes as a signed integer
+    outlet INTEGER REFERENCES outlets(id),
+    holders BLOB NOT NULL,    -- articles.seq of each, int64 little-endian
+    articles INTEGER NOT NULL,
+    block INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS embeddings (
     key BLOB PRIMARY KEY,  -- blake2b of (encoder, text): content-addressed
     vector BLOB NOT NULL   -- float32
@@ -382,6 +406,8 @@ class Store:
                 self.db.executescript(_SCHEMA)
                 if int(version) < 3:
                     self._index_derived_state()
+                if int(version) < 4:
+                    self._index_outlet_lines()
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
         except BaseException:
             self.db.close()
@@ -411,6 +437,15 @@ class Store:
                 "UPDATE lineages SET story = ? WHERE name = ?",
                 (_record(record, "lineage").get("story"), name),
             )
+
+    def _index_outlet_lines(self) -> None:
+        """Index the lines of the articles stored before ``outlet_lines`` existed, so that new
+        articles are judged against them too (nothing is learned here: a block is learned
+        when a run brings an article holding it)."""
+        lines = OutletLines.of(
+            (a.id, outlet_of(a.source, a.url), b"".join(paragraph_keys(a))) for a in self.articles()
+        )
+        self.put_outlet_lines(outlet_line_rows(lines, {}, OutletBlocks()))
 
     def _has_meta(self) -> bool:
         return (
@@ -531,6 +566,7 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET df = MAX(df, excluded.df)",
                 run.boilerplate.items(),
             )
+            self.put_outlet_lines(run.outlet_lines)
             if run.derived is not None:
                 self._replace_derived(run.derived, run.story_relations)
             total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -693,6 +729,17 @@ class Store:
             out += [relation_from_record(r) for b, r in self.db.execute(query, part) if b in wanted]
         return out
 
+    def relations_touching(self, ids: Iterable[str], table: str = "relations") -> list[Relation]:
+        """Stored relations (as :meth:`relations_among`) with at least one end in ``ids``."""
+        if table not in ("relations", "story_relations"):
+            raise ValueError(f"no relation table {table}")
+        found: dict[tuple[str, str], bytes] = {}
+        for part in _parts(sorted(set(ids))):
+            for end in ("a", "b"):
+                query = f"SELECT a, b, record FROM {table} WHERE {end} IN ({_marks(part)})"
+                found.update(((a, b), r) for a, b, r in self.db.execute(query, part))
+        return [relation_from_record(found[k]) for k in sorted(found)]
+
     def lineages_of_stories(self, stories: Iterable[str]) -> list[dict]:
         """Stored lineage rows of the given stories."""
         return [
@@ -854,6 +901,64 @@ class Store:
     def boilerplate(self) -> dict[bytes, int]:
         return dict(self.db.execute("SELECT key, df FROM boilerplate"))
 
+    def outlet_lines(self, keys: list[int]) -> dict[int, StoredLine]:
+        """What the store holds of these lines (keys as
+        :func:`~wiretrace.clean.outlet_blocks.stored_key` makes them)."""
+        rows = []
+        for part in _parts(keys):
+            query = f"SELECT * FROM outlet_lines WHERE key IN ({_marks(part)})"
+            rows.extend(self.db.execute(query, part))
+        names = dict(self.db.execute("SELECT id, name FROM outlets"))
+        seqs = [s for *_, holders, _, _ in rows for s in np.frombuffer(holders, "<i8").tolist()]
+        ids = self._ids_of_seqs(seqs)
+        return {
+            key: StoredLine(
+                names.get(outlet),
+                [ids[s] for s in np.frombuffer(holders, "<i8").tolist()],
+                articles,
+                bool(block),
+            )
+            for key, outlet, holders, articles, block in rows
+        }
+
+    def put_outlet_lines(self, rows: Iterable[LineRow]) -> None:
+        """Write rows of ``outlet_lines``, each already merged with the stored one (the
+        holders' articles stored already, in this transaction or before)."""
+        outlets = {name: i for i, name in self.db.execute("SELECT id, name FROM outlets")}
+        rows = iter(rows)
+        while part := list(itertools.islice(rows, _PART)):
+            seq_of = self._seqs_of_ids({h for row in part for h in row[2]})
+            for outlet in {row[1] for row in part} - outlets.keys() - {None}:
+                cursor = self.db.execute("INSERT INTO outlets (name) VALUES (?)", (outlet,))
+                outlets[outlet] = cursor.lastrowid
+            self.db.executemany(
+                "INSERT OR REPLACE INTO outlet_lines VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        key,
+                        outlets.get(outlet),
+                        np.array([seq_of[h] for h in holders], dtype="<i8").tobytes(),
+                        articles,
+                        int(block),
+                    )
+                    for key, outlet, holders, articles, block in part
+                ),
+            )
+
+    def _ids_of_seqs(self, seqs: list[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for part in _parts(sorted(set(seqs))):
+            query = f"SELECT seq, id FROM articles WHERE seq IN ({_marks(part)})"
+            found.update(self.db.execute(query, part))
+        return found
+
+    def _seqs_of_ids(self, ids: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in _parts(sorted(ids)):
+            query = f"SELECT id, seq FROM articles WHERE id IN ({_marks(part)})"
+            found.update(self.db.execute(query, part))
+        return found
+
 
 @dataclass
 class StoredRun:
@@ -868,6 +973,9 @@ class StoredRun:
     story_relations: list[Relation] = field(default_factory=list)
     #: The derived state the run touched; None keeps all of it (no story stage).
     derived: DerivedUpdate | None = None
+    #: Rows of ``outlet_lines`` for the new articles' lines (see
+    #: :func:`wiretrace.clean.outlet_blocks.outlet_line_rows`).
+    outlet_lines: Iterable[LineRow] = ()
 
 
 @dataclass

@@ -115,7 +115,7 @@ def main(
 ) -> int:
     try:
         originals = [
-            {"id": a["id"], "title": a["title"], "text": a["text"]}
+            {k: a[k] for k in ("id", "title", "text", "source", "url")}
             for a in allsides_articles(data_dir, n_articles)
         ]
     except MissingData as exc:

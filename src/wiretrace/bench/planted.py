@@ -4,7 +4,9 @@ Each planted copy takes an original (or an earlier copy of it, so families
 have copies of copies) and applies, at random:
 
 * word edits: 2-10% of words substituted with words from other articles;
-* site chrome: a made-up site's header and footer lines, "Advertisement" lines;
+* site chrome: a made-up site's header and footer lines, "Advertisement" lines, and the
+  site's name as the copy's ``source`` (originals keep their AllSides outlet and URL), so
+  that blocks of one outlet are learned on the bench as in a real feed;
 * dropped paragraphs (never more than a third);
 * merged paragraphs (two neighbours joined, as 002 does);
 * added paragraphs taken from another article (a *donor*), appended or
@@ -21,9 +23,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-#: Site templates of invented outlets; the words are ours.
+#: Invented outlets: name and site template; the words are ours.
 SITES = [
     (
+        "Daily Ledger",
         ["Home", "World News", "Advertisement"],
         [
             "Share this article",
@@ -33,6 +36,7 @@ SITES = [
         ],
     ),
     (
+        "Bayside Wire",
         ["Menu", "Politics"],
         [
             "For the latest headlines, follow our Google News channel online or via the app.",
@@ -41,6 +45,7 @@ SITES = [
         ],
     ),
     (
+        "Northgate Post",
         ["Skip to content", "Advertisement"],
         [
             "Leave a Reply",
@@ -48,14 +53,16 @@ SITES = [
             "Copyright 2024 Northgate Post",
         ],
     ),
-    (["News"], ["You may also like", "Leave a Comment", "Download our Apps"]),
-    ([], ["Want us to email you top stories each lunch time?", "Advertisement"]),
+    ("Harbour Herald", ["News"], ["You may also like", "Leave a Comment", "Download our Apps"]),
+    ("Lunchtime Times", [], ["Want us to email you top stories each lunch time?", "Advertisement"]),
 ]
 
 
 @dataclass
 class PlantedCorpus:
-    articles: list[dict]  # {"id", "title", "text"} originals first, then copies, shuffled
+    #: {"id", "title", "text", "source"} (originals may carry a "url"), shuffled; a copy's
+    #: source is its invented site, so copies of one site are articles of one outlet.
+    articles: list[dict]
     family_of: dict[str, str] = field(default_factory=dict)  # article id -> family (original id)
     donors: dict[str, set[str]] = field(default_factory=dict)  # copy id -> donor ids
     copy_params: dict[str, dict] = field(default_factory=dict)
@@ -123,7 +130,7 @@ def plant_copies(originals: list[dict], n_copies: int, seed: int) -> PlantedCorp
                 paras[at:at] = extra
                 donors.add(donor["id"])
                 params["stitched"] = donor["id"]
-        header, footer = rng.choice(SITES)
+        site, header, footer = rng.choice(SITES)
         body: list[str] = []
         for i, p in enumerate(paras):
             body.append(p)
@@ -131,7 +138,7 @@ def plant_copies(originals: list[dict], n_copies: int, seed: int) -> PlantedCorp
                 body.append("Advertisement")
         copy_id = f"planted-{n:05d}"
         text = "\n\n".join(header + body + footer)
-        article = {"id": copy_id, "title": source.get("title", ""), "text": text}
+        article = {"id": copy_id, "title": source.get("title", ""), "text": text, "source": site}
         corpus.articles.append(article)
         texts[copy_id] = article
         corpus.family_of[copy_id] = family

@@ -120,7 +120,7 @@ def plant(rows: list[dict], n_sources: int, seed: int) -> Planted:
             name, domain = rng.choice([o for o in OUTLETS if o[0] != outlet_of[r["id"]][0]])
             source_time = when[r["id"]]
             copy_time, tie = _copy_time(source_time, rng)
-            header, footer = rng.choice(SITES)
+            _, header, footer = rng.choice(SITES)  # the chrome, not the site name
             planted.records.append(
                 _record(copy_id, r["title"], header + paras + footer, name, domain, copy_time)
             )

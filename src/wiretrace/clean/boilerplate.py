@@ -11,6 +11,9 @@ boilerplate when
 * for sampled pairs of those articles, the median share of the smaller
   article's shingles (without the recurring lines) found in the other is
   below ``boilerplate_max_story_overlap``.
+
+An outlet's own blocks (a newsletter pitch in two of its articles) recur too
+rarely for this rule; they are learned per outlet (:mod:`wiretrace.clean.outlet_blocks`).
 """
 
 from __future__ import annotations
@@ -140,11 +143,11 @@ def judge_boilerplate(
     """
     order = sorted(sampled)
     docs = [sampled[i] for i in order]
-    rests = _batch_unique_shingles(
+    rests = unique_shingles(
         [[p for p, k in zip(ps, ks, strict=True) if k not in frequent] for ps, ks in docs],
         config,
     )
-    wholes = _batch_unique_shingles([ps for ps, _ in docs], config)
+    wholes = unique_shingles([ps for ps, _ in docs], config)
     content = {i: (rest, whole) for i, rest, whole in zip(order, rests, wholes, strict=True)}
     return {
         key: frequent[key]
@@ -153,7 +156,8 @@ def judge_boilerplate(
     }
 
 
-def _batch_unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
+def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
+    """The distinct shingle hashes (sorted) of each list of paragraphs, shingled in one batch."""
     counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
     sh = shingle_paragraphs([p for ps in paragraph_lists for p in ps], config.shingle_size)
     bounds = np.searchsorted(sh.paragraph, np.concatenate(([0], np.cumsum(counts))))
@@ -182,8 +186,17 @@ def _different_stories(
         else:
             if len(a) < _MIN_CONTENT:  # both made of recurring lines
                 a, b = whole_a, whole_b
-            if len(a) > len(b):
-                a, b = b, a
-        shared = len(sorted_intersection(a, b))
-        overlaps.append(shared / len(a) if len(a) else 0.0)
+            a, b = sorted((a, b), key=len)
+        overlaps.append(share_found(a, b))
     return bool(overlaps) and float(np.median(overlaps)) < max_overlap
+
+
+def share_found(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the sorted hash set ``a`` found in ``b`` (0 when ``a`` is empty)."""
+    return len(sorted_intersection(a, b)) / len(a) if len(a) else 0.0
+
+
+def smaller_share(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of the smaller of two sorted hash sets found in the other: how much of the
+    shorter text the longer one holds, whatever their lengths."""
+    return share_found(*sorted((a, b), key=len))

@@ -71,12 +71,21 @@ def browser_page(width: int = 1400, height: int = 1000) -> Iterator:
             browser.close()
 
 
-def report_url(html: str | Path, story: str | None = None, version: str | None = None) -> str:
+def report_url(
+    html: str | Path,
+    story: str | None = None,
+    version: str | None = None,
+    pair: tuple[str, str] | None = None,
+) -> str:
+    """The report's page of a story, of a version compared with its original, or of a
+    relation (``pair``: its ``a`` and ``b``) side by side."""
     url = Path(html).resolve().as_uri()
     if story:
         url += f"#story={quote(story, safe='')}"
         if version:
             url += f"&version={quote(version, safe='')}"
+        if pair:
+            url += f"&a={quote(pair[0], safe='')}&b={quote(pair[1], safe='')}"
     return url
 
 

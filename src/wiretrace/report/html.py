@@ -6,10 +6,11 @@ and the data travels inside the file as JSON:
 * a small **index** (one row per story: size, title, time span, sources),
   parsed as soon as the page starts, so the story list shows before the rest
   of the file has been read;
-* one **block per story** (its articles, relations, lineages and diffs), a
-  ``<script type="application/json">`` element left unparsed until the story
-  is opened. A report of tens of thousands of articles therefore opens on
-  its first page at once and renders each story only when asked.
+* one **block per story** (its articles, relations with their evidence,
+  lineages and diffs), a ``<script type="application/json">`` element left
+  unparsed until the story is opened. A report of tens of thousands of
+  articles therefore opens on its first page at once and renders each story
+  only when asked.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
-from wiretrace.records import timestamp
+from wiretrace.records import paragraph_starts, timestamp
+from wiretrace.report.evidence import EVIDENCE_MEANING
 from wiretrace.report.outputs import Outputs
 
 #: Article fields the story page needs.
@@ -50,20 +52,87 @@ def _asset(name: str) -> str:
     return (files("wiretrace.report") / "assets" / name).read_text(encoding="utf-8")
 
 
-def _relation_row(r: dict) -> dict:
-    row = {k: r[k] for k in ("a", "b", "relation", "similarity", "coverage_a", "coverage_b")}
-    row["evidence"] = [[e["a_paragraph"], e["b_paragraph"], e["similarity"]] for e in r["evidence"]]
+#: Relation fields a story block carries (the evidence follows, as compact lists).
+_RELATION_FIELDS = (
+    "a",
+    "b",
+    "relation",
+    "similarity",
+    "match",
+    "coverage_a",
+    "coverage_b",
+    "containment_ab",
+    "containment_ba",
+    "jaccard",
+    "views",
+)
+#: Fields of each evidence item, in the order of its list in a story block; the offsets
+#: there count from the start of the item's paragraph, not of the cleaned text.
+_EVIDENCE_FIELDS = (
+    "a_paragraph",
+    "a_start",
+    "a_end",
+    "b_paragraph",
+    "b_start",
+    "b_end",
+    "similarity",
+    "words",
+)
+#: Fields of an article at the far end of a relation that leaves the story.
+_LINKED_FIELDS = ("id", "title", "source", "published", "url")
+
+
+def _relation_row(r: dict, starts: dict[str, list[int]]) -> dict:
+    """A relation as its story block carries it: offsets into each paragraph, so that the
+    page needs only the paragraphs the evidence is in."""
+    row = {k: r.get(k) for k in _RELATION_FIELDS}
+    row["evidence"] = []
+    for e in r["evidence"]:
+        item = dict(e)
+        for side in ("a", "b"):
+            k, paragraph_start = e[f"{side}_paragraph"], starts.get(r[side], ())
+            at = paragraph_start[k] if k < len(paragraph_start) else 0
+            item[f"{side}_start"] -= at
+            item[f"{side}_end"] -= at
+        row["evidence"].append([item[k] for k in _EVIDENCE_FIELDS])
     return row
 
 
+def _linked_row(article: dict, story: str | None, relations: list[dict]) -> dict:
+    """An article of another story, with only the paragraphs ``relations`` show (the others
+    are null): a template shared by hundreds of articles adds little to each block."""
+    shown: set[int] = set()
+    for r in relations:
+        for side in ("a", "b"):
+            if r[side] == article["id"]:
+                k = _EVIDENCE_FIELDS.index(f"{side}_paragraph")
+                shown.update(e[k] for e in r["evidence"])
+    return {
+        **{k: article.get(k) for k in _LINKED_FIELDS},
+        "story": story,
+        "paragraphs": [p if k in shown else None for k, p in enumerate(article["paragraphs"])],
+    }
+
+
 def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
-    """(index rows, story blocks), in the order of stories.jsonl (largest first)."""
+    """(index rows, story blocks), in the order of stories.jsonl (largest first).
+
+    A story's block holds every relation with an end among its members, so that each one
+    has its side-by-side view: one reaching an article of another story (a paragraph
+    stitched in from it, a shared template) is in the blocks of both stories, and the
+    article at its far end comes along in ``linked``."""
     relations_in: dict[str, list[dict]] = {}
+    linked_in: dict[str, set[str]] = {}
     story_of = {m: s["story"] for s in outputs.stories for m in s["members"]}
+    starts = {i: paragraph_starts(a["paragraphs"]) for i, a in outputs.articles.items()}
     for r in outputs.relations:
-        s = story_of.get(r["a"])
-        if s is not None and s == story_of.get(r["b"]):
-            relations_in.setdefault(s, []).append(_relation_row(r))
+        row = _relation_row(r, starts)
+        ends = {story_of.get(r["a"]), story_of.get(r["b"])} - {None}
+        for s in ends:
+            relations_in.setdefault(s, []).append(row)
+            linked_in.setdefault(s, set()).update(
+                x for x in (r["a"], r["b"]) if story_of.get(x) != s
+            )
     lineages_in: dict[str, list[dict]] = {}
     for g in outputs.lineages:
         lineages_in.setdefault(story_of.get(g["original"], ""), []).append(g)
@@ -95,11 +164,19 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
                 "kinds": kinds,
             }
         )
+        linked = [
+            _linked_row(
+                outputs.articles[i], story_of.get(i, outputs.articles[i].get("story")), rels
+            )
+            for i in sorted(linked_in.get(story["story"], ()))
+            if i in outputs.articles
+        ]
         blocks.append(
             {
                 "story": story["story"],
                 "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
                 "relations": rels,
+                "linked": linked,
                 "lineages": lineages,
                 "diffs": [outputs.diffs[a["id"]] for a in members if a["id"] in outputs.diffs],
             }
@@ -118,7 +195,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
     index, blocks = story_blocks(outputs)
     summary = {
         "version": __version__,
-        "articles": len(outputs.articles),
+        "articles": len({m for s in outputs.stories for m in s["members"]}),
         "stories": len(outputs.stories),
         "lineages": len(outputs.lineages),
         "families": len(outputs.families),
@@ -127,6 +204,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
             k: outputs.report.get("accounting", {}).get(k)
             for k in ("records", "processed", "skipped")
         },
+        "evidence_meaning": EVIDENCE_MEANING,
     }
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import parse_qs, urlencode
 
 import orjson
@@ -202,23 +203,12 @@ def create_app(settings: ServiceSettings, engine: EngineProcess | None = None) -
         return found
 
     @app.get("/v1/stories", tags=["stories"])
-    def list_stories(
-        page: int = 1,
-        per_page: int = 20,
-        q: str | None = None,
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        caller: Caller = reader_key,
-    ) -> dict:
+    def list_stories(asked: Annotated[StoryPage, Depends()], caller: Caller = reader_key) -> dict:
         """Stories, newest first (by their latest article), a page at a time; ``q``: a
         member's title or text holds it; ``source``: a member comes from it; ``since``,
         ``until``: ISO dates the story's span overlaps."""
-        page, per_page = _page(page, per_page, settings.max_per_page)
         with StoreReader(settings.db) as reader:
-            return reader.stories(
-                page, per_page, q, source, _day(since, "since"), _day(until, "until", end=True)
-            )
+            return asked.read(reader, settings.max_per_page)
 
     @app.get("/v1/stories/{story_id:path}", tags=["stories"])
     def get_story(story_id: str, caller: Caller = reader_key) -> dict:
@@ -265,34 +255,47 @@ def create_app(settings: ServiceSettings, engine: EngineProcess | None = None) -
         return RedirectResponse("/report", status_code=303)
 
     @app.get("/report", include_in_schema=False)
-    def report(
-        request: Request,
-        page: int = 1,
-        per_page: int = 50,
-        q: str | None = None,
-        source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> Response:
+    def report(request: Request, asked: Annotated[ReportPage, Depends()]) -> Response:
         """The report's pages (stories, story, lineages, compare) for a page of the newest
         stories, from the store; a read key in the login cookie or a bearer header."""
         header = request.headers.get("authorization", "")
         key = request.cookies.get(COOKIE) or header.removeprefix("Bearer ").strip()
         if caller_of(key) is None:
             return RedirectResponse("/login", status_code=303)
-        page, per_page = _page(page, per_page, settings.max_per_page)
         with StoreReader(settings.db) as reader:
-            listed = reader.stories(
-                page, per_page, q, source, _day(since, "since"), _day(until, "until", end=True)
-            )
+            listed = asked.read(reader, settings.max_per_page)
             outputs = reader.outputs([s["story"] for s in listed["stories"]])
-        filters = {"q": q, "source": source, "since": since, "until": until}
+        filters = {"q": asked.q, "source": asked.source, "since": asked.since, "until": asked.until}
         return _page_response(_report_html(outputs, listed, filters))
 
     return app
 
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass
+class StoryPage:
+    """A page of stories as asked in a query string (``GET /v1/stories``, ``/report``)."""
+
+    page: int = 1
+    per_page: int = 20
+    q: str | None = None
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def read(self, reader: StoreReader, most: int) -> dict:
+        page, per_page = _page(self.page, self.per_page, most)
+        since, until = _day(self.since, "since"), _day(self.until, "until", end=True)
+        return reader.stories(page, per_page, self.q, self.source, since, until)
+
+
+@dataclass
+class ReportPage(StoryPage):
+    """The live report lists more stories a page."""
+
+    per_page: int = 50
 
 
 def _page(page: int, per_page: int, most: int) -> tuple[int, int]:

@@ -133,23 +133,31 @@ class StoreReader:
         }
 
     def outputs(self, names: list[str]) -> Outputs:
-        """The stories ``names`` as a run's outputs, for the report's page."""
+        """The stories ``names`` as a run's outputs, for the report's page: with every
+        relation of their members, and the articles at the far end of those that reach
+        another story (in ``articles``, not in ``stories``), so each has its side-by-side
+        view."""
         rows = self.store.stories_named(names)
         stories = [rows[n] for n in names if n in rows]
         members = [m for s in stories for m in s["members"]]
-        articles: dict[str, CleanArticle] = self.store.articles_by_id(members)
+        relations = [
+            r
+            for table in ("relations", "story_relations")
+            for r in self.store.relations_touching(members, table)
+        ]
+        linked = {x for r in relations for x in (r.a, r.b)}.difference(members)
+        articles: dict[str, CleanArticle] = self.store.articles_by_id([*members, *sorted(linked)])
         families = self.store.families_of(members)
         family_of = {m: f for f, fam in families.items() for m in fam["members"]}
         story_of = {m: s["story"] for s in stories for m in s["members"]}
+        story_of.update(self.store.story_of(sorted(linked)))
         return Outputs(
             articles={
-                m: article_row(articles[m], family_of, story_of) for m in members if m in articles
+                m: article_row(articles[m], family_of, story_of)
+                for m in [*members, *sorted(linked)]
+                if m in articles
             },
-            relations=[
-                r.to_dict()
-                for table in ("relations", "story_relations")
-                for r in self.store.relations_among(members, table)
-            ],
+            relations=[r.to_dict() for r in relations],
             families=list(families.values()),
             stories=stories,
             lineages=self.store.lineages_of_stories(names),

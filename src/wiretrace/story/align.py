@@ -32,6 +32,22 @@ def distinct(similarity: np.ndarray, margin: float) -> np.ndarray:
     return np.where(similarity - np.maximum(row_rival, col_rival) >= margin, similarity, 0.0)
 
 
+def best_matches(similarity: np.ndarray, floor: float) -> list[tuple[int, int]]:
+    """Pairs (i, j) that are each other's best match (the highest cell of row i is in column
+    j, and that of column j in row i) with at least ``floor``, in the order of i.
+
+    Not an alignment: no order is imposed and nothing is concluded from them. They are what
+    two reports of the same events have most in common, shown as a same-story pair's
+    evidence so that a person can judge the pair."""
+    if not similarity.size:
+        return []
+    best_j = similarity.argmax(axis=1)
+    best_i = similarity.argmax(axis=0)
+    return [
+        (i, int(j)) for i, j in enumerate(best_j) if best_i[j] == i and similarity[i, j] >= floor
+    ]
+
+
 def monotone_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, int]]:
     """Pairs (i, j), increasing in both, maximising the summed similarity above ``floor``."""
     n, m = similarity.shape

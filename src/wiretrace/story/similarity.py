@@ -228,6 +228,12 @@ class StorySpace:
             out[name] = _row_dots(x, i, j)
         return _short_pairs(out, self.short[i] | self.short[j])
 
+    def pair_views(self, i: np.ndarray, j: np.ndarray) -> list[dict[str, float]]:
+        """:meth:`views` of each pair (i[k], j[k]) as one mapping of view name to value: the
+        figures a relation carries, for a person to see what its similarity rests on."""
+        views = self.views(i, j)
+        return [{name: round(float(v[k]), 4) for name, v in views.items()} for k in range(len(i))]
+
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`views` for all pairs among ``rows``, as dense matrices."""
         rows = np.asarray(rows, dtype=np.int64)

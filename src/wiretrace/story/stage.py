@@ -11,20 +11,25 @@ It runs after the copy engine, on its results:
    related by the copy engine are checked for a rewrite: their paragraphs are
    aligned by meaning, in order (:mod:`wiretrace.story.align`); aligned
    passages covering most of both articles make a ``rewrite``, with the
-   aligned pairs as evidence; otherwise the pair is ``same_story``.
+   aligned pairs as evidence; otherwise the pair is ``same_story``, with the
+   paragraph pairs that are each other's best match as evidence (by the word
+   views alone for the pairs not close enough to be aligned: their paragraphs
+   are never embedded). Every meaning-level relation carries the views its
+   similarity is made of.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 
 from wiretrace.config import Config
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
-from wiretrace.story.align import distinct, monotone_alignment
+from wiretrace.story.align import best_matches, distinct, monotone_alignment
 from wiretrace.story.blocking import needs_vectors, window_matches
 from wiretrace.story.clustering import cluster_stories, time_order
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
@@ -91,19 +96,31 @@ def find_stories(
     bounds = np.flatnonzero(np.r_[True, labels[order][1:] != labels[order][:-1], True])
     groups = [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
     groups = [g for g in groups if is_new[g].any()]
-    for n, members in enumerate(groups, start=1):
-        if progress:
-            progress("stories", n, len(groups))
+    picked: list[list[_Pair]] = []
+    for members in groups:
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            relations += _story_relations(
-                articles, members, is_new, space, related, config, encoders, cache
-            )
+            picked.append(_story_pairs(articles, members, is_new, space, related, config))
         fams = sorted({family_of[i] for i in ids if i in family_of})
         label = int(labels[members[0]])
         stories.append(
             Story(story=names[label] if label < len(names) else "", members=ids, families=fams)
         )
+    # The pairs not aligned are same_story without a look at their paragraphs; their
+    # evidence compares paragraphs by the word views alone, for all stories at once:
+    # embedding every paragraph of every story would cost more than the rest of the run.
+    unaligned = {x for pairs in picked for p in pairs if not p.aligned for x in (p.a, p.b)}
+    words_only = PassageSpace([articles[i] for i in sorted(unaligned)], space, ())
+    for n, pairs in enumerate(picked, start=1):
+        if progress:
+            progress("stories", n, len(picked))
+        relations += _story_relations(articles, pairs, space, words_only, config, encoders, cache)
+    if relations:
+        views = space.pair_views(
+            np.array([index[r.a] for r in relations]), np.array([index[r.b] for r in relations])
+        )
+        for rel, v in zip(relations, views, strict=True):
+            rel.views = v
     # A story is named after its first article in time (or, undated, the first one read):
     # the name stays when later runs add articles to it.
     for story in stories:  # undated articles keep input (store) order
@@ -187,18 +204,29 @@ def _keep_families_together(
     return labels
 
 
-def _story_relations(
+@dataclass(slots=True)
+class _Pair:
+    """Two members of a story (rows of the articles) to relate by meaning."""
+
+    a: int
+    b: int
+    similarity: float
+    match: float
+    #: Close enough to be aligned paragraph by paragraph (a rewrite, if they align).
+    aligned: bool
+
+
+def _story_pairs(
     articles,
     members: np.ndarray,
     is_new: np.ndarray,
     space: StorySpace,
     related: set,
     config: Config,
-    encoders: Sequence[Encoder],
-    cache: VectorCache | None,
-) -> list[Relation]:
-    """Relations of each member with its best-matching fellow members, for the pairs holding
-    a new article (the stored pairs were related when they were new)."""
+) -> list[_Pair]:
+    """Each member with its best-matching fellow members, for the pairs holding a new
+    article (the stored pairs were related when they were new) and not related by the copy
+    engine."""
     sims, match = space.scores(members)
     np.fill_diagonal(match, -1.0)
     chosen: set[tuple[int, int]] = set()
@@ -222,21 +250,43 @@ def _story_relations(
         for p in _worth_aligning(pairs, sims, members, space, config)
         if not (articles[members[p[0]]].short or articles[members[p[1]]].short)
     }
+    return [
+        _Pair(
+            int(members[r]),
+            int(members[c]),
+            float(sims[r, c]),
+            float(match[r, c]),
+            (r, c) in to_align,
+        )
+        for r, c in pairs
+    ]
+
+
+def _story_relations(
+    articles,
+    pairs: list[_Pair],
+    space: StorySpace,
+    words_only: PassageSpace,
+    config: Config,
+    encoders: Sequence[Encoder],
+    cache: VectorCache | None,
+) -> list[Relation]:
+    """The relation of each pair of one story: a rewrite or same_story, by their
+    paragraphs (embedded a story at a time) when aligned, else same_story."""
     passages = PassageSpace(
-        [articles[members[i]] for i in sorted({x for p in to_align for x in p})],
+        [articles[i] for i in sorted({x for p in pairs if p.aligned for x in (p.a, p.b)})],
         space,
         encoders,
         cache,
     )
     out = []
-    for r, c in pairs:
-        a, b = articles[members[r]], articles[members[c]]
-        sim = float(sims[r, c])
-        if (r, c) in to_align:
-            out.append(meaning_relation(a, b, sim, passages, config))
+    for p in pairs:
+        a, b = articles[p.a], articles[p.b]
+        if p.aligned:
+            out.append(meaning_relation(a, b, p.similarity, passages, config))
         else:
-            out.append(_same_story(a, b, sim))
-        out[-1].match = round(float(match[r, c]), 4)
+            out.append(same_story(a, b, p.similarity, words_only, config))
+        out[-1].match = round(p.match, 4)
     return out
 
 
@@ -292,7 +342,18 @@ class PassageSpace:
         return mean_of_views(total, count)
 
 
-def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation:
+def same_story(
+    a: CleanArticle, b: CleanArticle, similarity: float, passages: PassageSpace, config: Config
+) -> Relation:
+    """A ``same_story`` relation, its evidence the paragraph pairs of ``passages`` that are
+    each other's best match."""
+    return _same_story(a, b, similarity, passages.matrix(a, b), config)
+
+
+def _same_story(
+    a: CleanArticle, b: CleanArticle, similarity: float, m: np.ndarray, config: Config
+) -> Relation:
+    pairs = best_matches(m, config.rewrite_min_passage_similarity)
     return Relation(
         a=a.id,
         b=b.id,
@@ -302,7 +363,7 @@ def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation
         jaccard=0.0,
         coverage_a=0.0,
         coverage_b=0.0,
-        evidence=[],
+        evidence=_paragraph_evidence(a, b, pairs, m),
         similarity=round(similarity, 4),
     )
 
@@ -310,20 +371,43 @@ def _same_story(a: CleanArticle, b: CleanArticle, similarity: float) -> Relation
 def meaning_relation(
     a: CleanArticle, b: CleanArticle, similarity: float, passages: PassageSpace, config: Config
 ) -> Relation:
-    """``rewrite`` (with the passages aligned in order as evidence) or ``same_story``."""
+    """``rewrite`` (with the passages aligned in order as evidence) or ``same_story`` (with
+    the paragraph pairs that are each other's best match)."""
     m = passages.matrix(a, b)
     clear = distinct(m, config.rewrite_margin) if m.size else m
     pairs = monotone_alignment(clear, config.rewrite_min_passage_similarity) if m.size else []
-    words_a = [p.count(" ") + 1 for p in a.paragraphs]
-    words_b = [p.count(" ") + 1 for p in b.paragraphs]
+    words_a, words_b = _paragraph_words(a), _paragraph_words(b)
     cov_a = sum(words_a[i] for i in {i for i, _ in pairs}) / max(sum(words_a), 1)
     cov_b = sum(words_b[j] for j in {j for _, j in pairs}) / max(sum(words_b), 1)
     fewest = min(len(a.paragraphs), len(b.paragraphs), config.rewrite_min_passages)
     is_rewrite = len(pairs) >= fewest and min(cov_a, cov_b) >= config.rewrite_min_coverage
-    starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
     if not is_rewrite:
-        return _same_story(a, b, similarity)
-    evidence = [
+        return _same_story(a, b, similarity, m, config)
+    return Relation(
+        a=a.id,
+        b=b.id,
+        relation="rewrite",
+        containment_ab=0.0,
+        containment_ba=0.0,
+        jaccard=0.0,
+        coverage_a=round(cov_a, 4),
+        coverage_b=round(cov_b, 4),
+        evidence=_paragraph_evidence(a, b, pairs, m),
+        similarity=round(similarity, 4),
+    )
+
+
+def _paragraph_words(article: CleanArticle) -> list[int]:
+    return [p.count(" ") + 1 for p in article.paragraphs]
+
+
+def _paragraph_evidence(
+    a: CleanArticle, b: CleanArticle, pairs: list[tuple[int, int]], m: np.ndarray
+) -> list[AlignedPassage]:
+    """Whole paragraphs (i of a, j of b) as aligned passages, with their similarity in m."""
+    starts_a, starts_b = a.paragraph_starts(), b.paragraph_starts()
+    words_a = _paragraph_words(a)
+    return [
         AlignedPassage(
             a_paragraph=i,
             a_start=starts_a[i],
@@ -336,15 +420,3 @@ def meaning_relation(
         )
         for i, j in pairs
     ]
-    return Relation(
-        a=a.id,
-        b=b.id,
-        relation="rewrite",
-        containment_ab=0.0,
-        containment_ba=0.0,
-        jaccard=0.0,
-        coverage_a=round(cov_a, 4),
-        coverage_b=round(cov_b, 4),
-        evidence=evidence,
-        similarity=round(similarity, 4),
-    )

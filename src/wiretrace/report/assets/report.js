@@ -158,22 +158,127 @@ function renderStory(storyId, versionId) {
       .map((h) => el("th", {}, h)))), timeline),
     lineages.length ? el("h3", {}, "Lineages: who derived from whom") : "", ...lineages,
     el("h3", {id: "compare-title"}, "Compare"),
-    renderCompare(data, articles, version),
-    renderRelations(data) || "");
+    renderCompare(storyId, data, articles, version),
+    el("h3", {id: "relations-title"}, "Relations"),
+    renderRelations(storyId, data));
   const row = timeline.querySelector(`tr[data-article="${CSS.escape(version || "")}"]`);
   if (row) row.style.background = "#eef3ff";
 }
 
-function renderRelations(data) {
-  if (!data.relations.length) return null;
-  return el("details", {id: "relations"}, el("summary", {}, `All ${data.relations.length} relations`),
-    el("table", {class: "small"}, el("thead", {}, el("tr", {},
-      ["a", "b", "relation", "similarity", "coverage a", "coverage b", "aligned passages"]
-        .map((h) => el("th", {}, h)))),
-      el("tbody", {}, data.relations.map((r) => el("tr", {},
-        el("td", {}, shortId(r.a)), el("td", {}, shortId(r.b)), el("td", {}, r.relation),
-        el("td", {}, fmt(r.similarity)), el("td", {}, fmt(r.coverage_a)),
-        el("td", {}, fmt(r.coverage_b)), el("td", {}, String(r.evidence.length)))))));
+/* -- relations and their evidence ------------------------------------------------------- */
+const RELATION_ORDER = ["duplicate", "copy", "partial", "rewrite", "same_story"];
+const COPY_ENGINE = new Set(["duplicate", "copy", "partial"]);
+const relationHref = (storyId, r) => `#story=${encodeURIComponent(storyId)}&a=` +
+  `${encodeURIComponent(r.a)}&b=${encodeURIComponent(r.b)}`;
+const byStrength = (x, y) => RELATION_ORDER.indexOf(x.relation) -
+  RELATION_ORDER.indexOf(y.relation) || y.similarity - x.similarity;
+
+/* Every article a story's block can show: its members and the far ends of its relations. */
+function articlesOf(data) {
+  return new Map([...(data.linked || []), ...data.articles].map((a) => [a.id, a]));
+}
+
+function renderRelations(storyId, data) {
+  if (!data.relations.length) return el("p", {class: "small muted", id: "relations"},
+    "No relation of these articles to one another or to other articles.");
+  const known = articlesOf(data);
+  const members = new Set(data.articles.map((a) => a.id));
+  const who = (id) => {
+    const a = known.get(id);
+    return el("td", {}, shortId(id), a && !members.has(id) ?
+      el("div", {class: "small muted"}, "in another story") : null);
+  };
+  return el("table", {id: "relations", class: "small"}, el("thead", {}, el("tr", {},
+    ["relation", "a", "b", "similarity", "match", "coverage a", "coverage b", "evidence", ""]
+      .map((h) => el("th", {}, h)))),
+    el("tbody", {}, [...data.relations].sort(byStrength).map((r) => el("tr", {
+      class: "relation-row", "data-a": r.a, "data-b": r.b, "data-relation": r.relation,
+      onclick: () => { location.hash = relationHref(storyId, r); }},
+      el("td", {}, el("span", {class: "badge"}, r.relation.replace("_", " "))),
+      who(r.a), who(r.b), el("td", {}, fmt(r.similarity)), el("td", {}, fmt(r.match)),
+      el("td", {}, fmt(r.coverage_a)), el("td", {}, fmt(r.coverage_b)),
+      el("td", {}, String(r.evidence.length)),
+      el("td", {}, el("a", {href: relationHref(storyId, r)}, "side by side"))))));
+}
+
+/* The relations of one article, as links to their side-by-side views. */
+function versionRelations(storyId, data, id) {
+  const mine = data.relations.filter((r) => r.a === id || r.b === id).sort(byStrength);
+  if (!mine.length) return null;
+  return el("p", {class: "small", id: "version-relations"}, `Relations of ${shortId(id)}: `,
+    mine.flatMap((r, k) => [k ? " · " : "", el("a", {href: relationHref(storyId, r),
+      class: "relation-link", "data-relation": r.relation},
+      `${r.relation.replace("_", " ")} with ${shortId(r.a === id ? r.b : r.a)} ` +
+      `(${r.evidence.length} ${COPY_ENGINE.has(r.relation) ? "aligned passages" : "pairs"})`)]));
+}
+
+/* The passage start:end of paragraph p (offsets into the paragraph, as a story block gives
+ * them) as [paragraph text, from, to]. */
+function inParagraph(article, p, start, end) {
+  const text = article.paragraphs[p] || "";
+  return [text, Math.max(0, start), Math.min(text.length, end)];
+}
+
+/* One side of an evidence item: its paragraph, the passage marked inside it (`content`:
+ * the passage with its word-level edits marked, when there are any). */
+function evidenceCell(side, paragraph, [text, from, to], content) {
+  return el("td", {class: "passage", "data-side": side, "data-paragraph": paragraph},
+    el("span", {class: "kind-tag"}, `¶${paragraph}`), text.slice(0, from),
+    el("mark", {}, content || text.slice(from, to)), text.slice(to));
+}
+
+function renderRelation(storyId, a, b) {
+  const info = byStory.get(storyId);
+  const app = document.getElementById("app");
+  if (!info) { app.replaceChildren(el("p", {}, `No story ${storyId}.`)); return; }
+  const data = storyData(info);
+  if (!data) { app.replaceChildren(el("p", {}, "Loading…")); return; }
+  const r = data.relations.find((x) => x.a === a && x.b === b);
+  const back = el("p", {class: "small"}, el("a", {href: "#story=" + encodeURIComponent(storyId)},
+    `← ${info.title || storyId}`));
+  if (!r) { app.replaceChildren(back, el("p", {}, `No relation of ${a} and ${b} here.`)); return; }
+  const known = articlesOf(data);
+  const A = known.get(a), B = known.get(b);
+  const name = (x, id) => (x && x.title) || id;
+  const figures = [`similarity ${fmt(r.similarity)}`];
+  if (r.match !== null && r.match !== undefined) figures.push(`match ${fmt(r.match)}`);
+  if (r.relation !== "same_story")
+    figures.push(`coverage a ${fmt(r.coverage_a)}, b ${fmt(r.coverage_b)}`);
+  if (COPY_ENGINE.has(r.relation)) figures.push(`4-grams of a found in b ${fmt(r.containment_ab)}` +
+    `, of b in a ${fmt(r.containment_ba)}`, `jaccard ${fmt(r.jaccard)}`);
+  const views = r.views ? el("table", {id: "relation-views", class: "small views"},
+    el("tbody", {}, el("tr", {}, Object.keys(r.views).map((k) => el("th", {}, k))),
+      el("tr", {}, Object.values(r.views).map((v) => el("td", {}, fmt(v)))))) : null;
+  const side = (x, id, label) => el("th", {}, `${label}: ${id}` +
+    (x && x.source ? ` (${x.source})` : "") + (x && x.published ? ` · ${day(x.published)}` : ""),
+    x && x.story && x.story !== storyId && byStory.has(x.story) ? el("div", {class: "small"},
+      el("a", {href: "#story=" + encodeURIComponent(x.story)}, "its story")) : null);
+  const missing = (side) => el("td", {class: "passage empty", "data-side": side},
+    "(the article is not in this report)");
+  const body = el("tbody", {}, r.evidence.map(([ap, as, ae, bp, bs, be, sim, words]) => {
+    const left = A && inParagraph(A, ap, as, ae), right = B && inParagraph(B, bp, bs, be);
+    let edits = [null, null];
+    // Copied text has its edits marked whatever the similarity: 1.00 is the share of the
+    // smaller passage's 4-grams found in the other, and a changed date can leave it so.
+    if (left && right && COPY_ENGINE.has(r.relation))
+      edits = wordDiff(left[0].slice(left[1], left[2]), right[0].slice(right[1], right[2])) ||
+        edits;
+    return el("tr", {class: "evidence-row", "data-similarity": sim},
+      left ? evidenceCell("a", ap, left, edits[0]) : missing("a"),
+      right ? evidenceCell("b", bp, right, edits[1]) : missing("b"),
+      el("td", {class: "small muted"}, `similarity ${fmt(sim)}`, el("br"), `${words} words`));
+  }));
+  app.replaceChildren(...[back,
+    el("h2", {id: "relation-title"}, `${r.relation.replace("_", " ")}: `,
+      name(A, a), " ↔ ", name(B, b)),
+    el("p", {class: "small", id: "relation-figures"}, figures.join(" · ")), views,
+    el("p", {class: "small muted", id: "evidence-meaning"},
+      (WT.summary.evidence_meaning || {})[r.relation] || ""),
+    r.evidence.length ? el("table", {class: "sbs evidence", id: "relation-sbs",
+      "data-relation": r.relation}, el("thead", {}, el("tr", {}, side(A, a, "a"),
+        side(B, b, "b"), el("th", {}, ""))), body) :
+      el("p", {class: "muted"}, "No passages are recorded for this relation.")]
+    .filter((node) => node !== null));
 }
 
 /* Word-level differences inside a shared pair: longest common subsequence of words. */
@@ -213,7 +318,7 @@ function tagFor(p) {
   return bits.join(" · ");
 }
 
-function renderCompare(data, articles, versionId) {
+function renderCompare(storyId, data, articles, versionId) {
   const diff = data.diffs.find((d) => d.id === versionId);
   const version = articles.get(versionId);
   const picker = el("select", {id: "version-picker"}, data.articles.map((a) =>
@@ -233,9 +338,15 @@ function renderCompare(data, articles, versionId) {
   wrap.append(el("div", {class: "controls"}, el("label", {}, "version ", picker),
     el("label", {}, showBoiler, " show removed boilerplate"), legend));
   if (!version) return wrap;
+  const links = versionRelations(storyId, data, versionId);
+  if (links) wrap.append(links);
   if (!diff || !diff.against) {
+    const shares = data.relations.some((r) => (r.a === versionId || r.b === versionId) &&
+      COPY_ENGINE.has(r.relation));
     wrap.append(el("p", {class: "small muted"}, diff ? "This is the original of its lineage: " +
-      "paragraphs no other version carries are marked." :
+      "paragraphs no other version carries are marked." : shares ?
+      "Not a version in a lineage here, but it shares passages with another article: open " +
+      "its relations above to see them side by side. Its text as cleaned:" :
       "Not a version of another article here (an independent report): its text as cleaned."));
     wrap.append(renderSingle(version, diff));
     return wrap;
@@ -328,7 +439,9 @@ function renderSideBySide(diff, version, against) {
 function route() {
   const hash = location.hash.replace(/^#/, "");
   const params = new URLSearchParams(hash);
-  if (params.get("story")) renderStory(params.get("story"), params.get("version"));
+  if (params.get("story") && params.get("a") && params.get("b"))
+    renderRelation(params.get("story"), params.get("a"), params.get("b"));
+  else if (params.get("story")) renderStory(params.get("story"), params.get("version"));
   else renderList();
   window.scrollTo(0, 0);
 }
