@@ -7,6 +7,7 @@ used on the seeds, the benchmarks and every evaluation set.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import asdict, dataclass, fields
@@ -334,13 +335,15 @@ def _problem(name: str, kind: str, value: object) -> str | None:
         if value is None:
             return None
         kind = kind.removesuffix(" | None")
-    shown = repr(value) if isinstance(value, float) else orjson.dumps(value, default=repr).decode()
+    shown = repr(value) if isinstance(value, float) else json.dumps(value, default=repr)
     if kind == "bool":
         return None if isinstance(value, bool) else f"{name}: {shown} is not true or false"
     if kind == "str":
         if not isinstance(value, str):
             return f"{name}: {shown} is not a string"
         return _encoder_problem(value) if name == "encoder" else None
+    if kind not in ("int", "float"):  # a new kind of setting needs its check written here
+        raise TypeError(f"no check for a setting of type {kind} ({name})")
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "int" and not (is_number and isinstance(value, int)):
         return f"{name}: {shown} is not a whole number"

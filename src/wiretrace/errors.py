@@ -11,8 +11,9 @@ of range, an input path that does not exist, a folder that is not a run's output
 when well-formed work failed (a corrupt or full store, no record in the inputs), and 3
 for a store held by another run longer than ``--wait`` (:mod:`wiretrace.storelock`).
 
-The classes live here, apart from the modules that raise them, so that any module can
-raise one without importing another stage.
+The kinds of failure live here, apart from the modules that raise them, so that any module
+can raise one without importing another stage; a module's own failures subclass them
+(``StoreBusy``, ``OutputsMissing``, ``EncoderUnavailable``, ...).
 """
 
 from __future__ import annotations
