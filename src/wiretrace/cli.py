@@ -92,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StoreBusy as busy:  # --wait expired: one line, no traceback
         print(busy, file=sys.stderr)
         return 3
-    write_outputs(result, args.out, config)
+    write_outputs(result, args.out, config, args.format)
     if not args.no_html:
         from wiretrace.report.html import write_html
 
@@ -114,7 +114,11 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
             "run the default engine for stories"
         )
     counts = run_spark(
-        args.inputs, replace(config, find_stories=False), args.out, master=args.spark_master
+        args.inputs,
+        replace(config, find_stories=False),
+        args.out,
+        master=args.spark_master,
+        fmt=args.format,
     )
     acc = counts["accounting"]
     console.print(
@@ -380,6 +384,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return hashing.main(data_dir, console, n_articles=args.articles)
 
 
+def _format_option(p: argparse.ArgumentParser) -> None:
+    from wiretrace.tables import FORMATS
+
+    p.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="jsonl",
+        help="the output tables as JSON Lines (default), Parquet, or CSV (lists and objects "
+        "as JSON in a cell); `report` and `show` read any of them",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiretrace", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -400,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy engine only: no stories, rewrites or same-story relations",
     )
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
+    _format_option(p)
     p.add_argument(
         "--wait",
         type=float,
