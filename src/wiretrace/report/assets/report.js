@@ -705,7 +705,7 @@ function renderCorpus(from, to, kind) {
   kinds.addEventListener("change", () => { location.hash = corpusHref(null, null, kinds.value); });
   const chosen = from !== null && to !== null ?
     pairs.filter((p) => name(p[1]) === from && name(p[3]) === to) : [];
-  const link = (p, id, text) => { const href = pairHref(p);
+  const link = (p, text) => { const href = pairHref(p);
     return href ? el("a", {href}, text) : text; };
   const pairTable = chosen.length ? el("table", {id: "corpus-pairs", class: "small"},
     el("thead", {}, el("tr", {}, ["version", "its outlet", "original", "its outlet", "relation", ""]
@@ -714,7 +714,7 @@ function renderCorpus(from, to, kind) {
       "data-original": p[2]},
     el("td", {}, shortId(p[0])), el("td", {}, data.outlets[p[1]]), el("td", {}, shortId(p[2])),
     el("td", {}, data.outlets[p[3]]), el("td", {}, el("span", {class: "badge"}, p[4])),
-    el("td", {}, link(p, p[0], p[6] ? "side by side" : "compare")))))) : null;
+    el("td", {}, link(p, p[6] ? "side by side" : "compare")))))) : null;
   const copied = new Map();
   for (const p of pairs) {
     if (!copied.has(p[2])) copied.set(p[2], {n: 0, outlets: new Set(), p});
