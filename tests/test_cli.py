@@ -85,7 +85,10 @@ def test_serve_checks_its_settings_before_making_the_store(tmp_path):
 
 def test_show_without_a_run_folder(tmp_path):
     proc = wiretrace("show", "some_id", cwd=tmp_path)  # no --out: ./out, which is not there
-    assert "out: not the output folder of a run (no articles.jsonl)" in error_line(proc, 2)
+    assert error_line(proc, 2) == (
+        "out: not the output folder of a run (no articles.jsonl, .parquet or .csv): give the "
+        "folder that `wiretrace run --out` wrote"
+    )
 
 
 def test_show_an_id_that_is_not_in_the_outputs(tmp_path):

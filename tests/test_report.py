@@ -35,6 +35,60 @@ def seed_report(tmp_path_factory):
     return _out(tmp_path_factory, "seeds", [need(SEEDS)])
 
 
+#: Outlets and publication times given to the seeds and the demo articles, so that the
+#: pictures have lanes and a time axis.
+SPREAD = {
+    A000: ("La Presse", "2021-12-28T09:00:00Z"),
+    A001: ("Associated Press", "2021-12-27T10:00:00Z"),
+    A002: ("Tribune Online", "2021-12-27T13:30:00Z"),
+    A003: ("Time News", "2021-12-24T18:00:00Z"),
+    A004: ("US Network", "2021-12-27T15:00:00Z"),
+    "wire_original": ("Nordic Wire", "2024-05-02T06:00:00Z"),
+    "reprint_with_chrome": ("Harbour Herald", "2024-05-02T09:00:00Z"),
+    "independent_report": ("City Radio", "2024-05-02T12:00:00Z"),
+    "ferry_story": ("Harbour Herald", "2024-05-01"),
+    "unrelated_story": ("Campus Daily", "2024-05-03"),
+}
+
+
+@pytest.fixture(scope="module")
+def spread_report(tmp_path_factory):
+    """The seeds and the demo as JSONL with outlets and times, and three reprints more: two
+    outlets carry the AP story and the solar wire story."""
+    folder = tmp_path_factory.mktemp("spread")
+    rows = {}
+    for path in sorted([*need(SEEDS).glob("*.txt"), *DEMO.glob("*.txt")]):
+        text = path.read_text(encoding="utf-8")
+        source, published = SPREAD[path.stem]
+        rows[path.stem] = {
+            "id": path.stem,
+            "title": text.split("\n", 1)[0],
+            "text": text,
+            "source": source,
+            "published": published,
+        }
+
+    def reprint(of, new_id, source, published, keep):
+        paragraphs = [p for p in rows[of]["text"].split("\n\n") if p.strip()]
+        text = "\n\n".join(keep(paragraphs))
+        return {**rows[of], "id": new_id, "source": source, "published": published, "text": text}
+
+    extra = [
+        reprint(A001, "tribune-lavrov", "Tribune Online", "2021-12-27T12:00:00Z", lambda p: p[:-4]),
+        reprint(A001, "herald-lavrov", "Harbour Herald", "2021-12-27T16:00:00Z", lambda p: p[3:]),
+        reprint(
+            "wire_original", "tribune-solar", "Tribune Online", "2024-05-02T10:30Z", lambda p: p
+        ),
+    ]
+    corpus = folder / "corpus.jsonl"
+    corpus.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [*rows.values(), *extra]))
+    return _out(tmp_path_factory, "spread-out", [corpus])
+
+
+def _rows(out, name):
+    return [orjson.loads(x) for x in (out / f"{name}.jsonl").read_bytes().splitlines()]
+
+
 def _open(page, html, story=None, version=None):
     page.errors.clear()
     page.goto("about:blank")
@@ -54,7 +108,8 @@ def test_report_is_one_self_contained_file(demo_report):
     assert not re.search(r"""(src|href)=["']?https?:""", text)
     stories = (out / "stories.jsonl").read_bytes().count(b"\n")
     assert stories == 3
-    assert text.count('type="application/json"') == 1 + stories  # index + a block per story
+    # the index, a block per story, the corpus
+    assert text.count('type="application/json"') == 2 + stories
 
 
 def test_run_writes_the_report_and_report_rewrites_it(tmp_path):
@@ -254,4 +309,139 @@ def test_a_same_story_pair_shows_its_matched_paragraphs_and_views(page, demo_rep
     paragraphs = {a["id"]: a["paragraphs"] for a in rows}
     assert _marks(page, "a") == [paragraphs[rel["a"]][e["a_paragraph"]] for e in rel["evidence"]]
     assert _marks(page, "b") == [paragraphs[rel["b"]][e["b_paragraph"]] for e in rel["evidence"]]
+    assert page.errors == []
+
+
+# -- pictures ----------------------------------------------------------------------------
+def test_a_storys_timeline_puts_each_version_at_its_time_by_outlet(page, spread_report, tmp_path):
+    out, html = spread_report
+    story = next(s for s in _rows(out, "stories") if A001 in s["members"])
+    (lineage,) = [g for g in _rows(out, "lineages") if g["original"] == A001]
+    _open(page, html, story["story"])
+    marks = page.locator("#story-timeline circle.tl-mark")
+    assert marks.count() == len(story["members"]) == 7
+    roles = {m.get_attribute("data-article"): m.get_attribute("data-role") for m in marks.all()}
+    assert roles == {
+        A001: "original",
+        A002: "copy",
+        "tribune-lavrov": "copy",
+        "herald-lavrov": "copy",
+        A000: "rewrite",
+        A003: "independent",
+        A004: "independent",
+    }
+    lanes = page.locator("#story-timeline text.tl-lane").all_text_contents()
+    assert lanes == [  # outlets in order of their first version
+        "Time News",
+        "Associated Press",
+        "Tribune Online",
+        "US Network",
+        "Harbour Herald",
+        "La Presse",
+    ]
+    # earlier is further left: x follows publication time
+    x = {i: float(m.get_attribute("cx")) for i, m in zip(roles, marks.all(), strict=True)}
+    assert x[A003] < x[A001] < x["tribune-lavrov"] < x[A002] < x[A004] < x[A000]
+    assert page.locator("#story-timeline .tl-edge").count() == len(lineage["derivations"])
+    assert "copy 3" in page.locator("#story-timeline text.tl-legend").all_text_contents()
+    page.locator(f'#story-timeline circle[data-article="{A000}"]').click()
+    page.wait_for_function(f"location.hash.endsWith('version={A000}')")
+    page.locator("#story-timeline").screenshot(path=tmp_path / "timeline.png")
+    assert (tmp_path / "timeline.png").stat().st_size > 5000
+    assert page.errors == []
+
+
+def test_a_lineage_is_drawn_as_its_derivation_tree(page, spread_report, tmp_path):
+    out, html = spread_report
+    (lineage,) = [g for g in _rows(out, "lineages") if g["original"] == A001]
+    _open(page, html, f"story:{A003}")
+    tree = page.locator(f'svg.lineage-tree[data-lineage="{lineage["lineage"]}"]')
+    nodes = tree.locator("g.tree-node")
+    assert nodes.count() == len(lineage["members"]) == 5
+    assert [n.get_attribute("data-article") for n in nodes.all()] == lineage["members"]
+    edges = tree.locator("g.tree-edge")
+    assert [
+        (e.get_attribute("data-source"), e.get_attribute("data-derived")) for e in edges.all()
+    ] == [(d["source"], d["derived"]) for d in lineage["derivations"]]
+    assert tree.locator("text.tree-label").all_text_contents() == [
+        d["relation"] for d in lineage["derivations"]
+    ]
+    outlets = tree.locator("text.tree-outlet").all_text_contents()
+    assert outlets[0] == "Associated Press"  # the original, at the root
+    assert outlets.count("Tribune Online") == 2
+    # the root is left of every version it leads to
+    root_x = float(
+        tree.locator(f'g.tree-node[data-article="{A001}"] rect').first.get_attribute("x")
+    )
+    for n in nodes.all():
+        if n.get_attribute("data-article") != A001:
+            assert float(n.locator("rect").first.get_attribute("x")) > root_x
+    tree.screenshot(path=tmp_path / "tree.png")
+    assert (tmp_path / "tree.png").stat().st_size > 5000
+    assert page.errors == []
+
+
+def test_the_corpus_page_shows_who_copies_whom(page, spread_report, tmp_path):
+    out, html = spread_report
+    lineages = _rows(out, "lineages")
+    pairs = sum(len(g["members"]) - 1 for g in lineages)
+    assert pairs == 6
+    _open(page, html)
+    assert f"({pairs} versions traced" in page.inner_text("#corpus-link")
+    page.click("#corpus-link")
+    page.wait_for_selector("#corpus-matrix")
+    cells = page.locator("#corpus-matrix g.corpus-cell")
+    counts = {
+        (c.get_attribute("data-from"), c.get_attribute("data-to")): int(
+            c.get_attribute("data-count")
+        )
+        for c in cells.all()
+    }
+    assert sum(counts.values()) == pairs
+    assert {k: n for k, n in counts.items() if n} == {
+        ("Tribune Online", "Associated Press"): 2,
+        ("Tribune Online", "Nordic Wire"): 1,
+        ("Harbour Herald", "Associated Press"): 1,
+        ("Harbour Herald", "Nordic Wire"): 1,
+        ("La Presse", "Associated Press"): 1,
+    }
+    assert page.locator("#corpus-matrix text.cm-row").all_text_contents() == [
+        "Tribune Online",
+        "Harbour Herald",
+        "La Presse",
+    ]
+    assert page.locator("#corpus-matrix text.cm-count").count() == 5
+    top = page.locator("#top-originals tr.top-original")
+    assert [r.get_attribute("data-original") for r in top.all()] == [A001, "wire_original"]
+    assert top.first.locator("td").first.inner_text() == "4"
+    page.locator("#corpus-matrix").screenshot(path=tmp_path / "corpus.png")
+    assert (tmp_path / "corpus.png").stat().st_size > 3000
+
+    page.locator(
+        '#corpus-matrix g.corpus-cell[data-from="Tribune Online"][data-to="Associated Press"]'
+    ).click()
+    page.wait_for_selector("#corpus-pairs")
+    rows = page.locator("#corpus-pairs tr.corpus-pair")
+    assert {r.get_attribute("data-version") for r in rows.all()} == {A002, "tribune-lavrov"}
+    assert "from=Tribune%20Online&to=Associated%20Press" in page.evaluate("location.hash")
+    page.locator(f'#corpus-pairs tr[data-version="{A002}"] a').click()  # through to the pair
+    page.wait_for_selector("#relation-sbs")
+    assert {
+        page.evaluate("new URLSearchParams(location.hash.slice(1)).get('a')"),
+        page.evaluate("new URLSearchParams(location.hash.slice(1)).get('b')"),
+    } == {A001, A002}
+    assert page.errors == []
+
+
+def test_the_corpus_page_filters_rewrites(page, spread_report):
+    _, html = spread_report
+    page.goto("about:blank")
+    page.goto(report_url(html) + "#corpus")
+    page.wait_for_selector("#corpus-matrix")
+    page.select_option("#corpus-kind", "rewrites")
+    page.wait_for_function("location.hash.includes('kind=rewrites')")
+    cells = page.locator('#corpus-matrix g.corpus-cell:not([data-count="0"])')
+    assert [(c.get_attribute("data-from"), c.get_attribute("data-to")) for c in cells.all()] == [
+        ("La Presse", "Associated Press")
+    ]
     assert page.errors == []

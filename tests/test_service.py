@@ -471,6 +471,25 @@ def test_the_live_report_needs_a_key_and_shows_markup_as_text(tmp_path, page):
         assert page.locator("iframe, img").count() == 0
         assert not page.errors, page.errors  # the report's own script ran, under the CSP
 
+        # the pictures, from the store, under the CSP: the story's timeline and trees ...
+        marks = page.locator("#story-timeline circle.tl-mark")
+        assert marks.count() == page.locator("#timeline tr.version-row").count() >= 4
+        assert page.locator(
+            '#story-timeline circle.tl-mark[data-article="hostile-copy"]'
+        ).get_attribute("data-role") in ("copy", "original")
+        trees = page.locator("svg.lineage-tree").count()
+        nodes = page.locator("svg.lineage-tree g.tree-node").count()
+        assert trees >= 1 and nodes == page.locator(".derivations li").count() + trees
+        # ... and the corpus page of the stories on the page (here one)
+        page.goto(f"{s.url}/report?q=Hostile#corpus")
+        page.wait_for_selector("#corpus-matrix")
+        counts = page.locator("#corpus-matrix g.corpus-cell").evaluate_all(
+            "cells => cells.map((c) => Number(c.dataset.count))"
+        )
+        assert sum(counts) == nodes - trees > 0
+        assert page.locator("#top-originals tr.top-original").count() == trees
+        assert not page.errors, page.errors
+
         page.goto(f"{s.url}/logout")
         page.goto(f"{s.url}/report")
         assert page.url.endswith("/login")

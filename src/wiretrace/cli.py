@@ -1,6 +1,7 @@
 """Command line: a thin layer over the Python API.
 
-wiretrace run INPUT... --out DIR [--db index.db]   (writes DIR/report.html too)
+wiretrace run INPUT... --out DIR [--db index.db] [--format jsonl|parquet|csv]
+wiretrace dedup INPUT... --out corpus.jsonl [--keep original|earliest|longest]
 wiretrace report DIR [-o report.html] [--screenshot shot.png --story ID]
 wiretrace show ID [--out DIR] [--full]
 wiretrace diff A B [--db index.db]   (two files, or two stored ids: aligned passages side by side)
@@ -20,7 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import orjson
@@ -94,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     show_bar = not args.quiet and console.is_terminal
     with _progress_bar(show_bar, console) as progress:
         result = run(args.inputs, config, db=args.db, progress=progress)
-    write_outputs(result, args.out, config)
+    write_outputs(result, args.out, config, args.format)
     if not args.no_html:
         from wiretrace.report.html import write_html
 
@@ -116,13 +117,38 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
             "run the default engine for stories"
         )
     counts = run_spark(
-        args.inputs, replace(config, find_stories=False), args.out, master=args.spark_master
+        args.inputs,
+        replace(config, find_stories=False),
+        args.out,
+        master=args.spark_master,
+        fmt=args.format,
     )
     acc = counts["accounting"]
     console.print(
         f"{acc['records']} records: {acc['processed']} processed, {acc['skipped']} "
         f"skipped; {counts['counts']['families']} families, "
         f"{counts['n_relations']} relations -> {args.out}"
+    )
+    return 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from wiretrace.dedup import dedup
+
+    config = _config(args)
+    console = Console(stderr=True, quiet=args.quiet)
+    with _progress_bar(not args.quiet and console.is_terminal, console) as progress:
+        done = dedup(args.inputs, args.out, args.keep, config, progress)
+    kinds = Counter(r.relation or "skipped" for r in done.removed)
+    console.print(
+        printable(
+            f"{done.written} records -> {done.corpus}; {len(done.removed)} removed "
+            f"({', '.join(f'{n} {k}' for k, n in kinds.most_common()) or 'none'}) -> "
+            f"{done.removed_file}"
+        ),
+        markup=False,
     )
     return 0
 
@@ -373,6 +399,46 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return hashing.main(data_dir, console, n_articles=args.articles)
 
 
+def _format_option(p: argparse.ArgumentParser) -> None:
+    from wiretrace.tables import FORMATS
+
+    p.add_argument(
+        "--format",
+        choices=list(FORMATS),
+        default="jsonl",
+        help="the output tables as JSON Lines (default), Parquet, or CSV (lists and objects "
+        "as JSON in a cell); `report` and `show` read any of them",
+    )
+
+
+def _dedup_parser(sub) -> None:
+    p = sub.add_parser(
+        "dedup",
+        help="the input records minus copies, and the list of those removed",
+        description="Run the engine of `run` and write the input records, as they were read "
+        "(every field kept, never the cleaned text), minus copies: of each copy family "
+        "(duplicates, copies, partial copies) one member stays. OUT.removed.EXT beside it "
+        "lists every record left out: id, kept, relation, reason. --keep original (the "
+        "default) runs the story stage, since the trace stage that names the original reads "
+        "it: text a version shares with other stories counts against it, and rewrites join "
+        "the lineage. --keep earliest|longest read only dates and lengths, and run the copy "
+        "engine alone (8.0 s against 68.0 s on 2,000 AllSides articles). Rewrites and "
+        "independent reports are not copies: they stay.",
+    )
+    p.add_argument("inputs", nargs="+", help="files or folders (.txt, .jsonl[.gz], .csv, ...)")
+    p.add_argument("--out", required=True, help="the corpus: .jsonl, .jsonl.gz or .parquet")
+    p.add_argument(
+        "--keep",
+        choices=["original", "earliest", "longest"],
+        default="original",
+        help="which member of a copy family stays: its traced original (default), the "
+        "earliest published, or the longest",
+    )
+    p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
+    p.add_argument("--workers", type=int, help="worker processes (0 = all cores)")
+    p.set_defaults(func=cmd_dedup)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wiretrace", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -392,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy engine only: no stories, rewrites or same-story relations",
     )
     p.add_argument("--no-html", action="store_true", help="do not write DIR/report.html")
+    _format_option(p)
     p.add_argument(
         "--wait",
         type=float,
@@ -411,6 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn)",
     )
     p.set_defaults(func=cmd_run)
+
+    _dedup_parser(sub)
 
     p = sub.add_parser("query", help="have we seen this? relations to a store, read-only")
     p.add_argument("inputs", nargs="+", help="files or folders of articles to look up")
@@ -560,15 +629,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_verbosity(commands) -> None:
-    """-v and -q on every command (after its name: ``wiretrace run -q ...``)."""
+    """-v and -q on every command (after its name: ``wiretrace run -q ...``); a command that
+    defines one itself keeps its own."""
+    flags = (
+        (("-v", "--verbose"), "log every stage (and debug lines)"),
+        (("-q", "--quiet"), "warnings only: no summary, no progress"),
+    )
     for p in commands:
         group = p.add_mutually_exclusive_group()
-        group.add_argument(
-            "-v", "--verbose", action="store_true", help="log every stage (and debug lines)"
-        )
-        group.add_argument(
-            "-q", "--quiet", action="store_true", help="warnings only: no summary, no progress"
-        )
+        for names, told in flags:
+            with suppress(argparse.ArgumentError):  # already the command's own
+                group.add_argument(*names, action="store_true", help=told)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -577,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     command, 1 for failed work (3: the store stayed busy); anything else is a bug, and
     keeps its traceback."""
     args = build_parser().parse_args(argv)
-    logs.configure(args.verbose, args.quiet)
+    logs.configure(getattr(args, "verbose", False), getattr(args, "quiet", False))
     try:
         return args.func(args)
     except WiretraceError as exc:

@@ -1,4 +1,5 @@
-"""JSON and JSONL output files of a run (documented in docs/outputs.md)."""
+"""The output files of a run (documented in docs/outputs.md): its tables, in JSONL, Parquet
+or CSV (:mod:`wiretrace.tables`), and report.json."""
 
 from __future__ import annotations
 
@@ -10,15 +11,20 @@ from wiretrace import __version__
 from wiretrace.config import Config
 from wiretrace.pipeline import RunResult
 from wiretrace.records import CleanArticle
+from wiretrace.report.outputs import table_files
+from wiretrace.tables import FORMATS, write_table
 from wiretrace.trace import derived_rows
 
-_OPTS = orjson.OPT_APPEND_NEWLINE
 
-
-def write_jsonl(path: Path, rows) -> None:
-    with open(path, "wb") as fh:
-        for row in rows:
-            fh.write(orjson.dumps(row, option=_OPTS))
+def write_output_table(out: Path, name: str, rows, fmt: str = "jsonl") -> Path:
+    """Table ``name`` of an output folder, in ``fmt``. The table's files in the other
+    formats go: left from an earlier run into the same folder, they would be read back
+    in place of this one."""
+    path = write_table(out / f"{name}{FORMATS[fmt]}", rows)
+    for stale in table_files(out, name):
+        if stale != path:
+            stale.unlink()
+    return path
 
 
 def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, str]) -> dict:
@@ -53,25 +59,26 @@ def write_report_json(path: Path, config: Config, accounting: dict, counts: dict
     path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
 
 
-def write_outputs(result: RunResult, out_dir: str | Path, config: Config) -> dict[str, Path]:
-    """Write articles, relations, families and report files; return their paths."""
+def write_outputs(
+    result: RunResult, out_dir: str | Path, config: Config, fmt: str = "jsonl"
+) -> dict[str, Path]:
+    """Write the tables (articles, relations, families, stories, lineages, diffs) in ``fmt``
+    (``jsonl``, ``parquet`` or ``csv``) and report.json; return their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     family_of = result.family_of()
     story_of = result.story_of()
     paths = {
-        "articles": out / "articles.jsonl",
-        "relations": out / "relations.jsonl",
-        "families": out / "families.jsonl",
-        "stories": out / "stories.jsonl",
-        "lineages": out / "lineages.jsonl",
-        "diffs": out / "diffs.jsonl",
-        "report": out / "report.json",
+        "articles": write_output_table(
+            out, "articles", (article_row(a, family_of, story_of) for a in result.articles), fmt
+        ),
+        "relations": write_output_table(
+            out, "relations", (r.to_dict() for r in result.relations), fmt
+        ),
     }
-    write_jsonl(paths["articles"], (article_row(a, family_of, story_of) for a in result.articles))
-    write_jsonl(paths["relations"], (r.to_dict() for r in result.relations))
     rows = derived_rows(result.families, result.stories, result.lineages, result.diffs)
     for name in ("families", "stories", "lineages", "diffs"):
-        write_jsonl(paths[name], rows[name])
+        paths[name] = write_output_table(out, name, rows[name], fmt)
+    paths["report"] = out / "report.json"
     write_report_json(paths["report"], config, result.accounting.to_dict(), result.stats)
     return paths

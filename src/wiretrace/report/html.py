@@ -10,7 +10,13 @@ and the data travels inside the file as JSON:
   lineages and diffs), a ``<script type="application/json">`` element left
   unparsed until the story is opened. A report of tens of thousands of
   articles therefore opens on its first page at once and renders each story
-  only when asked.
+  only when asked;
+* the **corpus** block (who copies whom: :mod:`wiretrace.report.corpus`), parsed
+  only when the corpus page is opened.
+
+The pictures (a story's timeline, a lineage's derivation tree, the corpus's outlet
+matrix) are drawn by the page's script as SVG from these blocks: no library, and text
+set as text, never as markup.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import orjson
 
 from wiretrace import __version__
 from wiretrace.records import paragraph_starts, timestamp
+from wiretrace.report.corpus import copy_pairs, outlet_of
 from wiretrace.report.evidence import EVIDENCE_MEANING
 from wiretrace.report.outputs import Outputs
 
@@ -109,6 +116,7 @@ def _linked_row(article: dict, story: str | None, relations: list[dict]) -> dict
                 shown.update(e[k] for e in r["evidence"])
     return {
         **{k: article.get(k) for k in _LINKED_FIELDS},
+        "outlet": outlet_of(article),
         "story": story,
         "paragraphs": [p if k in shown else None for k, p in enumerate(article["paragraphs"])],
     }
@@ -174,7 +182,10 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
         blocks.append(
             {
                 "story": story["story"],
-                "articles": [{k: a.get(k) for k in _ARTICLE_FIELDS} for a in members],
+                "articles": [
+                    {**{k: a.get(k) for k in _ARTICLE_FIELDS}, "outlet": outlet_of(a)}
+                    for a in members
+                ],
                 "relations": rels,
                 "linked": linked,
                 "lineages": lineages,
@@ -193,6 +204,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
     """The report page of ``outputs``; ``nav``: trusted HTML put under the heading (the
     live report's paging)."""
     index, blocks = story_blocks(outputs)
+    corpus = copy_pairs(outputs)
     summary = {
         "version": __version__,
         "articles": len({m for s in outputs.stories for m in s["members"]}),
@@ -200,6 +212,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
         "lineages": len(outputs.lineages),
         "families": len(outputs.families),
         "relations": len(outputs.relations),
+        "copy_pairs": len(corpus["pairs"]),
         "accounting": {
             k: outputs.report.get("accounting", {}).get(k)
             for k in ("records", "processed", "skipped")
@@ -215,6 +228,7 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
         f'<script type="application/json" id="wt-index">'
         f"{_json({'summary': summary, 'stories': index})}</script>",
         f"<script>{report_script()}</script>",
+        f'<script type="application/json" id="wt-corpus">{_json(corpus)}</script>',
     ]
     parts += [
         f'<script type="application/json" id="wt-s{n}">{_json(b)}</script>'

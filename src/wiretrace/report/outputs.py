@@ -1,9 +1,10 @@
 """Reading a run's output folder back: what ``wiretrace report`` and ``wiretrace show`` use.
 
-The JSONL files are the interface (docs/outputs.md), so the HTML report and
+The output tables are the interface (docs/outputs.md), so the HTML report and
 the terminal view can be made again from any output folder, without the
-store or a new run. Files a run did not write (``--no-stories``, older
-versions) read as empty.
+store or a new run, in any of the formats ``run --format`` writes (JSONL,
+Parquet, CSV: :mod:`wiretrace.tables`). Tables a run did not write
+(``--no-stories``, older versions) read as empty.
 """
 
 from __future__ import annotations
@@ -14,17 +15,47 @@ from pathlib import Path
 import orjson
 
 from wiretrace.errors import UsageError
+from wiretrace.tables import FORMATS, read_table
+
+#: The output tables of a run, each with its fields that are not text (lists, objects,
+#: numbers, booleans): what a CSV cell holds as JSON (docs/outputs.md).
+TABLES: dict[str, frozenset[str]] = {
+    "articles": frozenset(
+        {"paragraphs", "removed", "removed_reasons", "removed_at", "short", "notes"}
+    ),
+    "relations": frozenset(
+        {
+            "similarity",
+            "match",
+            "containment_ab",
+            "containment_ba",
+            "jaccard",
+            "coverage_a",
+            "coverage_b",
+            "evidence",
+            "views",
+        }
+    ),
+    "families": frozenset({"members", "original_certain"}),
+    "stories": frozenset({"members", "families"}),
+    "lineages": frozenset({"families", "members", "original_certain", "derivations"}),
+    "diffs": frozenset({"passages"}),
+}
 
 
 class OutputsMissing(UsageError, FileNotFoundError):
     """The folder holds no wiretrace outputs."""
 
 
-def _rows(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with open(path, "rb") as fh:
-        return [orjson.loads(line) for line in fh if line.strip()]
+def table_files(out: Path, name: str) -> list[Path]:
+    """The files of table ``name`` in the folder ``out``, in any format, newest first."""
+    found = [out / f"{name}{suffix}" for suffix in FORMATS.values()]
+    return sorted((p for p in found if p.exists()), key=lambda p: -p.stat().st_mtime)
+
+
+def _rows(out: Path, name: str) -> list[dict]:
+    files = table_files(out, name)
+    return read_table(files[0], TABLES[name]) if files else []
 
 
 @dataclass
@@ -40,19 +71,19 @@ class Outputs:
     @classmethod
     def load(cls, out_dir: str | Path) -> Outputs:
         out = Path(out_dir)
-        if not (out / "articles.jsonl").exists():
+        if not table_files(out, "articles"):
             raise OutputsMissing(
-                f"{out}: not the output folder of a run (no articles.jsonl): give the folder "
-                "that `wiretrace run --out` wrote"
+                f"{out}: not the output folder of a run (no articles.jsonl, .parquet or .csv): "
+                "give the folder that `wiretrace run --out` wrote"
             )
         report = out / "report.json"
         outputs = cls(
-            articles={a["id"]: a for a in _rows(out / "articles.jsonl")},
-            relations=_rows(out / "relations.jsonl"),
-            families=_rows(out / "families.jsonl"),
-            stories=_rows(out / "stories.jsonl"),
-            lineages=_rows(out / "lineages.jsonl"),
-            diffs={d["id"]: d for d in _rows(out / "diffs.jsonl")},
+            articles={a["id"]: a for a in _rows(out, "articles")},
+            relations=_rows(out, "relations"),
+            families=_rows(out, "families"),
+            stories=_rows(out, "stories"),
+            lineages=_rows(out, "lineages"),
+            diffs={d["id"]: d for d in _rows(out, "diffs")},
             report=orjson.loads(report.read_bytes()) if report.exists() else {},
         )
         outputs._add_lone_stories()

@@ -123,10 +123,16 @@ def _from_fields(record, origin: str, max_chars: int) -> Article | Skipped:
 
 # -- the run ---------------------------------------------------------------------------------
 def run_spark(
-    inputs, config: Config, out_dir: str | Path, master: str = "local[2]", spark=None
+    inputs,
+    config: Config,
+    out_dir: str | Path,
+    master: str = "local[2]",
+    spark=None,
+    fmt: str = "jsonl",
 ) -> dict:
-    """Run the copy engine on Spark and write the outputs to ``out_dir``; returns the counts."""
-    from wiretrace.report.files import article_row, write_jsonl, write_report_json
+    """Run the copy engine on Spark and write the outputs to ``out_dir`` (tables in ``fmt``:
+    jsonl, parquet or csv); returns the counts."""
+    from wiretrace.report.files import article_row, write_output_table, write_report_json
     from wiretrace.trace import family_row
 
     inputs = check_inputs(inputs)  # before a Spark session is started for nothing
@@ -274,15 +280,17 @@ def run_spark(
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         family_of = {m: f.family for f in families for m in f.members}
-        write_jsonl(
-            out / "articles.jsonl",
+        write_output_table(
+            out,
+            "articles",
             (article_row(a, family_of, {}) for _, a in articles.sortByKey().toLocalIterator()),
+            fmt,
         )
         rels = sorted(relations.collect(), key=lambda r: (r.a, r.b))
-        write_jsonl(out / "relations.jsonl", (r.to_dict() for r in rels))
-        write_jsonl(out / "families.jsonl", (family_row(f, None) for f in families))
+        write_output_table(out, "relations", (r.to_dict() for r in rels), fmt)
+        write_output_table(out, "families", (family_row(f, None) for f in families), fmt)
         for name in ("stories", "lineages", "diffs"):
-            write_jsonl(out / f"{name}.jsonl", [])
+            write_output_table(out, name, [], fmt)
         lap("write")
         skipped_records = [s for _, s in skipped]  # read, then duplicate ids, then too short
         accounting = {

@@ -82,6 +82,9 @@ function renderList() {
   }));
   app.replaceChildren(
     el("h2", {}, "Stories"),
+    el("p", {class: "small"}, el("a", {href: "#corpus", id: "corpus-link"},
+      `Who copies whom: the corpus's outlets (${WT.summary.copy_pairs || 0} versions traced ` +
+      "to an original) →")),
     el("div", {class: "controls"}, search, sort, pager),
     el("table", {id: "story-table"},
       el("thead", {}, el("tr", {}, ["articles", "title", "time span", "sources", "relations"]
@@ -139,6 +142,7 @@ function renderStory(storyId, versionId) {
       el("span", {class: "muted small"}, g.original)),
     el("div", {class: "small"}, "Why: ", g.original_reason,
       g.original_certain ? "" : " (not certain)"),
+    el("div", {class: "picture-wrap"}, lineageTree(storyId, data, g)),
     el("ul", {class: "derivations small"}, g.derivations.map((d) => el("li", {},
       `${shortId(d.source)} → ${shortId(d.derived)} (${d.relation}): ${d.basis}`)))));
   const firstDerived = data.lineages.length && data.lineages[0].derivations.length ?
@@ -154,6 +158,7 @@ function renderStory(storyId, versionId) {
         : "undated") + (info.sources.length ? ` · ${info.sources.join(", ")}` : "") +
       ` · ${storyId}`),
     el("h3", {}, "Versions"),
+    el("div", {class: "picture-wrap"}, storyTimeline(storyId, data, version)),
     el("table", {}, el("thead", {}, el("tr", {}, ["published", "source", "title", "role", "family"]
       .map((h) => el("th", {}, h)))), timeline),
     lineages.length ? el("h3", {}, "Lineages: who derived from whom") : "", ...lineages,
@@ -435,11 +440,322 @@ function renderSideBySide(diff, version, against) {
   return el("table", {class: "sbs", id: "side-by-side"}, head, body);
 }
 
+/* -- pictures: SVG drawn here, text set as text ---------------------------------------- */
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+function svgText(attrs, text) {
+  const node = svg("text", attrs);
+  node.textContent = text;
+  return node;
+}
+const hover = (text) => { const t = svg("title"); t.textContent = text; return t; };
+const clip = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+const ROLE_COLOUR = {original: "#1d6f42", copy: "#d9480f", rewrite: "#2f6fdf",
+  independent: "#8e8e93"};
+const ROLE_NAME = {original: "original", copy: "copy", rewrite: "rewrite",
+  independent: "independent report"};
+const versionHref = (storyId, id) => `#story=${encodeURIComponent(storyId)}&version=` +
+  encodeURIComponent(id);
+let svgIds = 0;
+
+/* original | copy | rewrite | independent, as the versions table says it in words. */
+function roleKind(data, id) {
+  const role = roleOf(data, id);
+  if (role.cls === "original") return "original";
+  if (role.derivation) return role.derivation.relation === "rewrite" ? "rewrite" : "copy";
+  return "independent";
+}
+
+/* Milliseconds of a published time; a time with no zone counts as UTC, as wiretrace reads it. */
+function timeOf(published) {
+  if (!published) return NaN;
+  const p = String(published);
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(p) || p.length <= 10;
+  return Date.parse(zoned ? p : p + "Z");
+}
+
+function arrowMarker(id, colour) {
+  return svg("marker", {id, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7,
+    markerHeight: 7, orient: "auto-start-reverse"},
+  svg("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: colour}));
+}
+
+/* Each version at its publication time, one lane an outlet, coloured by role; the
+ * derivations as arrows; undated versions in a band of their own. */
+function storyTimeline(storyId, data, selected) {
+  const items = data.articles.map((a) => ({a, t: timeOf(a.published), kind: roleKind(data, a.id)}));
+  const dated = items.filter((x) => !Number.isNaN(x.t)).sort((x, y) => x.t - y.t);
+  const undated = items.filter((x) => Number.isNaN(x.t));
+  const lanes = [];
+  for (const x of [...dated, ...undated]) if (!lanes.includes(x.a.outlet)) lanes.push(x.a.outlet);
+  const W = 980, L = 190, R = 24, TOP = 34, LANE = 30;
+  // undated versions: a band at the right, in the order read (the whole width when none is
+  // dated)
+  const band = !undated.length ? 0 : dated.length ? Math.min(260, 40 + 26 * undated.length) :
+    W - L - R;
+  const plotW = W - L - R - band;
+  const H = TOP + lanes.length * LANE + 46;
+  const t0 = dated.length ? dated[0].t : 0, t1 = dated.length ? dated[dated.length - 1].t : 0;
+  const xOf = (t) => (t1 > t0 ? L + 10 + (t - t0) / (t1 - t0) * (plotW - 20) : L + plotW / 2);
+  const taken = new Map();
+  const place = (x, lane) => { // versions at one place sit side by side
+    const key = `${Math.round(x)}:${lane}`, k = taken.get(key) || 0;
+    taken.set(key, k + 1);
+    return x + k * 11;
+  };
+  const at = new Map();
+  for (const x of dated) at.set(x.a.id, [place(xOf(x.t), x.a.outlet),
+    TOP + lanes.indexOf(x.a.outlet) * LANE + LANE / 2]);
+  undated.forEach((x, k) => at.set(x.a.id, [W - R - band + (k + 0.5) * band / undated.length,
+    TOP + lanes.indexOf(x.a.outlet) * LANE + LANE / 2]));
+  const marker = `tl-arrow-${++svgIds}`;
+  const root = svg("svg", {id: "story-timeline", class: "picture", viewBox: `0 0 ${W} ${H}`,
+    width: W, height: H, role: "img", "aria-label": "the versions on a timeline"},
+  svg("defs", {}, arrowMarker(marker, "#777")));
+  lanes.forEach((o, k) => {
+    const y = TOP + k * LANE;
+    root.append(svg("rect", {x: L, y, width: W - L - R, height: LANE,
+      fill: k % 2 ? "#ffffff" : "#f6f7f9"}),
+    svgText({x: L - 8, y: y + LANE / 2 + 4, "text-anchor": "end", class: "tl-lane"}, clip(o, 28)));
+  });
+  if (band) root.append(svg("line", {x1: W - R - band, x2: W - R - band, y1: TOP,
+    y2: TOP + lanes.length * LANE, stroke: "#bbb", "stroke-dasharray": "3 3"}),
+  svgText({x: W - R - band / 2, y: TOP + lanes.length * LANE + 16, "text-anchor": "middle",
+    class: "tl-tick"}, dated.length ? "undated" : "no version is dated: in the order read"));
+  const axisY = TOP + lanes.length * LANE;
+  root.append(svg("line", {x1: L, x2: L + plotW, y1: axisY, y2: axisY, stroke: "#999"}));
+  const ticks = t1 > t0 ? 5 : (dated.length ? 1 : 0);
+  const long = t1 - t0 > 2 * 86400000;
+  for (let k = 0; k < ticks; k++) {
+    const t = ticks === 1 ? t0 : t0 + (t1 - t0) * k / (ticks - 1);
+    const x = xOf(t), iso = new Date(t).toISOString();
+    root.append(svg("line", {x1: x, x2: x, y1: axisY, y2: axisY + 5, stroke: "#999"}),
+      svgText({x, y: axisY + 18, "text-anchor": "middle", class: "tl-tick"},
+        long ? iso.slice(0, 10) : iso.slice(5, 16).replace("T", " ")));
+  }
+  if (dated.length) root.append(svgText({x: L + plotW / 2, y: axisY + 36, "text-anchor": "middle",
+    class: "tl-axis"}, "published (UTC)"));
+  for (const g of data.lineages) for (const d of g.derivations) {
+    const from = at.get(d.source), to = at.get(d.derived);
+    if (!from || !to) continue;
+    // an arc bowing up, so that an edge along one lane passes over the marks between
+    const dx = to[0] - from[0], dy = to[1] - from[1], len = Math.hypot(dx, dy) || 1;
+    const bow = Math.min(LANE * 0.9, 12 + len / 6);
+    const cx = (from[0] + to[0]) / 2 + dy / len * bow * Math.sign(dx || 1);
+    const cy = (from[1] + to[1]) / 2 - Math.abs(dx) / len * bow;
+    root.append(svg("path", {class: "tl-edge", "data-source": d.source, "data-derived": d.derived,
+      d: `M ${from[0]} ${from[1] - 7} Q ${cx} ${cy}, ${to[0]} ${to[1] - 8}`, fill: "none",
+      stroke: "#777", "stroke-width": 1.3, "stroke-dasharray": d.certain ? null : "4 3",
+      "marker-end": `url(#${marker})`},
+    hover(`${d.source} → ${d.derived} (${d.relation}): ${d.basis}`)));
+  }
+  for (const x of items) {
+    const [cx, cy] = at.get(x.a.id);
+    root.append(svg("circle", {class: "tl-mark", "data-article": x.a.id, "data-role": x.kind,
+      cx, cy, r: 7, fill: ROLE_COLOUR[x.kind], stroke: x.a.id === selected ? "#111" : "#fff",
+      "stroke-width": x.a.id === selected ? 2.5 : 1.5,
+      onclick: () => { location.hash = versionHref(storyId, x.a.id); }},
+    hover(`${x.a.title || x.a.id}\n${x.a.id} · ${x.a.outlet} · ` +
+      `${day(x.a.published) || "undated"} · ${ROLE_NAME[x.kind]}`)));
+  }
+  let lx = L;
+  for (const kind of Object.keys(ROLE_COLOUR)) {
+    const n = items.filter((x) => x.kind === kind).length;
+    if (!n) continue;
+    const label = `${ROLE_NAME[kind]} ${n}`;
+    root.append(svg("circle", {cx: lx + 6, cy: 14, r: 6, fill: ROLE_COLOUR[kind]}),
+      svgText({x: lx + 16, y: 18, class: "tl-legend", "data-role": kind}, label));
+    lx += 30 + label.length * 7;
+  }
+  return root;
+}
+
+/* A lineage's derivation tree: the original at the left, each version right of the one it
+ * derives from; a dashed edge where the direction is not certain. */
+function lineageTree(storyId, data, g) {
+  const known = articlesOf(data);
+  const children = new Map();
+  for (const d of g.derivations) {
+    if (!children.has(d.source)) children.set(d.source, []);
+    children.get(d.source).push(d);
+  }
+  const pos = new Map();
+  let rows = 0, depthMax = 0;
+  const place = (id, depth) => {
+    depthMax = Math.max(depthMax, depth);
+    const kids = (children.get(id) || []).filter((d) => !pos.has(d.derived) && d.derived !== id);
+    pos.set(id, {depth, row: rows}); // claimed before its children: no cycle loops
+    if (!kids.length) { rows++; return; }
+    const at = kids.map((d) => { place(d.derived, depth + 1); return pos.get(d.derived).row; });
+    pos.get(id).row = (at[0] + at[at.length - 1]) / 2;
+  };
+  place(g.original, 0);
+  for (const m of g.members) if (!pos.has(m)) { pos.set(m, {depth: 1, row: rows++}); depthMax = Math.max(depthMax, 1); }
+  const BW = 230, BH = 42, GAP = 110, VGAP = 14, PAD = 8;
+  const W = PAD * 2 + (depthMax + 1) * BW + depthMax * GAP, H = PAD * 2 + rows * (BH + VGAP);
+  const box = (id) => { const p = pos.get(id);
+    return [PAD + p.depth * (BW + GAP), PAD + p.row * (BH + VGAP)]; };
+  const marker = `tree-arrow-${++svgIds}`;
+  const root = svg("svg", {class: "picture lineage-tree", "data-lineage": g.lineage,
+    viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img",
+    "aria-label": "who derived from whom"}, svg("defs", {}, arrowMarker(marker, "#666")));
+  for (const d of g.derivations) {
+    if (!pos.has(d.source) || !pos.has(d.derived)) continue;
+    const [x1, y1] = box(d.source), [x2, y2] = box(d.derived);
+    const ax = x1 + BW, ay = y1 + BH / 2, bx = x2 - 2, by = y2 + BH / 2, mx = (ax + bx) / 2;
+    root.append(svg("g", {class: "tree-edge", "data-source": d.source, "data-derived": d.derived,
+      "data-relation": d.relation, "data-certain": String(d.certain)},
+    svg("path", {d: `M ${ax} ${ay} C ${mx} ${ay}, ${mx} ${by}, ${bx} ${by}`, fill: "none",
+      stroke: "#666", "stroke-width": 1.4, "stroke-dasharray": d.certain ? null : "5 4",
+      "marker-end": `url(#${marker})`}),
+    svgText({x: mx, y: (ay + by) / 2 - 4, "text-anchor": "middle", class: "tree-label"},
+      d.relation), hover(d.basis)));
+  }
+  for (const [id] of pos) {
+    const a = known.get(id) || {id, outlet: "(not in this report)"};
+    const kind = id === g.original ? "original" : roleKind(data, id);
+    const [x, y] = box(id);
+    root.append(svg("g", {class: "tree-node", "data-article": id, "data-role": kind,
+      onclick: () => { location.hash = versionHref(storyId, id); }},
+    svg("rect", {x, y, width: BW, height: BH, rx: 6, fill: "#fff", stroke: ROLE_COLOUR[kind],
+      "stroke-width": 2}),
+    svg("rect", {x, y, width: 6, height: BH, rx: 2, fill: ROLE_COLOUR[kind]}),
+    svgText({x: x + 14, y: y + 17, class: "tree-outlet"},
+      clip(a.outlet && a.outlet !== "(no outlet)" ? a.outlet : a.title || id, 30)),
+    svgText({x: x + 14, y: y + 33, class: "tree-id"},
+      clip(`${id}${a.published ? " · " + day(a.published) : ""}`, 34)),
+    hover(`${a.title || id}\n${id} · ${ROLE_NAME[kind]}`)));
+  }
+  return root;
+}
+
+/* -- the corpus: who copies whom --------------------------------------------------------- */
+let corpusCache = null;
+function corpusData() {
+  if (!corpusCache) {
+    const node = document.getElementById("wt-corpus");
+    if (!node) return null;
+    corpusCache = JSON.parse(node.textContent);
+  }
+  return corpusCache;
+}
+const TOP_OUTLETS = 20;
+const OTHER = "other outlets";
+const KIND_FILTER = {all: () => true, copies: (k) => k !== "rewrite", rewrites: (k) => k === "rewrite"};
+const corpusHref = (from, to, kind) => "#corpus" + (from !== null ? "&from=" +
+  encodeURIComponent(from) + "&to=" + encodeURIComponent(to) : "") +
+  (kind && kind !== "all" ? "&kind=" + kind : "");
+
+function pairHref(p) {
+  const [version, , , , , story, a, b] = p;
+  if (!story || !byStory.has(story)) return null;
+  return a ? relationHref(story, {a, b}) : versionHref(story, version);
+}
+
+function renderCorpus(from, to, kind) {
+  const app = document.getElementById("app");
+  const data = corpusData();
+  if (!data) { app.replaceChildren(el("p", {}, "Loading…")); return; }
+  kind = KIND_FILTER[kind] ? kind : "all";
+  const pairs = data.pairs.filter((p) => KIND_FILTER[kind](p[4]));
+  const name = (k) => (k < TOP_OUTLETS ? data.outlets[k] : OTHER);
+  const rowsUsed = new Set(pairs.map((p) => name(p[1]))), colsUsed = new Set(pairs.map((p) => name(p[3])));
+  const order = [...data.outlets.slice(0, TOP_OUTLETS), OTHER];
+  const rows = order.filter((o) => rowsUsed.has(o)), cols = order.filter((o) => colsUsed.has(o));
+  const count = new Map();
+  for (const p of pairs) { const key = name(p[1]) + "\u0000" + name(p[3]); count.set(key, (count.get(key) || 0) + 1); }
+  const most = Math.max(1, ...count.values());
+  const C = 34, L = 200, T = 150;
+  // the column labels lean right, past the last column
+  const W = L + cols.length * C + 130, H = T + rows.length * C + 10;
+  const matrix = svg("svg", {id: "corpus-matrix", class: "picture", viewBox: `0 0 ${W} ${H}`,
+    width: W, height: H, role: "img", "aria-label": "who copies whom"},
+  svgText({x: L - 8, y: T - 26, "text-anchor": "end", class: "cm-axis"}, "original's outlet →"),
+  svgText({x: L - 8, y: T - 10, "text-anchor": "end", class: "cm-axis"}, "version's outlet ↓"));
+  cols.forEach((o, j) => matrix.append(svgText({class: "cm-col", x: 0, y: 0,
+    transform: `translate(${L + j * C + C / 2 + 4}, ${T - 6}) rotate(-50)`}, clip(o, 24))));
+  rows.forEach((o, i) => matrix.append(svgText({class: "cm-row", x: L - 8,
+    y: T + i * C + C / 2 + 4, "text-anchor": "end"}, clip(o, 28))));
+  rows.forEach((r, i) => cols.forEach((c, j) => {
+    const n = count.get(r + "\u0000" + c) || 0;
+    const share = n ? Math.sqrt(n / most) : 0;
+    const fill = n ? `rgb(${Math.round(255 - 80 * share)}, ${Math.round(236 - 170 * share)}, ` +
+      `${Math.round(220 - 200 * share)})` : "#fafafa";
+    const chosen = r === from && c === to;
+    matrix.append(svg("g", {class: "corpus-cell", "data-from": r, "data-to": c, "data-count": n,
+      onclick: n ? () => { location.hash = corpusHref(r, c, kind); } : null},
+    svg("rect", {x: L + j * C, y: T + i * C, width: C - 2, height: C - 2, rx: 3, fill,
+      stroke: chosen ? "#111" : "#e2e2e2", "stroke-width": chosen ? 2.5 : 1}),
+    n ? svgText({x: L + j * C + (C - 2) / 2, y: T + i * C + C / 2 + 3, "text-anchor": "middle",
+      class: "cm-count", fill: share > 0.55 ? "#fff" : "#222"}, String(n)) : null,
+    hover(`${r} → ${c}: ${n} version(s) of ${c}'s originals published by ${r}`)));
+  }));
+  const kinds = el("select", {id: "corpus-kind"}, [["all", "copies and rewrites"],
+    ["copies", "copies only"], ["rewrites", "rewrites only"]].map(([v, t]) =>
+    el("option", {value: v, selected: v === kind}, t)));
+  kinds.addEventListener("change", () => { location.hash = corpusHref(null, null, kinds.value); });
+  const chosen = from !== null && to !== null ?
+    pairs.filter((p) => name(p[1]) === from && name(p[3]) === to) : [];
+  const link = (p, text) => { const href = pairHref(p);
+    return href ? el("a", {href}, text) : text; };
+  const pairTable = chosen.length ? el("table", {id: "corpus-pairs", class: "small"},
+    el("thead", {}, el("tr", {}, ["version", "its outlet", "original", "its outlet", "relation", ""]
+      .map((h) => el("th", {}, h)))),
+    el("tbody", {}, chosen.map((p) => el("tr", {class: "corpus-pair", "data-version": p[0],
+      "data-original": p[2]},
+    el("td", {}, shortId(p[0])), el("td", {}, data.outlets[p[1]]), el("td", {}, shortId(p[2])),
+    el("td", {}, data.outlets[p[3]]), el("td", {}, el("span", {class: "badge"}, p[4])),
+    el("td", {}, link(p, p[6] ? "side by side" : "compare")))))) : null;
+  const copied = new Map();
+  for (const p of pairs) {
+    if (!copied.has(p[2])) copied.set(p[2], {n: 0, outlets: new Set(), p});
+    const c = copied.get(p[2]); c.n++; c.outlets.add(p[1]);
+  }
+  const top = [...copied.entries()].sort((x, y) => y[1].n - x[1].n || (x[0] < y[0] ? -1 : 1))
+    .slice(0, 10);
+  const tops = el("table", {id: "top-originals", class: "small"}, el("thead", {}, el("tr", {},
+    ["versions", "outlets", "original", "its outlet"].map((h) => el("th", {}, h)))),
+  el("tbody", {}, top.map(([id, c]) => {
+    const [title, outlet, story] = data.originals[id] || ["", 0, null];
+    return el("tr", {class: "top-original", "data-original": id},
+      el("td", {}, String(c.n)), el("td", {}, String(c.outlets.size)),
+      el("td", {}, story && byStory.has(story) ? el("a", {href: versionHref(story, id)},
+        title || id) : (title || id), el("div", {class: "muted"}, id)),
+      el("td", {}, data.outlets[outlet] || ""));
+  })));
+  app.replaceChildren(
+    el("p", {class: "small"}, el("a", {href: "#"}, "← all stories")),
+    el("h2", {id: "corpus-title"}, "Who copies whom"),
+    el("p", {class: "small muted"}, `${pairs.length} versions traced to an original, from ` +
+      `${new Set(pairs.map((p) => p[1])).size} outlets, of originals from ` +
+      `${new Set(pairs.map((p) => p[3])).size} outlets. A row is the outlet that published ` +
+      "the version, a column its original's outlet" +
+      (data.outlets.length > TOP_OUTLETS ? `; beyond the ${TOP_OUTLETS} outlets in most ` +
+        `pairs, the others are one row and column ("${OTHER}")` : "") +
+      ". Click a cell for its pairs."),
+    el("div", {class: "controls"}, el("label", {}, "show ", kinds)),
+    pairs.length ? matrix : el("p", {class: "muted"}, "No version traced to an original here."),
+    chosen.length ? el("h3", {id: "corpus-pairs-title"},
+      `${from} publishing versions of ${to}'s originals: ${chosen.length}`) : null,
+    pairTable,
+    el("h3", {}, "Most-copied originals"), top.length ? tops : el("p", {class: "muted"}, "None."));
+}
+
 /* -- routing ------------------------------------------------------------------------- */
 function route() {
   const hash = location.hash.replace(/^#/, "");
   const params = new URLSearchParams(hash);
-  if (params.get("story") && params.get("a") && params.get("b"))
+  if (params.has("corpus")) renderCorpus(params.get("from"), params.get("to"), params.get("kind"));
+  else if (params.get("story") && params.get("a") && params.get("b"))
     renderRelation(params.get("story"), params.get("a"), params.get("b"));
   else if (params.get("story")) renderStory(params.get("story"), params.get("version"));
   else renderList();
@@ -448,7 +764,7 @@ function route() {
 window.addEventListener("hashchange", route);
 renderSummary();
 applyFilter();
-if (location.hash.includes("story=")) {
+if (location.hash.includes("story=") || location.hash.startsWith("#corpus")) {
   document.addEventListener("DOMContentLoaded", route);
   renderList();
 } else {
