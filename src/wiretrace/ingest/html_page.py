@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from wiretrace.ingest.dates import date_article, is_date
 from wiretrace.ingest.decode import looks_binary
+from wiretrace.ingest.html_depth import MAX_HTML_DEPTH, nesting_depth
 from wiretrace.records import Article, Skipped
 
 #: Pages larger than this are not parsed (a crawl accident, not an article).
@@ -167,6 +168,12 @@ def article_from_html(
         )
     if looks_binary(raw):
         return Skipped(origin, "binary content (NUL or control bytes), not HTML", article_id)
+    if nesting_depth(raw) > MAX_HTML_DEPTH:
+        return Skipped(
+            origin,
+            f"HTML nested over {MAX_HTML_DEPTH} levels deep (browsers build no deeper)",
+            article_id,
+        )
     try:
         tree = _parse(raw)
         body = _main_text(tree)
