@@ -1,9 +1,10 @@
 """``wiretrace bench inputs``: what hostile or garbled input costs, and what its guards cost.
 
 1. **Nesting.** resiliparse's main-text extraction (CPU seconds) on pages of nested
-   ``<div>``: one stack of 4,000 / 8,000 / 16,000 levels, and the same 8,000,000 of summed
-   depth as many stacks of 500 levels (its cost follows the summed depth of the elements);
-   parsing alone beside it. Why :data:`~wiretrace.ingest.html_depth.MAX_HTML_DEPTH` exists.
+   ``<div>``: one stack of 4,000 / 8,000 / 16,000 levels, and the same 16,000 elements as
+   32 stacks of 500 levels (its cost follows the summed depth of the elements); parsing
+   and the depth pre-scan beside it. Why :data:`~wiretrace.ingest.html_depth.MAX_HTML_DEPTH`
+   exists.
 2. **The depth pre-scan** per page (:func:`~wiretrace.ingest.html_depth.nesting_depth`)
    against parsing and extracting the same page, on news pages in realistic chrome.
 3. **Mojibake** on AllSides (needs ../shared/data): texts that show the markers, the cost

@@ -111,14 +111,15 @@ def _named(path: Path) -> Iterator[Path | Skipped]:
     if problem:
         yield Skipped(str(path), problem)
     elif stat.S_ISDIR(mode):
-        yield from _walk(path, {_identity(path)})
+        real = path.resolve()
+        yield from _walk(path, {_identity(p) for p in (real, *real.parents)})
     else:
         yield path
 
 
 def _walk(folder: Path, above: set[tuple[int, int]]) -> Iterator[Path | Skipped]:
     """The files under ``folder`` in name order; ``above``: the folders it is in (itself
-    included), by device and inode, to tell a link loop."""
+    included, up to the root), by device and inode, to tell a link loop."""
     try:
         names = sorted(os.listdir(folder))
     except OSError as exc:

@@ -129,18 +129,15 @@ def bounded_lines(stream: BinaryIO, max_bytes: int) -> Iterator[bytes | LongLine
     line over ``max_bytes`` as a :class:`LongLine`: at most ``max_bytes`` of a line are ever
     held, the rest is counted. Nothing is read before the first line is asked for."""
     stream = utf8_stream(stream)
-    while True:
-        line = stream.readline(max_bytes + 1)
-        if not line:
-            return
-        if len(line) <= max_bytes or line.endswith(b"\n"):
-            yield line
-            continue
-        size = len(line)
-        del line
-        while True:
-            part = stream.readline(_CHUNK)
+    while part := stream.readline(_CHUNK):
+        parts, size = [part], len(part)
+        while not part.endswith(b"\n") and (part := stream.readline(_CHUNK)):
             size += len(part)
-            if not part or part.endswith(b"\n"):
-                break
-        yield LongLine(size)
+            if parts and size <= max_bytes + 1:
+                parts.append(part)
+            else:
+                parts = []  # over the cap: the rest of the line is only counted
+        if parts and size - parts[-1].endswith(b"\n") <= max_bytes:
+            yield b"".join(parts)
+        else:
+            yield LongLine(size)
