@@ -15,6 +15,10 @@ first, then Open Graph / ``article:`` and common ``<meta>`` names, then
 placeholder ``date`` meta beside a good JSON-LD date), read by :mod:`wiretrace.ingest.dates`
 like every other input's. The chrome the extractor leaves ("Leave a comment", a
 byline line) is taken out by the cleaning stage as for text inputs.
+
+A page over :data:`MAX_PAGE_BYTES`, or nested deeper than
+:data:`~wiretrace.ingest.html_depth.MAX_HTML_DEPTH` levels (the extraction's cost grows with
+the depth of every element: see :mod:`wiretrace.ingest.html_depth`), is not parsed.
 """
 
 from __future__ import annotations
