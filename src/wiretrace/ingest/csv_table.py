@@ -88,7 +88,7 @@ def read_csv_stream(stream: BinaryIO, name: str) -> Iterator[Article | Skipped]:
     lines = _Lines(bounded_lines(stream, MAX_LINE_BYTES))
     reader = csv.reader(lines)
     try:
-        header = [h.strip().lower() for h in _row(reader, lines)]
+        header = [h.strip().lower() for h in _row(reader)]
     except StopIteration:
         yield Skipped(name, "empty file")
         return
@@ -101,7 +101,7 @@ def read_csv_stream(stream: BinaryIO, name: str) -> Iterator[Article | Skipped]:
     while True:
         origin = f"{name}:{lines.line_no + 1}"
         try:
-            row = _row(reader, lines)
+            row = _row(reader)
         except StopIteration:
             return
         except _Unreadable as exc:
@@ -123,7 +123,7 @@ def read_csv_stream(stream: BinaryIO, name: str) -> Iterator[Article | Skipped]:
         yield record
 
 
-def _row(reader, lines: _Lines) -> list[str]:
+def _row(reader) -> list[str]:
     try:
         return next(reader)
     except (OSError, EOFError, zlib.error) as exc:
