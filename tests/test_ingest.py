@@ -121,12 +121,13 @@ def _one_bad_byte(tmp_path):
     (tmp_path / "a.txt").write_bytes(b"Title\n\n" + text)
     (tmp_path / "b.jsonl").write_bytes(b'{"id": "b", "title": "T", "text": "' + text + b'"}\n')
     (tmp_path / "c.csv").write_bytes(b'id,title,text\nc,T,"' + text + b'"\n')
+    (tmp_path / "d.html").write_bytes(b"<html><body><h1>T</h1><p>" + text + b"</p></body></html>")
     return tmp_path
 
 
 def test_one_bad_byte_keeps_the_utf8_and_says_so_in_every_format(tmp_path):
     articles, skipped = _read(_one_bad_byte(tmp_path))
-    assert skipped == [] and len(articles) == 3
+    assert skipped == [] and len(articles) == 4
     for a in articles:
         assert f"{STORY} \ufffd Then it rained." in a.text, a.id
         (note,) = a.notes
