@@ -7,8 +7,9 @@ file can cost a run is bounded while it is read, not checked after:
   what it read before) once it has put out more than :data:`MAX_GZIP_RATIO` times the
   compressed bytes it has taken in, past the first :data:`GZIP_RATIO_AFTER` bytes. News text
   compresses about 3:1 (AllSides' articles.jsonl.gz: 243,403,196 bytes from 88,391,547,
-  2.75:1); gzip's own ceiling, reached by a "bomb" of one repeated byte, is about 1,030:1.
-  So a 5 MB file claiming 5 GB stops after reading a few megabytes of it.
+  2.75:1); gzip's own ceiling, reached by a "bomb" of one repeated byte, is about 1,030:1
+  (100 MiB of one byte at level 9: 101,942 bytes). So a 5 MB file that expands to 5 GB
+  stops once it has put out 16 MiB.
 - **lines** are read up to a cap and never whole past it (:func:`bounded_lines`): a longer
   line is counted to its end in chunks and handed on as its size only.
 - **UTF-16** with a byte order mark is transcoded to UTF-8 as it is read
@@ -29,7 +30,7 @@ from typing import BinaryIO
 MAX_GZIP_RATIO = 100
 #: ... once it has put out this many (a small file may be all one repeated byte).
 GZIP_RATIO_AFTER = 16 * 2**20
-#: Bytes read at a time while a line over the cap is counted to its end.
+#: Bytes of a line read at a time (a line over the cap is counted to its end by these).
 _CHUNK = 2**20
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

@@ -68,7 +68,8 @@ def read_warc_file(path: Path, max_chars: int) -> Iterator[Article | Skipped]:
 
 def _records(fh: BinaryIO, name: str, n: int, compressed: bool, size: int):
     """Yield the records from ``fh``'s position on, numbered after ``n``; return where to
-    read on from (the start of a swallowed record) or None, and the last number given."""
+    read on from (the next record start after a damaged record) or None, and the last
+    number given."""
     try:
         records = _iterator(fh)
         errors = 0
@@ -89,6 +90,8 @@ def _records(fh: BinaryIO, name: str, n: int, compressed: bool, size: int):
             if not compressed:  # its end is in doubt: read on from the next record's start
                 return _next_record_start(fh, records.get_record_offset() + 1), n
         end = records.offset
+    except ImportError:  # resiliparse missing: not the archive's fault
+        raise
     except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on a broken archive
         reason = f"{type(exc).__name__}: {exc}"
         yield Skipped(f"{name}#{n + 1}", f"damaged WARC, unreadable from here on: {reason}")
