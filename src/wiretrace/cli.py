@@ -13,7 +13,7 @@ wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
                 scale | html | stories | distil | headlines | serve |
-                provenance | dates
+                provenance | dates | inputs
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wiretrace.storelock import StoreBusy
 
     config = _config(args)
+    if nothing := _nothing_to_read(args.inputs):
+        print(f"wiretrace run: {nothing}", file=sys.stderr)
+        return 2
     console = Console(stderr=True, quiet=args.quiet)
     if args.engine == "spark":
         return _run_spark(args, config, console)
@@ -97,9 +100,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_html:
         from wiretrace.report.html import write_html
 
-        write_html(args.out)
+        write_html(args.out, report={"accounting": result.accounting.to_dict()})
     print_summary(result, console, out_dir=args.out, html=not args.no_html)
     return 0
+
+
+def _nothing_to_read(inputs: list[str]) -> str | None:
+    """The one line to print when not one input named exists (a mistyped path or pattern:
+    a run would write an empty report and exit 0); None when one does."""
+    from wiretrace.ingest import missing_inputs
+
+    missing = missing_inputs(inputs)
+    if len(missing) < len(inputs):
+        return None
+    return "nothing to read: " + "; ".join(f"{m.origin}: {m.reason}" for m in missing)
 
 
 def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> int:
@@ -208,6 +222,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     from wiretrace.query import query
 
+    if nothing := _nothing_to_read(args.inputs):
+        print(f"wiretrace query: {nothing}", file=sys.stderr)
+        return 2
     answers, accounting = query(args.inputs, args.db, _config(args))
     lines = b"".join(orjson.dumps(a.to_dict()) + b"\n" for a in answers)
     if args.out:
@@ -219,8 +236,13 @@ def cmd_query(args: argparse.Namespace) -> int:
     related = sum(bool(a.relations) for a in answers)
     console.print(
         f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
-        f"{related} related to stored articles; {len(accounting.skipped)} records "
-        "skipped" + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped)
+        f"{related} related to stored articles; {accounting.skipped_count} records "
+        "skipped"
+        + "".join(f"\n  {s.origin}: {s.reason}" for s in accounting.skipped)
+        + (
+            f"\n  ({accounting.skipped_count - len(accounting.skipped)} more, not listed)"
+            * (not accounting.all_skips_kept)
+        )
     )
     return 0
 
@@ -304,9 +326,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = {"headlines": 3000, "serve": 5000, "provenance": 200, "dates": None}.get(
-            args.name, 20000
-        )
+        args.articles = {
+            "headlines": 3000,
+            "serve": 5000,
+            "provenance": 200,
+            "dates": None,
+            "inputs": None,
+        }.get(args.name, 20000)
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -397,6 +423,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import dates
 
         return dates.main(data_dir, console, n_articles=args.articles)
+    if args.name == "inputs":
+        from wiretrace.bench import inputs
+
+        return inputs.main(data_dir, console, n_articles=args.articles)
     if args.name == "headlines":
         from wiretrace.bench import headlines
 
@@ -455,7 +485,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="find copies among articles and write the outputs")
-    p.add_argument("inputs", nargs="+", help="files or folders (.txt, .jsonl[.gz], .csv)")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        help="files, folders or quoted glob patterns (.txt, .jsonl[.gz], .csv[.gz], .parquet, "
+        ".html, .warc[.gz]); - reads JSON Lines from standard input",
+    )
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--db", help="SQLite store to compare against and add to")
     p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
@@ -591,6 +626,7 @@ def build_parser() -> argparse.ArgumentParser:
             "serve",
             "provenance",
             "dates",
+            "inputs",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
