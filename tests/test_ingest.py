@@ -1,4 +1,5 @@
 import gzip
+import re
 
 import orjson
 import pytest
@@ -105,7 +106,7 @@ def test_bad_files_are_reported_not_fatal(tmp_path):
 
 def test_a_missing_path_is_an_error_before_anything_is_read(tmp_path):
     (tmp_path / "a.txt").write_text("A title\n\nSome text of an article.")
-    with pytest.raises(InputMissing, match="no such file or folder: .*missing.jsonl$"):
+    with pytest.raises(InputMissing, match="missing.jsonl: no such file or folder$"):
         read_inputs([tmp_path, tmp_path / "missing.jsonl"])  # raised by the call itself
 
 
@@ -125,3 +126,99 @@ def test_huge_article_is_cut_with_a_note(tmp_path):
     articles, _ = _read(path, max_chars=10_000)
     assert len(articles[0].text) == 10_000
     assert "cut to 10000" in articles[0].notes[0]
+
+
+# -- one decoding rule for every format -------------------------------------------------------
+STORY = "The café’s owner said the “new” rules were fair."
+
+
+def _one_bad_byte(tmp_path):
+    """The same record in each format with one stray byte (0xFF) in its UTF-8 text."""
+    text = STORY.encode() + b" \xff Then it rained."
+    (tmp_path / "a.txt").write_bytes(b"Title\n\n" + text)
+    (tmp_path / "b.jsonl").write_bytes(b'{"id": "b", "title": "T", "text": "' + text + b'"}\n')
+    (tmp_path / "c.csv").write_bytes(b'id,title,text\nc,T,"' + text + b'"\n')
+    (tmp_path / "d.html").write_bytes(b"<html><body><h1>T</h1><p>" + text + b"</p></body></html>")
+    return tmp_path
+
+
+def test_one_bad_byte_keeps_the_utf8_and_says_so_in_every_format(tmp_path):
+    articles, skipped = _read(_one_bad_byte(tmp_path))
+    assert skipped == [] and len(articles) == 4
+    for a in articles:
+        assert f"{STORY} \ufffd Then it rained." in a.text, a.id
+        (note,) = a.notes
+        assert re.fullmatch(r"invalid UTF-8 replaced: 1 bad byte sequence from byte \d+ on", note)
+
+
+def test_a_record_in_windows_1252_is_read_as_such_with_a_note(tmp_path):
+    legacy = "id,text\nw,Caf\u00e9 owners called the rules \u201cfair\u201d.\n".encode("cp1252")
+    (tmp_path / "legacy.csv").write_bytes(legacy)
+    (tmp_path / "legacy.jsonl").write_bytes(
+        '{"id": "j", "text": "Caf\u00e9 \u201cfair\u201d"}\n'.encode("cp1252")
+    )
+    articles, skipped = _read(tmp_path)
+    assert [a.text for a in articles] == ["Café owners called the rules “fair”.", "Café “fair”"]
+    assert all(
+        a.notes[0].startswith("decoded as Windows-1252: invalid UTF-8 at byte") for a in articles
+    )
+
+
+def test_utf16_with_a_bom_is_read_and_without_one_is_named(tmp_path):
+    rows = '{"id": "u1", "text": "Caf\u00e9 \u2018cr\u00e8me\u2019"}\n{"id": "u2", "text": "two"}\n'
+    (tmp_path / "bom.jsonl").write_bytes(rows.encode("utf-16"))
+    (tmp_path / "bom.csv").write_bytes("id,text\nc1,Caf\u00e9\n".encode("utf-16"))
+    (tmp_path / "nobom.jsonl").write_bytes(rows.encode("utf-16-le"))
+    articles, skipped = _read(tmp_path)
+    assert [(a.id, a.text, a.notes) for a in articles] == [
+        ("c1", "Café", []),
+        ("u1", "Café ‘crème’", []),
+        ("u2", "two", []),
+    ]
+    assert {s.reason for s in skipped} == {"NUL bytes: UTF-16 without a byte order mark, or binary"}
+
+
+# -- Parquet --------------------------------------------------------------------------------
+def test_parquet_rows_are_read_as_jsonl_fields(tmp_path):
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "id": ["p1", "p2", None],
+            "body": ["First text.", "Second text.", "No id."],  # an alias of text
+            "date": [dt.datetime(2021, 12, 27, 10, 0), None, None],  # a timestamp column
+            "clicks": [3, 4, 5],  # not read
+        }
+    )
+    pq.write_table(table, tmp_path / "t.parquet", row_group_size=2)
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    articles, skipped = _read(tmp_path)
+    assert [(a.id, a.text, a.published, a.origin[-11:]) for a in articles] == [
+        ("p1", "First text.", "2021-12-27T10:00:00", "t.parquet:1"),
+        ("p2", "Second text.", None, "t.parquet:2"),
+    ]
+    reasons = {s.origin.rsplit("/", 1)[-1]: s.reason for s in skipped}
+    assert reasons["t.parquet:3"] == "missing 'id'"
+    assert reasons["broken.parquet"].startswith("not a readable Parquet file")
+
+
+# -- names, patterns and folders ---------------------------------------------------------------
+def test_glob_patterns_are_expanded_in_name_order(tmp_path):
+    from wiretrace.ingest import input_files
+
+    for name in ("b.jsonl", "a.jsonl", "c.csv"):
+        (tmp_path / name).write_bytes(b"")
+    got = list(input_files([str(tmp_path / "*.jsonl"), str(tmp_path / "*.none")]))
+    assert [p.name for p in got[:2]] == ["a.jsonl", "b.jsonl"]
+    assert got[2] == Skipped(str(tmp_path / "*.none"), "no file matches the pattern")
+
+
+def test_a_file_named_like_a_pattern_is_read_as_itself(tmp_path):
+    from wiretrace.ingest import input_files
+
+    odd = tmp_path / "odd[1].jsonl"
+    odd.write_bytes(orjson.dumps({"id": "o", "text": "x"}) + b"\n")
+    assert list(input_files([str(odd)])) == [odd]

@@ -1,13 +1,15 @@
 """The whole run on the demo corpus and on inputs full of bad records."""
 
 import json
+import re
 import subprocess
 import sys
 
 import orjson
 
 from wiretrace import Config, run, write_outputs
-from wiretrace.records import COPY_RELATIONS
+from wiretrace.pipeline import run_records
+from wiretrace.records import COPY_RELATIONS, Article
 from wiretrace.store import Store
 
 
@@ -200,6 +202,26 @@ def test_a_run_embeds_each_text_once(demo_dir, counting_use, monkeypatch):
     result = run([demo_dir], Config(workers=1))
     assert result.lineages and any(d.passages for d in result.diffs)
     assert seen and len(seen) == len(set(seen))
+
+
+def test_a_copy_garbled_into_mojibake_is_still_found(demo_dir):
+    """A story with curly quotes and apostrophes, and its copy read once through the wrong
+    encoding (â€™ for ’, as Windows-1252, its five unused bytes as Latin-1): repaired before
+    its shingles are taken, it is the duplicate it is (unrepaired, a partial copy)."""
+    story = (demo_dir / "wire_original.txt").read_text(encoding="utf-8")
+    story = re.sub(r'"([^"]*)"', "“\\1”", story)
+    words = story.split(" ")
+    curly = " ".join(w + "’s" if i % 6 == 5 and w.isalpha() else w for i, w in enumerate(words))
+    garbled = "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in curly.encode("utf-8")
+    )
+    rows = [
+        Article(id="curly", text=curly, title_in_text=True),
+        Article(id="garbled", text=garbled, title_in_text=True),
+    ]
+    result = run_records(rows, Config(workers=1, find_stories=False))
+    assert [(r.a, r.b, r.relation) for r in result.relations] == [("curly", "garbled", "duplicate")]
+    assert dict(result.accounting.notes)["garbled"].startswith("mojibake repaired by ftfy")
 
 
 def test_every_stage_with_a_loop_reports_progress_to_the_end(demo_dir):

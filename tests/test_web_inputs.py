@@ -159,6 +159,54 @@ def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
     assert any("duplicate id" in s.reason for s in acc.skipped)  # the same URI twice
 
 
+def _three_pages(path: Path) -> bytes:
+    pages = [
+        ("response", f"https://x.example/{i}", "200 OK", "text/html", _page(title=f"Page {i}"))
+        for i in range(3)
+    ]
+    return _write_warc(path, pages).read_bytes()
+
+
+def _outcomes(path: Path) -> list[str]:
+    return [r.reason if isinstance(r, Skipped) else r.id for r in read_inputs([path])]
+
+
+@pytest.mark.parametrize("change", [-100, +3000])
+def test_a_wrong_content_length_skips_its_record_and_the_next_are_read(tmp_path, change):
+    """Too short (the next record would start inside its page) or too long (it swallows
+    the start of the next): the record is skipped, and reading goes on from the next."""
+    path = tmp_path / "crawl.warc"
+    data = _three_pages(path)
+    at = data.index(b"Content-Length: ") + len(b"Content-Length: ")
+    end = data.index(b"\r\n", at)
+    path.write_bytes(data[:at] + str(int(data[at:end]) + change).encode() + data[end:])
+    damage = (
+        "length mismatch (its Content-Length does not end where the record does)"
+        if change < 0
+        else "its Content-Length runs into the next record (swallowed it)"
+    )
+    assert _outcomes(path) == [
+        f"damaged WARC record: {damage}",
+        "https://x.example/1",
+        "https://x.example/2",
+    ]
+
+
+def test_a_cut_warc_gz_is_noted_where_it_was_cut(tmp_path):
+    data = _three_pages(tmp_path / "whole.warc.gz")
+    member = data.rindex(b"\x1f\x8b\x08")  # the last record's gzip member
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: (member + len(data)) // 2])  # inside the last page
+    assert _outcomes(cut)[:2] == ["https://x.example/0", "https://x.example/1"]
+    (last,) = _outcomes(cut)[2:]
+    assert last.startswith("damaged WARC record: cut short (")
+    cut.write_bytes(data[: member + 10])  # inside the last record's gzip header
+    assert _outcomes(cut)[2:] == [
+        "damaged WARC, unreadable from here on: the 10 bytes after the last whole record "
+        "are not a record (a cut archive?)"
+    ]
+
+
 # -- the seeds as web pages ------------------------------------------------------------------
 def _relations(result):
     return {(r.a, r.b, r.relation, len(r.evidence)) for r in result.relations}

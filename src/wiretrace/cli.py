@@ -13,7 +13,7 @@ wiretrace eval clough | semeval | ecbplus | mrpc | events
 wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
                 scale | html | stories | distil | headlines | serve |
-                provenance | dates
+                provenance | dates | inputs
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.no_html:
         from wiretrace.report.html import write_html
 
-        write_html(args.out)
+        write_html(args.out, report={"accounting": result.accounting.to_dict()})
     print_summary(result, console, out_dir=args.out, html=not args.no_html)
     return 0
 
@@ -211,12 +211,15 @@ def cmd_query(args: argparse.Namespace) -> int:
     related = sum(bool(a.relations) for a in answers)
     console.print(
         f"{len(answers)} articles: {seen} seen before (duplicate or copy), "
-        f"{related} related to stored articles; {len(accounting.skipped)} records skipped",
+        f"{related} related to stored articles; {accounting.skipped_count} records skipped",
         markup=False,
         soft_wrap=True,
     )
     for s in accounting.skipped:  # one line each, however long: it names a file
         console.print(Text(printable(f"  {s.origin}: {s.reason}")), soft_wrap=True)
+    if not accounting.all_skips_kept:
+        unlisted = accounting.skipped_count - len(accounting.skipped)
+        console.print(f"  ({unlisted} more, not listed)", markup=False)
     return 0
 
 
@@ -297,9 +300,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
     if args.articles is None:  # bench headlines makes four whole runs with stories
-        args.articles = {"headlines": 3000, "serve": 5000, "provenance": 200, "dates": None}.get(
-            args.name, 20000
-        )
+        args.articles = {
+            "headlines": 3000,
+            "serve": 5000,
+            "provenance": 200,
+            "dates": None,
+            "inputs": None,
+        }.get(args.name, 20000)
     if args.name == "copies":
         from wiretrace.bench import copies
 
@@ -390,6 +397,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from wiretrace.bench import dates
 
         return dates.main(data_dir, console, n_articles=args.articles)
+    if args.name == "inputs":
+        from wiretrace.bench import inputs
+
+        return inputs.main(data_dir, console, n_articles=args.articles)
     if args.name == "headlines":
         from wiretrace.bench import headlines
 
@@ -447,7 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("run", help="find copies among articles and write the outputs")
-    p.add_argument("inputs", nargs="+", help="files or folders (.txt, .jsonl[.gz], .csv)")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        help="files, folders or quoted glob patterns (.txt, .jsonl[.gz], .csv[.gz], .parquet, "
+        ".html, .warc[.gz]); - reads JSON Lines from standard input",
+    )
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--db", help="SQLite store to compare against and add to")
     p.add_argument("--config", help="JSON file of settings (see wiretrace.config.Config)")
@@ -581,6 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
             "serve",
             "provenance",
             "dates",
+            "inputs",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")

@@ -93,10 +93,13 @@ def run_records(
     progress: Progress | None = None,
     read_only: bool = False,
     encoders: list[Encoder] | None = None,
+    accounting: Accounting | None = None,
 ) -> RunResult:
     """:func:`run` over records already read (or made) in Python. ``read_only`` compares
     them with the store and changes nothing (see :mod:`wiretrace.query`); ``encoders``
-    already loaded spare a long-running caller (the service) loading them each run."""
+    already loaded spare a long-running caller (the service) loading them each run;
+    ``accounting`` is where the run counts its records (``Accounting(keep_all=True)`` keeps
+    every skipped record, for a caller that answers for each)."""
     config = config or Config()
     if config.find_stories and encoders is None:
         check_installed(config.encoder)  # now, not after the copy engine has run
@@ -112,7 +115,7 @@ def run_records(
             store.close()
         raise
     try:
-        accounting = Accounting()
+        accounting = accounting or Accounting()
         held = clean_into_shelf(records, shelf, config, accounting, progress)
         lap(
             "read+clean",

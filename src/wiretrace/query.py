@@ -65,13 +65,17 @@ def query_records(
     config: Config | None = None,
     progress: Progress | None = None,
     encoders: list[Encoder] | None = None,
+    accounting: Accounting | None = None,
 ) -> tuple[list[QueryAnswer], Accounting]:
-    """:func:`query` over records already read (the service's ``POST /v1/query``)."""
+    """:func:`query` over records already read (the service's ``POST /v1/query``);
+    ``accounting`` as :func:`~wiretrace.pipeline.run_records` takes it."""
     config = config or Config()
     with Store(db, read_only=True) as store:
         stored = set(store.content_hashes())
     records = (_renamed(r, stored) for r in records)
-    result = run_records(records, config, db, progress, read_only=True, encoders=encoders)
+    result = run_records(
+        records, config, db, progress, read_only=True, encoders=encoders, accounting=accounting
+    )
     story_of, family_of = result.story_of(), result.family_of()
     members = {s.story: s.members for s in result.stories}
     members.update((f.family, f.members) for f in result.families)

@@ -1,4 +1,5 @@
-"""Cleaning one article: normalise, split paragraphs, take out chrome and bylines.
+"""Cleaning one article: repair mojibake, normalise, split paragraphs, take out chrome and
+bylines.
 
 Everything taken out is kept, with its reason, in ``removed`` and
 ``removed_reasons`` so the report can show it.
@@ -12,6 +13,7 @@ import re
 
 from wiretrace.clean.chrome import WIRE_LINE, is_byline
 from wiretrace.clean.chrome import chrome_reason as chrome_reason_of_line
+from wiretrace.clean.mojibake import MOJIBAKE_NOTE, repair_mojibake
 from wiretrace.clean.paragraphs import join_block, normalize, split_blocks
 from wiretrace.records import Article, CleanArticle
 
@@ -43,8 +45,13 @@ def _paragraphs(text: str, chrome_reason) -> list[str]:
 def clean_article(article: Article) -> CleanArticle:
     """The story text of ``article``: title, paragraphs, and what was removed."""
     chrome_reason = functools.cache(chrome_reason_of_line)  # lines are tested twice
-    paragraphs = _paragraphs(normalize(article.text), chrome_reason)
-    title = normalize(article.title).strip()
+    text, repaired = repair_mojibake(article.text)
+    title, repaired_title = repair_mojibake(article.title)
+    paragraphs = _paragraphs(normalize(text), chrome_reason)
+    title = normalize(title).strip()
+    notes = list(article.notes)
+    if repaired + repaired_title:
+        notes.append(f"{MOJIBAKE_NOTE} ({repaired + repaired_title} marked places)")
     removed: list[str] = []
     reasons: list[str] = []
     removed_at: list[int] = []
@@ -89,7 +96,7 @@ def clean_article(article: Article) -> CleanArticle:
         byline="; ".join(bylines) or article.author or None,
         fetched=article.fetched,
         origin=article.origin,
-        notes=list(article.notes),
+        notes=notes,
         removed_at=removed_at,
     )
 

@@ -6,9 +6,15 @@ page, whose main text is extracted), and optional ``title``, ``url``,
 with a title may have no ``text`` (a headline feed): it becomes a short record.
 ``published`` (or ``date``) may be in any form :mod:`wiretrace.ingest.dates` reads,
 a string or a number; it is written as ISO 8601, and one that cannot be read is noted.
+
+Tables (Parquet, read by the default engine and by Spark) have the same columns; their
+rows go through :func:`row_fields` first, so both engines read a table alike.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from wiretrace.ingest.dates import date_article
 from wiretrace.records import Article, Skipped
@@ -16,6 +22,20 @@ from wiretrace.records import Article, Skipped
 OPTIONAL_FIELDS = ("title", "url", "source", "published", "author")
 #: Common alternative column names, mapped to ours.
 ALIASES = {"date": "published", "body": "text", "content": "text", "headline": "title"}
+
+
+#: The columns a table row is read from (the others are passed over unread).
+COLUMNS = ("id", "text", "html", *OPTIONAL_FIELDS, *ALIASES)
+
+
+def row_fields(row: Mapping[str, object]) -> dict[str, object]:
+    """A table row's values as JSONL gives them: a date or timestamp column as ISO 8601
+    (a timestamp without a zone stays without one; :mod:`wiretrace.ingest.dates` reads
+    it as given)."""
+    return {
+        name: value.isoformat() if isinstance(value, date | datetime) else value
+        for name, value in row.items()
+    }
 
 
 def article_from_fields(record: object, origin: str) -> Article | Skipped:

@@ -15,17 +15,23 @@ first, then Open Graph / ``article:`` and common ``<meta>`` names, then
 placeholder ``date`` meta beside a good JSON-LD date), read by :mod:`wiretrace.ingest.dates`
 like every other input's. The chrome the extractor leaves ("Leave a comment", a
 byline line) is taken out by the cleaning stage as for text inputs.
+
+A page over :data:`MAX_PAGE_BYTES`, or nested deeper than
+:data:`~wiretrace.ingest.html_depth.MAX_HTML_DEPTH` levels (the extraction's cost grows with
+the depth of every element: see :mod:`wiretrace.ingest.html_depth`), is not parsed.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from wiretrace.ingest.dates import date_article, is_date
-from wiretrace.ingest.decode import looks_binary
+from wiretrace.ingest.decode import decode_utf8, looks_binary
+from wiretrace.ingest.html_depth import MAX_HTML_DEPTH, nesting_depth
 from wiretrace.records import Article, Skipped
 
 #: Pages larger than this are not parsed (a crawl accident, not an article).
@@ -53,13 +59,21 @@ class HtmlUnavailable(ImportError):
     """resiliparse is not installed."""
 
 
-def _parse(raw: bytes):
+def _parse(raw: bytes) -> tuple[object, str | None]:
+    """The parsed page, and the note on its decoding. A page in UTF-8 is decoded by the one
+    rule of :mod:`wiretrace.ingest.decode` (resiliparse would drop its bad bytes unsaid);
+    one in another encoding by resiliparse, in the encoding it detects."""
     try:
         from resiliparse.parse.encoding import bytes_to_str, detect_encoding
         from resiliparse.parse.html import HTMLTree
     except ImportError as exc:  # pragma: no cover - a dependency
         raise HtmlUnavailable("HTML input needs resiliparse: pip install resiliparse") from exc
-    return HTMLTree.parse(bytes_to_str(raw, detect_encoding(raw)))
+    encoding = detect_encoding(raw)
+    if codecs.lookup(encoding).name == "utf-8":
+        text, note = decode_utf8(raw)
+    else:
+        text, note = bytes_to_str(raw, encoding), None
+    return HTMLTree.parse(text), note
 
 
 def _main_text(tree) -> str:
@@ -167,8 +181,14 @@ def article_from_html(
         )
     if looks_binary(raw):
         return Skipped(origin, "binary content (NUL or control bytes), not HTML", article_id)
+    if nesting_depth(raw) > MAX_HTML_DEPTH:
+        return Skipped(
+            origin,
+            f"HTML nested over {MAX_HTML_DEPTH} levels deep (browsers build no deeper)",
+            article_id,
+        )
     try:
-        tree = _parse(raw)
+        tree, note = _parse(raw)
         body = _main_text(tree)
         if not body.strip():
             return Skipped(origin, "no main text found in the HTML page", article_id)
@@ -189,6 +209,7 @@ def article_from_html(
         author=found["author"],
         fetched=fetched,
         origin=origin,
+        notes=[note] if note else [],
     )
     return date_article(article, found["published"])
 

@@ -238,9 +238,12 @@ def render_html(outputs: Outputs, title: str = "wiretrace report", nav: str = ""
     return "".join(parts)
 
 
-def write_html(out_dir: str | Path, path: str | Path | None = None) -> Path:
-    """Write the report of the run in ``out_dir`` (default: ``out_dir/report.html``)."""
+def write_html(
+    out_dir: str | Path, path: str | Path | None = None, report: dict | None = None
+) -> Path:
+    """Write the report of the run in ``out_dir`` (default: ``out_dir/report.html``);
+    ``report``: report.json's content, when the caller has it (not read back, then)."""
     target = Path(path) if path else Path(out_dir) / "report.html"
-    outputs = Outputs.load(out_dir)
+    outputs = Outputs.load(out_dir, report)
     target.write_text(render_html(outputs), encoding="utf-8")
     return target

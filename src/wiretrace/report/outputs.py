@@ -69,14 +69,18 @@ class Outputs:
     report: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, out_dir: str | Path) -> Outputs:
+    def load(cls, out_dir: str | Path, report: dict | None = None) -> Outputs:
+        """The outputs in ``out_dir``; ``report``: report.json's content when the caller
+        has it (the run that just wrote it), so it is not read back."""
         out = Path(out_dir)
         if not table_files(out, "articles"):
             raise OutputsMissing(
                 f"{out}: not the output folder of a run (no articles.jsonl, .parquet or .csv): "
                 "give the folder that `wiretrace run --out` wrote"
             )
-        report = out / "report.json"
+        report_file = out / "report.json"
+        if report is None:
+            report = orjson.loads(report_file.read_bytes()) if report_file.exists() else {}
         outputs = cls(
             articles={a["id"]: a for a in _rows(out, "articles")},
             relations=_rows(out, "relations"),
@@ -84,7 +88,7 @@ class Outputs:
             stories=_rows(out, "stories"),
             lineages=_rows(out, "lineages"),
             diffs={d["id"]: d for d in _rows(out, "diffs")},
-            report=orjson.loads(report.read_bytes()) if report.exists() else {},
+            report=report,
         )
         outputs._add_lone_stories()
         return outputs

@@ -38,7 +38,7 @@ def print_summary(
     table.add_row("processed", str(acc.processed))
     if acc.short:  # headlines without a body: in stories, not in copy detection
         table.add_row("  of them short (title, short summary)", str(acc.short))
-    table.add_row("skipped", str(len(acc.skipped)))
+    table.add_row("skipped", str(acc.skipped_count))
     counted = acc.to_dict()
     for reason, n in counted["skipped_by_reason"].items():
         table.add_row(_plain(f"  skipped: {reason}"), str(n))

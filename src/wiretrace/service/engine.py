@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wiretrace.accounting import Accounting
 from wiretrace.config import Config
 from wiretrace.errors import WiretraceError
 from wiretrace.ingest import truncate
@@ -117,7 +118,14 @@ class Engine:
         from wiretrace.service.reads import StoreReader
 
         records = [r for job in jobs for r in records_of(job, self.config.max_chars)]
-        result = run_records(records, self.config, self.db, encoders=self.encoders)
+        # every skip is kept: each posted record is answered for by its origin
+        result = run_records(
+            records,
+            self.config,
+            self.db,
+            encoders=self.encoders,
+            accounting=Accounting(keep_all=True),
+        )
         log.info(
             "round of %d posts, %d records: %d new, stage seconds %s",
             len(jobs),
@@ -152,7 +160,13 @@ class Engine:
         from wiretrace.query import query_records
 
         records = list(records_of(job, self.config.max_chars))
-        found, accounting = query_records(records, self.db, self.config, encoders=self.encoders)
+        found, accounting = query_records(
+            records,
+            self.db,
+            self.config,
+            encoders=self.encoders,
+            accounting=Accounting(keep_all=True),
+        )
         by_id = {a.id: a for a in found}
         skipped = {s.origin: s.reason for s in accounting.skipped}
         answers = []

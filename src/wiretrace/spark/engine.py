@@ -32,14 +32,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from wiretrace.accounting import Accounting
 from wiretrace.candidates import CandidateStats
 from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
 from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate, paragraph_keys
 from wiretrace.cluster import copy_families, joins_family
 from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
-from wiretrace.ingest import check_inputs, iter_files, read_files, truncate
-from wiretrace.ingest.fields import article_from_fields
+from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
+from wiretrace.ingest.fields import article_from_fields, row_fields
 from wiretrace.pipeline import StageClock
 from wiretrace.records import Article, Skipped
 from wiretrace.verify import Verifier
@@ -67,11 +68,19 @@ def _quiet(spark) -> None:
 
 
 # -- reading ---------------------------------------------------------------------------------
+#: Standard input is the driver's, which Spark's tasks do not read.
+_STDIN_REASON = "standard input is read by the default engine only (--engine local)"
+
+
 def _records(spark, inputs, config: Config):
     """RDD of (order key, Article | Skipped), the order key giving input order."""
     sc = spark.sparkContext
     parts = []
-    for file_no, path in enumerate(iter_files(inputs)):
+    for file_no, path in enumerate(input_files(inputs)):
+        if isinstance(path, Skipped) or str(path) == STDIN:
+            skipped = path if isinstance(path, Skipped) else Skipped(STDIN, _STDIN_REASON)
+            parts.append(sc.parallelize([((file_no, 0), skipped)], 1))
+            continue
         name = path.name.lower()
         if name.endswith((".jsonl", ".jsonl.gz", ".ndjson")) and path.exists():
             lines = sc.textFile(str(path)).zipWithIndex()
@@ -89,7 +98,9 @@ def _records(spark, inputs, config: Config):
                 rows.map(
                     lambda x, p=str(path), f=file_no: (
                         (f, x[1]),
-                        _from_fields(x[0].asDict(), f"{p}:{x[1] + 1}", config.max_chars),
+                        _from_fields(
+                            row_fields(x[0].asDict()), f"{p}:{x[1] + 1}", config.max_chars
+                        ),
                     )
                 )
             )
@@ -292,22 +303,10 @@ def run_spark(
         for name in ("stories", "lineages", "diffs"):
             write_output_table(out, name, [], fmt)
         lap("write")
-        skipped_records = [s for _, s in skipped]  # read, then duplicate ids, then too short
-        accounting = {
-            "records": n_records,
-            "processed": n_articles + n_short,
-            "short": n_short,
-            "skipped": len(skipped_records),
-            "skipped_by_reason": dict(
-                Counter(
-                    s.reason.split(":")[0].split(" (")[0] for s in skipped_records
-                ).most_common()
-            ),
-            "skipped_records": [
-                {"origin": s.origin, "id": s.id, "reason": s.reason} for s in skipped_records
-            ],
-            "notes": [],
-        }
+        counted = Accounting(n_records, n_articles + n_short, n_short)
+        for _, record in skipped:  # read, then duplicate ids, then too short
+            counted.skip(record)
+        accounting = counted.to_dict()
         counts = {
             "engine": f"spark ({sc.master})",
             "articles_new": n_articles,
@@ -319,7 +318,7 @@ def run_spark(
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)
-        assert n_records == n_articles + n_short + len(skipped_records), (
+        assert n_records == n_articles + n_short + counted.skipped_count, (
             "every record accounted for"
         )
         return {"accounting": accounting, "counts": counts, "n_relations": n_relations}
