@@ -390,6 +390,7 @@ def test_the_corpus_page_shows_who_copies_whom(page, spread_report, tmp_path):
     assert f"({pairs} versions traced" in page.inner_text("#corpus-link")
     page.click("#corpus-link")
     page.wait_for_selector("#corpus-matrix")
+    assert "null" not in page.inner_text("#app")  # no cell chosen: nothing written for it
     cells = page.locator("#corpus-matrix g.corpus-cell")
     counts = {
         (c.get_attribute("data-from"), c.get_attribute("data-to")): int(

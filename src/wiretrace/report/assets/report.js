@@ -744,9 +744,9 @@ function renderCorpus(from, to, kind) {
       ". Click a cell for its pairs."),
     el("div", {class: "controls"}, el("label", {}, "show ", kinds)),
     pairs.length ? matrix : el("p", {class: "muted"}, "No version traced to an original here."),
-    chosen.length ? el("h3", {id: "corpus-pairs-title"},
-      `${from} publishing versions of ${to}'s originals: ${chosen.length}`) : null,
-    pairTable,
+    // replaceChildren writes a null as the text "null": the absent parts are left out
+    ...(chosen.length ? [el("h3", {id: "corpus-pairs-title"},
+      `${from} publishing versions of ${to}'s originals: ${chosen.length}`), pairTable] : []),
     el("h3", {}, "Most-copied originals"), top.length ? tops : el("p", {class: "muted"}, "None."));
 }
 
