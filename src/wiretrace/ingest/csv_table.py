@@ -19,7 +19,7 @@ from typing import BinaryIO
 from wiretrace.ingest.decode import NUL_BYTES, decode_utf8
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.ingest.jsonl import MAX_LINE_BYTES
-from wiretrace.ingest.streams import LongLine, bounded_lines, open_input
+from wiretrace.ingest.streams import LongLine, bounded_lines, read_file
 from wiretrace.records import Article, Skipped
 
 # Characters, which are at least as many as the bytes they came from: a row's byte cap
@@ -74,13 +74,7 @@ class _Lines:
 
 
 def read_csv_file(path: Path, max_chars: int) -> Iterator[Article | Skipped]:
-    try:
-        stream = open_input(path)
-    except OSError as exc:
-        yield Skipped(str(path), f"cannot read file: {exc.strerror or exc}")
-        return
-    with stream:
-        yield from read_csv_stream(stream, str(path))
+    return read_file(path, read_csv_stream)
 
 
 def read_csv_stream(stream: BinaryIO, name: str) -> Iterator[Article | Skipped]:

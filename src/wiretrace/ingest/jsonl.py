@@ -17,7 +17,7 @@ import orjson
 
 from wiretrace.ingest.decode import NUL_BYTES, decode_utf8
 from wiretrace.ingest.fields import article_from_fields
-from wiretrace.ingest.streams import LongLine, bounded_lines, open_input
+from wiretrace.ingest.streams import LongLine, bounded_lines, read_file
 from wiretrace.records import Article, Skipped
 
 #: Lines longer than this are not parsed; shorter ones with long texts are cut to max_chars.
@@ -27,13 +27,7 @@ STDIN_NAME = "<stdin>"
 
 
 def read_jsonl_file(path: Path, max_chars: int) -> Iterator[Article | Skipped]:
-    try:
-        stream = open_input(path)
-    except OSError as exc:
-        yield Skipped(str(path), f"cannot read file: {exc.strerror or exc}")
-        return
-    with stream:
-        yield from read_jsonl_stream(stream, str(path))
+    return read_file(path, read_jsonl_stream)
 
 
 def read_jsonl_stream(stream: BinaryIO, name: str) -> Iterator[Article | Skipped]:

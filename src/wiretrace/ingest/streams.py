@@ -21,10 +21,12 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from wiretrace.records import Article, Skipped
 
 #: A gzip stream may put out at most this many bytes per compressed byte read ...
 MAX_GZIP_RATIO = 100
@@ -113,6 +115,20 @@ def open_input(path: Path) -> BinaryIO:
     if path.name.lower().endswith(".gz"):
         return io.BufferedReader(_RatioGuard(raw), buffer_size=_CHUNK)
     return raw
+
+
+def read_file(
+    path: Path, read_stream: Callable[[BinaryIO, str], Iterator[Article | Skipped]]
+) -> Iterator[Article | Skipped]:
+    """``read_stream`` over the file at ``path`` (see :func:`open_input`); a file that cannot
+    be opened is one skipped record with the system's reason."""
+    try:
+        stream = open_input(path)
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read file: {exc.strerror or exc}")
+        return
+    with stream:
+        yield from read_stream(stream, str(path))
 
 
 def utf8_stream(stream: BinaryIO) -> BinaryIO:
