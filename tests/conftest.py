@@ -20,8 +20,10 @@ DATA = SHARED / "data"
 
 
 def need(path: Path) -> Path:
+    """``path`` under ../shared, which CI has beside the checkout: a test that needs it fails
+    without it (a skip would pass a CI run that checked nothing)."""
     if not path.exists():
-        pytest.skip(f"{path} is absent: this test needs the shared data set next to the repo")
+        pytest.fail(f"{path} is absent: this test needs the shared data set next to the repo")
     return path
 
 
