@@ -1,7 +1,7 @@
 """The trace stage: originals, derivations and per-version diffs (issue 4)."""
 
 import pytest
-from tests.conftest import SEEDS, need
+from tests.conftest import DEMO, SEEDS, need
 
 from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
@@ -241,3 +241,46 @@ def test_seed_000_is_a_rewrite_with_see_also_stitched_in(seeds):
     see_also = [p for p in diff.passages if p.text and p.text.startswith("See also")]
     assert [p.kind for p in see_also] == ["stitched_in"]
     assert not [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
+
+
+def test_a_canonical_address_on_the_sources_outlet_credits_it(tmp_path):
+    # The same story as two pages: the source's, and a reprint found on another outlet
+    # whose canonical link points at the source's page. The reprint's timestamp is earlier.
+    import orjson
+
+    body = "".join(
+        f"<p>{p}</p>" for p in (DEMO / "wire_original.txt").read_text().split("\n\n")[1:]
+    )
+
+    def page(canonical: str) -> str:
+        return (
+            f'<html><head><link rel="canonical" href="{canonical}"></head>'
+            f"<body><article><h1>Solar farm</h1>{body}</article></body></html>"
+        )
+
+    source_url = "https://www.dailyledger.example/news/solar-farm"
+    records = [
+        {
+            "id": "ledger",
+            "html": page(source_url),
+            "url": source_url,
+            "source": "The Daily Ledger",
+            "published": "2021-12-27T10:00:00+00:00",
+        },
+        {
+            "id": "reprint",
+            "html": page(source_url),
+            "url": "https://www.harbortimes.example/a/123",
+            "source": "Harbor Times",
+            "published": "2021-12-27T09:00:00+00:00",
+        },
+    ]
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    result = run([path])
+    reprint = next(a for a in result.articles if a.id == "reprint")
+    assert reprint.url == "https://www.harbortimes.example/a/123"  # its own address kept
+    assert reprint.canonical == source_url
+    (lineage,) = result.lineages
+    assert (lineage.original, lineage.original_certain) == ("ledger", True)
+    assert "credited as the source by reprint" in lineage.original_reason

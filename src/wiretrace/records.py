@@ -30,6 +30,9 @@ class Article:
     author: str | None = None
     #: When a crawler fetched the page (WARC-Date), as opposed to when it was published.
     fetched: str | None = None
+    #: The page's canonical address when it is on another outlet's host: a reprint's
+    #: credit to its source (see wiretrace.trace.original.credited_outlets).
+    canonical: str | None = None
 
 
 @dataclass(slots=True)
@@ -68,6 +71,8 @@ class CleanArticle:
     #: see :func:`wiretrace.clean.article.short_record_skip`). It joins stories on its title
     #: and summary but has no copy fingerprint. False for articles stored before it existed.
     short: bool = False
+    #: See :attr:`Article.canonical` (None for articles stored before it existed).
+    canonical: str | None = None
 
     @property
     def text(self) -> str:

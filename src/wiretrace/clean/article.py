@@ -95,6 +95,7 @@ def clean_article(article: Article) -> CleanArticle:
         published=article.published,
         byline="; ".join(bylines) or article.author or None,
         fetched=article.fetched,
+        canonical=article.canonical,
         origin=article.origin,
         notes=notes,
         removed_at=removed_at,

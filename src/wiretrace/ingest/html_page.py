@@ -123,10 +123,17 @@ def _name(value) -> str | None:
 
 
 def page_metadata(tree, url: str | None = None) -> dict[str, str | None]:
-    """title, author, published, source (site name) and url (canonical) of a parsed page."""
+    """title, author, published, source (site name), url (canonical, unless that is on
+    another outlet's host than the given ``url``) and canonical (then, that other address)."""
     meta, ld = _meta(tree), _json_ld(tree)
     canonical = tree.document.query_selector('link[rel="canonical"]')
-    page_url = (canonical.getattr("href") if canonical else None) or meta.get("og:url") or url
+    declared = (canonical.getattr("href") if canonical else None) or meta.get("og:url")
+    page_url = declared or url
+    # A page found at one outlet whose canonical address is another outlet's is a reprint:
+    # it keeps its own address, and the canonical one credits its source (provenance).
+    elsewhere = declared if declared and url and _host(declared) != _host(url) else None
+    if elsewhere:
+        page_url = url
     h1 = tree.document.query_selector("h1")
     title = (
         _name(ld.get("headline"))
@@ -155,7 +162,13 @@ def page_metadata(tree, url: str | None = None) -> dict[str, str | None]:
         "published": published,
         "source": site,
         "url": page_url,
+        "canonical": elsewhere,
     }
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
 
 
 def article_from_html(
@@ -210,6 +223,7 @@ def article_from_html(
         fetched=fetched,
         origin=origin,
         notes=[note] if note else [],
+        canonical=found.get("canonical"),
     )
     return date_article(article, found["published"])
 

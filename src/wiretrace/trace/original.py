@@ -110,7 +110,7 @@ def wire_credit(article: CleanArticle) -> str | None:
 
 def credited_outlets(article: CleanArticle) -> set[str]:
     """Outlets (keys) the article credits as its source, other than its own: credit lines at
-    its start or end (kept or removed as chrome), its wire credit."""
+    its start or end (kept or removed as chrome), its wire credit, its canonical address."""
     lines = [*article.paragraphs[:2], *article.paragraphs[-3:], *article.removed]
     found = set()
     for line in lines:
@@ -122,6 +122,8 @@ def credited_outlets(article: CleanArticle) -> set[str]:
     credit = wire_credit(article)
     if credit and not credit.startswith("("):
         found.add(outlet_key(credit) or "")
+    if article.canonical:  # a canonical address on another outlet's host
+        found.add(outlet_key(urlsplit(article.canonical).hostname) or "")
     return found - outlets_of(article) - {""}
 
 
