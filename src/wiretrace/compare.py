@@ -96,18 +96,7 @@ def relate(
         elif match[k] >= config.story_min_match:
             rel = same_story(a, b, score, words_only, config)
         else:
-            rel = Relation(
-                a=a.id,
-                b=b.id,
-                relation="unrelated",
-                containment_ab=0.0,
-                containment_ba=0.0,
-                jaccard=0.0,
-                coverage_a=0.0,
-                coverage_b=0.0,
-                evidence=[],
-                similarity=round(score, 4),
-            )
+            rel = Relation.by_meaning(a.id, b.id, "unrelated", score)
         rel.match = round(float(match[k]), 4)
         rel.views = views
         out.append(rel)

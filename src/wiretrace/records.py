@@ -159,6 +159,30 @@ class Relation:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def by_meaning(
+        cls,
+        a: str,
+        b: str,
+        relation: str,
+        similarity: float,
+        evidence: list[AlignedPassage] | None = None,
+        coverage: tuple[float, float] = (0.0, 0.0),
+    ) -> Relation:
+        """A relation found by meaning, not by copied text: no shingles are shared to count."""
+        return cls(
+            a=a,
+            b=b,
+            relation=relation,
+            containment_ab=0.0,
+            containment_ba=0.0,
+            jaccard=0.0,
+            coverage_a=round(coverage[0], 4),
+            coverage_b=round(coverage[1], 4),
+            evidence=evidence or [],
+            similarity=round(similarity, 4),
+        )
+
 
 @dataclass(slots=True)
 class CopyFamily:

@@ -354,18 +354,8 @@ def _same_story(
     a: CleanArticle, b: CleanArticle, similarity: float, m: np.ndarray, config: Config
 ) -> Relation:
     pairs = best_matches(m, config.rewrite_min_passage_similarity)
-    return Relation(
-        a=a.id,
-        b=b.id,
-        relation="same_story",
-        containment_ab=0.0,
-        containment_ba=0.0,
-        jaccard=0.0,
-        coverage_a=0.0,
-        coverage_b=0.0,
-        evidence=_paragraph_evidence(a, b, pairs, m),
-        similarity=round(similarity, 4),
-    )
+    evidence = _paragraph_evidence(a, b, pairs, m)
+    return Relation.by_meaning(a.id, b.id, "same_story", similarity, evidence)
 
 
 def meaning_relation(
@@ -383,18 +373,8 @@ def meaning_relation(
     is_rewrite = len(pairs) >= fewest and min(cov_a, cov_b) >= config.rewrite_min_coverage
     if not is_rewrite:
         return _same_story(a, b, similarity, m, config)
-    return Relation(
-        a=a.id,
-        b=b.id,
-        relation="rewrite",
-        containment_ab=0.0,
-        containment_ba=0.0,
-        jaccard=0.0,
-        coverage_a=round(cov_a, 4),
-        coverage_b=round(cov_b, 4),
-        evidence=_paragraph_evidence(a, b, pairs, m),
-        similarity=round(similarity, 4),
-    )
+    evidence = _paragraph_evidence(a, b, pairs, m)
+    return Relation.by_meaning(a.id, b.id, "rewrite", similarity, evidence, (cov_a, cov_b))
 
 
 def _paragraph_words(article: CleanArticle) -> list[int]:
