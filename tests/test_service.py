@@ -432,7 +432,7 @@ def _wait_gone(pid: int) -> None:
 # -- the live report in a real browser -----------------------------------------------------
 
 
-HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- '
+HOSTILE_TITLE = '<img src=x onerror="window.pwned=1">Hostile <b>title</b> <!-- \u202eevil'
 HOSTILE_LINE = "</script><script>window.pwned=2</script> and <iframe src=javascript:alert(1)>"
 
 
@@ -464,6 +464,7 @@ def test_the_live_report_needs_a_key_and_shows_markup_as_text(tmp_path, page):
         page.wait_for_selector("#side-by-side, #compare")
         shown = page.inner_text("body")
         assert 'onerror="window.pwned=1">Hostile <b>title</b>' in shown  # markup as text
+        assert "\u202e" not in shown and "\ufffdevil" in shown  # no bidi override shown
         page.select_option("#version-picker", "hostile-copy")  # beside its original
         page.wait_for_selector("#compare")
         assert "</script><script>window.pwned=2</script>" in page.inner_text("#compare")

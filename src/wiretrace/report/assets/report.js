@@ -9,6 +9,11 @@ const KIND_LABEL = {shared: "shared", reworded: "reworded", dropped: "dropped", 
 const listState = {page: 0, filter: "", sort: "size", rows: WT.stories};
 const byStory = new Map(WT.stories.map((s) => [s.story, s]));
 
+// Bidi overrides and isolates in untrusted text would reorder what the page shows ("evil"
+// shown as "live"): every text the page writes shows them as U+FFFD instead.
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+const displayed = (text) => String(text).replace(BIDI, "\ufffd");
+
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -19,7 +24,7 @@ function el(tag, attrs, ...children) {
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    node.append(c instanceof Node ? c : document.createTextNode(displayed(c)));
   }
   return node;
 }
@@ -454,10 +459,10 @@ function svg(tag, attrs, ...children) {
 }
 function svgText(attrs, text) {
   const node = svg("text", attrs);
-  node.textContent = text;
+  node.textContent = displayed(text);
   return node;
 }
-const hover = (text) => { const t = svg("title"); t.textContent = text; return t; };
+const hover = (text) => { const t = svg("title"); t.textContent = displayed(text); return t; };
 const clip = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 const ROLE_COLOUR = {original: "#1d6f42", copy: "#d9480f", rewrite: "#2f6fdf",
   independent: "#8e8e93"};
