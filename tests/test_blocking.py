@@ -45,7 +45,7 @@ def test_pairs_sharing_rare_names_are_candidates_and_common_words_are_not():
     # needs a vector.
     assert not {p for p in pairs if p[1] < 30}
     assert all(a < b for a, b in pairs)
-    needed = needs_vectors(space.lexical, [None] * len(texts), CONFIG)
+    needed = needs_vectors(space, [None] * len(texts), CONFIG, [])
     assert needed.tolist() == [False] * 30 + [True, True]
 
 
@@ -81,3 +81,47 @@ def test_vector_neighbours_add_pairs_that_share_no_key():
     space.embedded = np.array([True, True, False])
     i, j = candidate_pairs(space, np.arange(3), replace(CONFIG, story_block_neighbours=1))
     assert set(zip(i.tolist(), j.tolist(), strict=True)) == {(0, 1)}
+
+
+# A report, a retelling, an unrelated story sharing one name, and a translation.
+SOLAR = [
+    "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday, the largest in "
+    "the region.",
+    "In Lindholm, Sallow switched on 14,000 panels on the old reservoir, the region's largest "
+    "solar farm.",
+    "Edvin Sallow's brother Karl won the national chess championship in Bergen after a tense "
+    "final round.",
+    "Les autorités de Lindholm ont inauguré mardi une ferme solaire flottante de 14 000 "
+    "panneaux, la plus grande de la région, a annoncé le maire Edvin Sallow.",
+]
+
+
+def test_the_match_bound_is_never_below_the_match_its_vectors_give(counting_use):
+    counting, _ = counting_use
+    articles = [_article(i, t) for i, t in enumerate(SOLAR)]
+    space = StorySpace.build(articles, Config(), [counting])
+    i, j = np.triu_indices(len(articles), 1)
+    _, match = space.pair_scores(i, j)
+    bound = space.match_bound(i, j, ["use"])
+    assert (bound >= match - 1e-9).all()
+    # The translation (0, 3) is one story by its vectors; the chess story (2) cannot be,
+    # whatever vectors it had.
+    pairs = dict(zip(zip(i.tolist(), j.tolist(), strict=True), bound.tolist(), strict=True))
+    assert match[list(zip(i, j, strict=True)).index((0, 3))] >= Config().story_min_match
+    assert max(pairs[0, 2], pairs[1, 2], pairs[2, 3]) < Config().story_min_match
+
+
+def test_only_articles_that_could_join_a_story_are_embedded(counting_use):
+    counting, seen = counting_use
+    articles = [_article(i, t) for i, t in enumerate(SOLAR)]
+    space = StorySpace.build(
+        articles,
+        Config(),
+        [counting],
+        embed_only=lambda s: needs_vectors(s, [None] * len(SOLAR), Config(), ["use"]),
+    )
+    # The chess story shares "Edvin Sallow" with the others (a lexical candidate), but no
+    # vector could lift its match to a story's: it is not embedded, and reads zero vectors.
+    assert space.embedded.tolist() == [True, True, False, True]
+    assert not any("chess" in text for text in seen)
+    assert not space.embeddings[0][1][2].any()

@@ -251,6 +251,11 @@ def test_event_views_plain_words_and_numbers_as_written():
     dots = (numbers @ numbers.T).toarray()
     assert dots[0, 1] > 0.5  # "1,200", "3" and "2019" shared, each as written
     assert dots[0, 2] == dots[1, 2] == 0.0  # no numbers: no agreement, not a match
+    # Digits in a name are no figure: two reports sharing only "COVID-19" or "G20" share no
+    # number, while a score or a season written with a hyphen keeps its figures.
+    numbers = numbers_rows(["COVID-19 cases at the G20", "New COVID-19 rules for G20 F-35s", "3-2"])
+    dots = (numbers @ numbers.T).toarray()
+    assert dots[0, 1] == 0.0 and numbers[0].nnz == 0 and numbers[2].nnz == 2
     plain = plain_rows(["The visit of the minister", "A minister and the visit", "of the and"])
     dots = (plain @ plain.T).toarray()
     assert dots[0, 1] == pytest.approx(1.0, abs=1e-5)  # stop words do not count

@@ -136,7 +136,8 @@ class Config:
     story_horizon_days: float | None = 7.0
     #: Blocking (wiretrace.story.blocking): only pairs whose names-and-numbers cosine reaches
     #: ``story_block_min_names`` or whose lead word cosine reaches ``story_block_min_word``
-    #: (and only the articles in such a pair are embedded) ...
+    #: (and only the articles in such a pair whose match could reach ``story_min_match``,
+    #: whatever their vectors, are embedded) ...
     #: (Chosen on the latest 2,000 dated AllSides articles against exhaustive scoring, 99.4%
     #: of its accepted pairs kept; checked on the 2,000 before them and on ECB+.)
     story_block_min_names: float = 0.05

@@ -42,7 +42,12 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
         articles,
         config,
         encoders,
-        embed_only=partial(needs_vectors, published=published, config=config),
+        embed_only=partial(
+            needs_vectors,
+            published=published,
+            config=config,
+            encoder_names=[e.name for e in encoders],
+        ),
     )
     build_blocked = time.perf_counter() - t0
     order = np.array(time_order(published), dtype=np.int64)

@@ -16,8 +16,9 @@ candidate only when
   1,000 leads, so no approximate vector index is needed at this size), for
   what shares meaning and few words.
 
-An article in no lexical candidate pair cannot join a story through a scored pair,
-so it is not embedded at all (:func:`needs_vectors`): its story is its own. The
+An article in no lexical candidate pair whose match could reach the threshold,
+whatever its vectors, cannot join a story through a scored pair, so it is not
+embedded at all (:func:`needs_vectors`): its story is its own. The
 event match leans on the names (:mod:`wiretrace.story.fusion`), which is why the
 thresholds lose almost nothing. ``wiretrace bench blocking`` measures it: the share of
 the pairs that exhaustive scoring accepts (match at least ``story_min_match``) that
@@ -85,19 +86,29 @@ def candidate_pairs(
 
 
 def needs_vectors(
-    lexical: LexicalSpace, published: Sequence[str | None], config: Config
+    space: StorySpace,
+    published: Sequence[str | None],
+    config: Config,
+    encoder_names: Sequence[str],
 ) -> np.ndarray:
-    """Which articles are in a lexical candidate pair in one of the story stage's windows:
-    the only ones whose leads are worth embedding."""
+    """Which articles are worth embedding: those in a lexical candidate pair, in one of the
+    story stage's windows, whose event match could reach ``story_min_match`` whatever
+    their vectors (:meth:`StorySpace.match_bound`). Any other article ends in a story of
+    its own with or without vectors, so embedding it would change nothing."""
     n = len(published)
     needed = np.zeros(n, dtype=bool)
     order = np.array(time_order(published), dtype=np.int64)
+    pieces = min(config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words)
     for rows in windows(order, config.story_window) if n else []:
         codes = lexical_pairs(
-            lexical, rows, config.story_block_min_word, config.story_block_min_names
+            space.lexical, rows, config.story_block_min_word, config.story_block_min_names
         )
-        needed[rows[codes // len(rows)]] = True
-        needed[rows[codes % len(rows)]] = True
+        i, j = rows[codes // len(rows)], rows[codes % len(rows)]
+        unseen = ~(needed[i] & needed[j])  # a pair whose both ends are needed already is not
+        i, j = i[unseen], j[unseen]
+        if len(i):
+            could = space.match_bound(i, j, encoder_names, pieces) >= config.story_min_match
+            needed[i[could]] = needed[j[could]] = True
     return needed
 
 

@@ -56,7 +56,8 @@ Pairs in two languages share almost no words, so their word views say nothing,
 and no training set has such pairs. A pair is taken to be in two languages when
 its lead word cosine is below ``rewrite_foreign_word_similarity`` while its
 encoders find it close (mean calibrated lead cosine at least
-``story_foreign_min_encoder_similarity``); each word view is then imputed from
+``story_foreign_min_encoder_similarity``), unless both articles are plainly in one
+language (:mod:`wiretrace.story.language`); each word view is then imputed from
 the other views by the linear regression fitted on the training pairs that do
 share words (and kept if higher); so are the event views ``plain`` and
 ``head``, from the same SemEval pairs. It keeps a translation scored as the
@@ -289,15 +290,23 @@ def word_regressions(
         for n in names
         if n not in WORD_VIEWS and n not in EVENT_WORD_VIEWS and n not in LENGTH_VIEWS
     ]
-    design = np.column_stack(
-        [np.ones(int(shared.sum())), *(np.asarray(views[n])[shared] for n in others)]
-    )
+    columns = {n: np.asarray(views[n], dtype=np.float64)[shared] for n in others}
+    # A view equal to one before it (an encoder's three lead views, when it reads one piece
+    # of the lead) gets no coefficient: least squares would split one coefficient between
+    # them as huge opposite ones, which turn the views' rounding noise into imputed values.
+    distinct = [
+        n
+        for k, n in enumerate(others)
+        if not any(np.allclose(columns[n], columns[m], atol=1e-5) for m in others[:k])
+    ]
+    design = np.column_stack([np.ones(int(shared.sum())), *(columns[n] for n in distinct)])
     out = {}
     for view in targets:
         coef = np.linalg.lstsq(design, np.asarray(views[view])[shared], rcond=None)[0]
+        fitted = dict(zip(distinct, coef[1:], strict=True))
         out[view] = {
             "bias": float(coef[0]),
-            **{n: float(c) for n, c in zip(others, coef[1:], strict=True)},
+            **{n: float(fitted.get(n, 0.0)) for n in others},
         }
     return out
 

@@ -31,6 +31,7 @@ from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.fusion import (
+    ENCODER_SUFFIXES,
     HEAD_WORDS,
     MATCH_VIEWS,
     Fusion,
@@ -38,6 +39,7 @@ from wiretrace.story.fusion import (
     load,
     view_names,
 )
+from wiretrace.story.language import languages, one_language
 from wiretrace.story.lexical import (
     LexicalSpace,
     mean_of_views,
@@ -46,6 +48,9 @@ from wiretrace.story.lexical import (
     story_text,
     tfidf_rows,
 )
+
+#: An encoder's views of the lead's pieces (beside the lead's own).
+PIECE_VIEWS = ENCODER_SUFFIXES[1:]
 
 
 def lead_pieces(lead: str, words: int, most: int) -> list[str]:
@@ -100,6 +105,9 @@ class StorySpace:
     embedded: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
     #: Which articles are short records (a headline, a summary): see :func:`_short_pairs`.
     short: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Each article's language where it is plain, else "" (:mod:`wiretrace.story.language`);
+    #: empty when no pair can be taken as in two languages (no encoder, or no imputation).
+    language: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
 
     @classmethod
     def build(
@@ -111,20 +119,15 @@ class StorySpace:
         cache: VectorCache | None = None,
         progress: Callable[[str, int, int], None] | None = None,
         every_view: bool = False,
-        embed_only: Callable[[LexicalSpace], np.ndarray] | None = None,
+        embed_only: Callable[[StorySpace], np.ndarray] | None = None,
     ) -> StorySpace:
         """``same_text_as`` maps an article to one whose vectors it may share (a copy of it):
         only articles the copy engine has not explained are embedded. Only the views the
         fusion reads are computed, or ``every_view`` (to fit a fusion). ``embed_only`` says,
-        from the lexical space, which articles need vectors at all (blocking: those in a
-        candidate pair); the others get zero vectors, and ``embedded`` is False for them."""
+        from the space's word views (before any vector exists), which articles need vectors
+        at all (blocking: see :func:`wiretrace.story.blocking.needs_vectors`); the others
+        get zero vectors, and ``embedded`` is False for them."""
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
-        lexical = LexicalSpace(texts)
-        embedded = (
-            np.ones(len(articles), dtype=bool)
-            if embed_only is None or not encoders
-            else np.asarray(embed_only(lexical), dtype=bool)
-        )
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
         fitted_pieces = fusion.about.get("lead_pieces") if fusion and names else None
@@ -141,18 +144,66 @@ class StorySpace:
             if fusion
             else set()
         )
+        text = words = None
+        whole = [story_text(a.title, a.paragraphs) for a in articles]
+        if wanted & {"text", "length_ratio", "shorter_length"}:
+            text = tfidf_rows(whole)
+            words = np.array([len(t.split()) for t in whole], dtype=np.float64)
+        space = cls(
+            [a.id for a in articles],
+            LexicalSpace(texts),
+            [],
+            (),
+            fusion,
+            config.rewrite_foreign_word_similarity,
+            config.story_foreign_min_encoder_similarity,
+            text,
+            words,
+            [],
+            frozenset(wanted),
+            plain_rows(whole) if "plain" in wanted else None,
+            plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
+            if "head" in wanted
+            else None,
+            numbers_rows(whole) if "numbers" in wanted else None,
+            np.zeros(len(articles), dtype=bool),
+            np.array([a.short for a in articles], dtype=bool),
+        )
+        if encoders and fusion is not None and fusion.word_from:
+            space.language = languages(texts)
+        if encoders and texts:
+            embedded = (
+                np.ones(len(articles), dtype=bool)
+                if embed_only is None
+                else np.asarray(embed_only(space), dtype=bool)
+            )
+            space._embed(
+                articles, texts, encoders, embedded, same_text_as or {}, config, cache, progress
+            )
+        return space
+
+    def _embed(
+        self,
+        articles: Sequence[CleanArticle],
+        texts: list[str],
+        encoders: Sequence[Encoder],
+        embedded: np.ndarray,
+        same_text_as: dict[str, str],
+        config: Config,
+        cache: VectorCache | None,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> None:
+        """Each encoder's vectors of the leads (and their pieces, where the fusion reads
+        them) of the ``embedded`` articles; a copy shares its embedded anchor's vectors."""
         index = {a.id: i for i, a in enumerate(articles)}
-        same = same_text_as or {}
         source = np.array(
-            [index.get(same.get(a.id, a.id), i) for i, a in enumerate(articles)], dtype=np.int64
+            [index.get(same_text_as.get(a.id, a.id), i) for i, a in enumerate(articles)],
+            dtype=np.int64,
         )
         unique = np.unique(source[embedded])
-        embedded = np.isin(source, unique)  # a copy shares its embedded anchor's vectors
-        embeddings, pieces = [], []
+        self.embedded = np.isin(source, unique)
         for e in encoders:
-            if not texts:
-                break
-            piece_views = bool({e.name + "_mean", e.name + "_pieces"} & wanted)
+            piece_views = bool({e.name + "_mean", e.name + "_pieces"} & self.wanted)
             most = (
                 min(
                     config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words
@@ -168,44 +219,15 @@ class StorySpace:
             vectors = np.concatenate([found, zero])
             offsets = np.cumsum([0, *(len(ps) for ps in cut)])
             none = len(unique)  # the zero row, in rows of the embedded
-            row = np.where(embedded, np.searchsorted(unique, source), none)
+            row = np.where(self.embedded, np.searchsorted(unique, source), none)
             starts = np.r_[offsets[:-1], offsets[-1]]
             ends = np.r_[offsets[1:], offsets[-1] + 1]
-            embeddings.append((e.floor, vectors[starts][row]))
+            self.embeddings.append((e.floor, vectors[starts][row]))
             if piece_views:
                 sums = np.add.reduceat(vectors, starts, axis=0)
                 means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-                pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
-        text = words = None
-        whole = [story_text(a.title, a.paragraphs) for a in articles]
-        if wanted & {"text", "length_ratio", "shorter_length"}:
-            text = tfidf_rows(whole)
-            words = np.array([len(t.split()) for t in whole], dtype=np.float64)
-        plain = plain_rows(whole) if "plain" in wanted else None
-        head = (
-            plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
-            if "head" in wanted
-            else None
-        )
-        numbers = numbers_rows(whole) if "numbers" in wanted else None
-        return cls(
-            [a.id for a in articles],
-            lexical,
-            embeddings,
-            names,
-            fusion,
-            config.rewrite_foreign_word_similarity,
-            config.story_foreign_min_encoder_similarity,
-            text,
-            words,
-            pieces,
-            frozenset(wanted),
-            plain,
-            head,
-            numbers,
-            embedded,
-            np.array([a.short for a in articles], dtype=bool),
-        )
+                self.pieces.append(LeadPieces(e.name, vectors, starts[row], ends[row], means[row]))
+        self.encoder_names = tuple(e.name for e in encoders)
 
     # -- the views ------------------------------------------------------------
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
@@ -269,23 +291,77 @@ class StorySpace:
         ]
 
     # -- the scores -------------------------------------------------------------
-    def _fused(self, views: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The fusion's similarity and match, word views imputed for pairs in two languages."""
-        if self.embeddings and self.fusion.word_from:
-            encoders = sum(
-                calibrated(views[name], floor)
-                for name, (floor, _) in zip(self.encoder_names, self.embeddings, strict=True)
-            )
-            foreign = (views["word"] < self.foreign_max_word) & (
-                encoders / len(self.embeddings) >= self.foreign_min_encoder
-            )
-            if foreign.any():
-                views = dict(views)
-                for view in (v for v in self.fusion.word_from if v in views):
-                    lifted = np.maximum(views[view], self.fusion.imputed(view, views))
-                    views[view] = np.where(foreign, lifted, views[view])
+    def _fused(
+        self, views: dict[str, np.ndarray], foreign: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The fusion's similarity and match, word views imputed for the pairs ``foreign``
+        (in two languages)."""
+        if foreign.any() and self.fusion.word_from:
+            views = dict(views)
+            imputed = {
+                v: self.fusion.imputed(v, views) for v in self.fusion.word_from if v in views
+            }
+            for view, value in imputed.items():
+                views[view] = np.where(foreign, np.maximum(views[view], value), views[view])
         sim = self.fusion.score(views)
         return sim, self.fusion.event_match(sim, views)
+
+    def _in_two_languages(
+        self, views: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray
+    ) -> np.ndarray:
+        """Pairs (i, j; arrays alike, or broadcasting) sharing almost no words that their
+        encoders find close, unless plainly in one language (see the fusion)."""
+        if not self.embeddings or not self.fusion.word_from:
+            return np.zeros(np.shape(views["word"]), dtype=bool)
+        encoders = sum(
+            calibrated(views[name], floor)
+            for name, (floor, _) in zip(self.encoder_names, self.embeddings, strict=True)
+        )
+        return (
+            (views["word"] < self.foreign_max_word)
+            & (encoders / len(self.embeddings) >= self.foreign_min_encoder)
+            & ~one_language(self.language, i, j)
+        )
+
+    def match_bound(
+        self, i: np.ndarray, j: np.ndarray, encoder_names: Sequence[str], pieces: int = 1
+    ) -> np.ndarray:
+        """The highest event match the row pairs (i[k], j[k]) could reach, whatever the
+        vectors ``encoder_names`` would give them: what blocking reads before embedding.
+
+        A pair whose bound is below ``story_min_match`` is never accepted, so an article in
+        no pair above it ends alone, and its vectors change no story. The fused match grows
+        with the similarity, which grows with each encoder cosine (the weights of
+        similarity views are at least 0); the word views a pair in two languages has
+        imputed are linear in the cosines, and only ever lift the views they replace, which
+        the match weighs at least 0. So, with every pair sharing few words taken as in two
+        languages (unless plainly in one: :mod:`wiretrace.story.language`), the match is a
+        convex function of the cosines on ``[-1, 1]`` and its highest value is at an end.
+        That needs one number per encoder: its lead views are equal when it reads one
+        piece of the lead (``pieces``, 1 by default). With more pieces they may differ,
+        and the bound is 1 (every pair may need vectors)."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        if not encoder_names:
+            return self.pair_scores(i, j)[1]
+        if self.fusion is None:
+            total, count = self.lexical.pair_sums(i, j)
+            return np.clip(
+                mean_of_views(total + len(encoder_names), count + len(encoder_names)), 0, 1
+            )
+        read = self.fusion.views_read()
+        if pieces > 1 and any(n + s in read for n in encoder_names for s in PIECE_VIEWS):
+            return np.ones(len(i))
+        views = self.views(i, j)  # the word views: no vector is read
+        # Taken as in two languages whatever the vectors: the pairs sharing few words.
+        maybe = (views["word"] < self.foreign_max_word) & ~one_language(self.language, i, j)
+        best = np.zeros(len(i))
+        for cosine in (-1.0, 1.0):
+            ends = dict(views)
+            for name in encoder_names:
+                for suffix in ENCODER_SUFFIXES:
+                    ends[name + suffix] = np.full(len(i), cosine)
+            best = np.maximum(best, self._fused(ends, maybe)[1])
+        return best
 
     def _mean(self, total: np.ndarray, count: np.ndarray, cosines) -> np.ndarray:
         for (floor, _), cos in zip(self.embeddings, cosines, strict=True):
@@ -297,7 +373,8 @@ class StorySpace:
         """Dense (similarity, match) among ``rows`` (all rows by default)."""
         rows = np.arange(len(self.ids)) if rows is None else np.asarray(rows)
         if self.fusion is not None:
-            return self._fused(self.view_matrices(rows))
+            views = self.view_matrices(rows)
+            return self._fused(views, self._in_two_languages(views, rows[:, None], rows[None, :]))
         cosines = [v[rows] @ v[rows].T for _, v in self.embeddings]
         sim = self._mean(*self.lexical.matrix_sums(rows), cosines)
         return sim, sim
@@ -306,7 +383,8 @@ class StorySpace:
         """(similarity, match) of the row pairs (i[k], j[k])."""
         i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
         if self.fusion is not None:
-            return self._fused(self.views(i, j))
+            views = self.views(i, j)
+            return self._fused(views, self._in_two_languages(views, i, j))
         cosines = [np.einsum("ij,ij->i", v[i], v[j]) for _, v in self.embeddings]
         sim = self._mean(*self.lexical.pair_sums(i, j), cosines)
         return sim, sim

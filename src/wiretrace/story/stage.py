@@ -67,7 +67,13 @@ def find_stories(
         same_text_as,
         cache,
         progress,
-        embed_only=partial(needs_vectors, published=published, config=config)
+        embed_only=partial(
+            _worth_embedding,
+            articles=articles,
+            copy_relations=copy_relations,
+            config=config,
+            encoder_names=[e.name for e in encoders],
+        )
         if config.story_blocking
         else None,
     )
@@ -130,6 +136,22 @@ def find_stories(
         story.story = story.story or f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
     return relations, stories
+
+
+def _worth_embedding(
+    space: StorySpace,
+    articles: Sequence[CleanArticle],
+    copy_relations: Sequence[Relation],
+    config: Config,
+    encoder_names: Sequence[str],
+) -> np.ndarray:
+    """The articles whose vectors may change a story (:func:`needs_vectors`), and those in
+    a copy relation, whose similarity the relation reports."""
+    needed = needs_vectors(space, [a.published for a in articles], config, encoder_names)
+    index = {a.id: i for i, a in enumerate(articles)}
+    related = [index[x] for r in copy_relations for x in (r.a, r.b) if x in index]
+    needed[related] = True
+    return needed
 
 
 def _stories_then_short_records(
