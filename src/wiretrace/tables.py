@@ -27,8 +27,8 @@ import csv
 import gzip
 import io
 from collections.abc import Collection, Iterable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import orjson
 

@@ -127,7 +127,8 @@ class Shingled:
         if paragraph.isascii():
             return start, end
         data = prepare(paragraph).encode("utf-8")
-        return len(data[:start].decode("utf-8", "ignore")), len(data[:end].decode("utf-8", "ignore"))
+        start_char, end_char = (len(data[:b].decode("utf-8", "ignore")) for b in (start, end))
+        return start_char, end_char
 
 
 #: Paragraphs hashed in one numpy pass; larger inputs go in groups of this many, which
