@@ -26,7 +26,14 @@ from pathlib import Path
 
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
 from wiretrace import __version__, logs
@@ -70,7 +77,7 @@ def _progress_bar(enabled: bool, console: Console):
         console=console,
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     # never finished while the run works: its clock ticks between the stages' own bars
     whole = bar.add_task("run", total=None)
 

@@ -54,7 +54,7 @@ def copy_families(
         r for r in relations if joins_family(r, min_coverage) and r.a in parent and r.b in parent
     ]
     edges.sort(key=lambda r: (-_RANK[r.relation], -strength(r), r.a, r.b))
-    known = {frozenset((r.a, r.b)): r for r in relations}
+    known: dict[frozenset[str], Relation | None] = {frozenset((r.a, r.b)): r for r in relations}
     for rel in edges:
         ra, rb = find(rel.a), find(rel.b)
         if ra == rb:

@@ -211,8 +211,9 @@ class Config:
         mistyped threshold surfaces as a traceback from deep inside a later stage, after
         the copy engine has run, and a negative size quietly empties every article. All
         the problems are told at once, in one line."""
+        # f.type is the annotation's text (``from __future__ import annotations``).
         problems = [
-            p for f in fields(self) if (p := _problem(f.name, f.type, getattr(self, f.name)))
+            p for f in fields(self) if (p := _problem(f.name, str(f.type), getattr(self, f.name)))
         ]
         if problems:
             raise ConfigError("; ".join(problems))
@@ -345,10 +346,11 @@ def _problem(name: str, kind: str, value: object) -> str | None:
         return _encoder_problem(value) if name == "encoder" else None
     if kind not in ("int", "float"):  # a new kind of setting needs its check written here
         raise TypeError(f"no check for a setting of type {kind} ({name})")
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "int" and not (is_number and isinstance(value, int)):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{name}: {shown} is not {'a whole number' if kind == 'int' else 'a number'}"
+    if kind == "int" and not isinstance(value, int):
         return f"{name}: {shown} is not a whole number"
-    if kind == "float" and not (is_number and math.isfinite(value)):
+    if kind == "float" and not math.isfinite(value):
         return f"{name}: {shown} is not a number"
     if name == "workers":
         most = WORKERS_PER_CORE * (os.cpu_count() or 1)

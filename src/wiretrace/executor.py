@@ -34,6 +34,7 @@ class LocalExecutor:
 
     def __init__(self, config: Config, n_items: int, fork_only: bool = False):
         workers = config.workers or os.cpu_count() or 1
+        self.workers = workers
         self.pool = None
         can_fork = "fork" in mp.get_all_start_methods()
         if workers > 1 and n_items >= 2 * config.chunk_size and (can_fork or not fork_only):
@@ -74,7 +75,7 @@ class LocalExecutor:
                     progress(label, done, done)
             return
         window: deque = deque()
-        limit = 2 * self.pool._processes  # noqa: SLF001 - the pool's size
+        limit = 2 * self.workers  # the pool's size
         for chunk in chunks:
             window.append((len(chunk), self.pool.apply_async(fn, (chunk,))))
             if len(window) >= limit:

@@ -30,7 +30,7 @@ class _Stderr(logging.StreamHandler):
         logging.Handler.__init__(self)
 
     @property
-    def stream(self):  # type: ignore[override] - read each time, never stored
+    def stream(self):  # read each time, never stored
         return sys.stderr
 
 

@@ -33,7 +33,7 @@ from wiretrace.copy_engine import (
 )
 from wiretrace.executor import Progress
 from wiretrace.ingest import read_inputs
-from wiretrace.neighbourhood import Neighbourhood
+from wiretrace.neighbourhood import Neighbourhood, TraceInputs
 from wiretrace.records import (
     Article,
     CleanArticle,
@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class RunResult:
-    articles: list[CleanArticle]
+    articles: Sequence[CleanArticle]
     relations: list[Relation]
     families: list[CopyFamily]
     stories: list[Story]
@@ -160,6 +160,7 @@ def run_records(
         found_lineages: list[Lineage] = []
         diffs: list[VersionDiff] = []
         update = None
+        inputs: TraceInputs | None = None  # with stories, when they are traced
         if config.find_stories:
             if encoders is None:
                 encoders = load_encoders(config.encoder, config.encoder_lead_words)
@@ -204,9 +205,9 @@ def run_records(
                 rows["families"],
                 hood.families_replaced,
                 rows["lineages"],
-                inputs.lineages_replaced if config.trace else [],
+                inputs.lineages_replaced if inputs is not None else [],
                 rows["diffs"],
-                inputs.diffs_replaced if config.trace else [],
+                inputs.diffs_replaced if inputs is not None else [],
                 {
                     m: article_day(a.published)
                     for m, a in lookup.many([m for s in stories for m in s.members]).items()
@@ -310,7 +311,7 @@ class RunArticles(Sequence[CleanArticle]):
     def __iter__(self) -> Iterator[CleanArticle]:
         return self.lookup.articles(self.ids)
 
-    def __getitem__(self, index):  # type: ignore[override] - positions, as a list
+    def __getitem__(self, index):  # positions, as a list
         if isinstance(index, slice):
             return [self.lookup[i] for i in self.ids[index]]
         return self.lookup[self.ids[index]]

@@ -42,6 +42,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import orjson
@@ -220,7 +221,7 @@ _MEANING = {
 }
 
 
-def store_problem(exc: sqlite3.Error, path: Path | str) -> StoreError:
+def store_problem(exc: sqlite3.Error, path: Path | str | None) -> StoreError:
     """The StoreError telling what ``exc`` (raised on the store ``path``) means."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     meaning = next((m for code, m in _MEANING.items() if name.startswith(code)), None)
@@ -617,7 +618,7 @@ class Store:
 
     # -- what a run reads of the derived state -----------------------------------
     def articles_by_id(self, ids: Iterable[str]) -> dict[str, CleanArticle]:
-        found = {}
+        found: dict[str, CleanArticle] = {}
         for part in _parts(list(ids)):
             query = f"SELECT id, record FROM articles WHERE id IN ({_marks(part)})"
             found.update((i, article_from_record(r)) for i, r in self.db.execute(query, part))
@@ -781,7 +782,8 @@ class Store:
 
         A story matches when one of its members holds ``text`` (title or text, any case)
         and comes from ``source`` (any case), and its days overlap [since, until]."""
-        members, args = [], []
+        members: list[str] = []
+        args: list[str | float] = []
         if text:
             members.append("instr(lower(CAST(a.record AS TEXT)), lower(?)) > 0")
             args.append(text)
@@ -904,7 +906,7 @@ class Store:
     def outlet_lines(self, keys: list[int]) -> dict[int, StoredLine]:
         """What the store holds of these lines (keys as
         :func:`~wiretrace.clean.outlet_blocks.stored_key` makes them)."""
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for part in _parts(keys):
             query = f"SELECT * FROM outlet_lines WHERE key IN ({_marks(part)})"
             rows.extend(self.db.execute(query, part))

@@ -28,6 +28,7 @@ import gzip
 import io
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -108,7 +109,7 @@ def _write_parquet(path: Path, rows: list[dict]) -> None:
             # it null, so such a column is not given back unchanged.
             same = native.to_pylist() == values
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
-            same = False
+            native, same = None, False
         if same:
             arrays[name] = native
         else:
@@ -156,7 +157,7 @@ def _read_csv(path: Path, json_columns: Collection[str]) -> list[dict]:
     header = next(reader, [])
     rows = []
     for cells in reader:
-        row = {}
+        row: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=False):
             if cell == "":
                 row[name] = None

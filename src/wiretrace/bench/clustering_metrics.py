@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
+#: One cluster label per item, in the same order for the gold and the predicted.
+Labels = Sequence | np.ndarray
 
-def b_cubed_f1(gold: Sequence, predicted: Sequence) -> float:
+
+def b_cubed_f1(gold: Labels, predicted: Labels) -> float:
     """B-cubed F1 (Bagga & Baldwin 1998): per-item precision and recall of its cluster."""
     pairs = Counter(zip(gold, predicted, strict=True))
     gold_size, pred_size = Counter(gold), Counter(predicted)
@@ -18,7 +22,7 @@ def b_cubed_f1(gold: Sequence, predicted: Sequence) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def pairwise_f1(gold: Sequence, predicted: Sequence) -> float:
+def pairwise_f1(gold: Labels, predicted: Labels) -> float:
     """F1 over item pairs placed in one cluster."""
 
     def together(counts: Counter) -> int:
@@ -31,7 +35,7 @@ def pairwise_f1(gold: Sequence, predicted: Sequence) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def scores(gold: Sequence, predicted: Sequence) -> dict[str, float]:
+def scores(gold: Labels, predicted: Labels) -> dict[str, float]:
     return {
         "ari": adjusted_rand_score(gold, predicted),
         "b3_f1": b_cubed_f1(gold, predicted),

@@ -218,7 +218,7 @@ def main(
         console.print(f"unexplained pairs: {len(s['false_pairs'])}, e.g. {s['false_pairs'][:10]}")
     if s["missed"]:
         console.print(f"missed planted pairs: {len(s['missed'])}, e.g. {s['missed'][:5]}")
-        params = Counter()
+        params: Counter[str] = Counter()
         for pair in s["missed"][:200]:
             for x in pair:
                 if x in corpus.copy_params:

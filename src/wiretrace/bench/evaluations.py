@@ -6,7 +6,9 @@ One configuration for every set; nothing here tunes a threshold on the labels.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -184,7 +186,7 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
     for t, ari in results.items():
         table.add_row(f"{t:.2f}", f"{ari:.3f}")
     console.print(table)
-    best = max(results, key=results.get)
+    best = max(results, key=lambda t: results[t])
     console.print(f"best on dev: {best:.2f} (configured: {config.story_min_match:.2f})")
     return best
 
@@ -274,7 +276,8 @@ def _print_event_tables(results: dict, console: Console) -> None:
 
 
 #: Each evaluation: (compute figures from data and config, print them).
-EVALUATIONS = {
+#: name: (compute the results, print them); each pair agrees on its results' type.
+EVALUATIONS: dict[str, tuple[Callable[[Path, Config], Any], Callable[[Any, Console], None]]] = {
     "events": (_event_tables, _print_event_tables),
     "clough": (clough_confusion, print_clough),
     "semeval": (semeval_correlations, print_semeval),

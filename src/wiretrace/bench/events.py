@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -201,15 +202,21 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _fixed(s: Paired | Clustered, similarity: fusion.Fusion) -> np.ndarray:
+    """A set's similarity: SemEval's out of fold (computed first), the fit's elsewhere."""
+    if not isinstance(s, Paired):
+        return similarity.score(s.views)
+    if s.similarity is None:
+        raise ValueError(f"{s.name}: the out-of-fold similarity is not computed")
+    return s.similarity
+
+
 class Scorer:
     """The similarity fixed (the shipped fit, out of fold on SemEval); matches on top."""
 
     def __init__(self, sets: dict, similarity: fusion.Fusion):
         self.sets = sets
-        self.sim = {
-            name: (s.similarity if isinstance(s, Paired) else similarity.score(s.views))
-            for name, s in sets.items()
-        }
+        self.sim = {name: _fixed(s, similarity) for name, s in sets.items()}
 
     def match(self, name: str, match: dict) -> np.ndarray:
         return fusion.Fusion(0.0, {}, match=match).event_match(
@@ -256,7 +263,7 @@ class Scorer:
             mean = {
                 t: np.mean([_f1(self.sets[n].same, scores[n] >= t) for n in pairs]) for t in GRID
             }
-        return max(mean, key=mean.get)
+        return max(mean, key=lambda t: mean[t])
 
     def figures(self, name: str, match: dict, threshold: float) -> dict:
         s, score = self.sets[name], self.match(name, match)
@@ -269,8 +276,8 @@ def _baseline(sets: dict) -> dict:
     """Plain TF-IDF average link: its threshold chosen on ECB+ dev, figures everywhere else."""
     dev = sets["ECB+ dev"]
     ari = {t: _ari(dev.gold, dev.baseline, t) for t in BASELINE_GRID}
-    t = max(ari, key=ari.get)
-    out = {"threshold": t}
+    t = max(ari, key=lambda k: ari[k])
+    out: dict[str, Any] = {"threshold": t}
     for name, s in sets.items():
         if name == "ECB+ dev":
             continue

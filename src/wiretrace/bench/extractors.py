@@ -36,13 +36,15 @@ def _trafilatura(html: str) -> str:
     import warnings
 
     import trafilatura
+    from trafilatura.settings import Document
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lxml's FutureWarnings from inside trafilatura
         doc = trafilatura.bare_extraction(
             html, include_comments=False, include_tables=False, with_metadata=True
         )
-    return doc.text if doc is not None and doc.text else ""
+    # A Document, or None; a dict only when asked for (as_dict=True).
+    return doc.text if isinstance(doc, Document) and doc.text else ""
 
 
 def _resiliparse(html: str) -> str:

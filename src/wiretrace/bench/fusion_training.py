@@ -159,8 +159,8 @@ def cross_validated(sem: dict, names: list[str], seeds: int, folds: int = 5) -> 
     lolo = np.zeros(len(t))
     for lang in sorted(set(sem["lang"])):
         m = sem["lang"] == lang
-        fitted = fusion.fit([(x[~m], t[~m])], names) if (~m).any() else None
-        lolo[m] = fitted.score(dict(zip(names, x[m].T, strict=True))) if fitted else np.nan
+        rest = fusion.fit([(x[~m], t[~m])], names) if (~m).any() else None
+        lolo[m] = rest.score(dict(zip(names, x[m].T, strict=True))) if rest else np.nan
     return {
         "r": float(np.mean(pooled)),
         "sd": float(np.std(pooled)),

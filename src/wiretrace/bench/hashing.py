@@ -297,15 +297,15 @@ def check_accuracy(docs: Sequence[Doc], rensa: Any, minhash_cls: Any) -> Accurac
     sh = shingle_paragraphs([p for ps in doc_pars for p in ps], K)
     rows = np.repeat(np.arange(len(doc_pars)), counts)[sh.paragraph]
     sig_wt = sketch(sh.hashes, rows, len(doc_pars), NUM_PERM)
-    sig_rensa = rensa_flat(rensa)(sh.hashes, rows, len(doc_pars))
-    sig_rho = rensa_flat(rensa, rho=True)(sh.hashes, rows, len(doc_pars))
+    sig_rensa = np.asarray(rensa_flat(rensa)(sh.hashes, rows, len(doc_pars)))
+    sig_rho = np.asarray(rensa_flat(rensa, rho=True)(sh.hashes, rows, len(doc_pars)))
     bounds = np.searchsorted(rows, np.arange(len(doc_pars) + 1))
     sets = [np.unique(sh.hashes[bounds[i] : bounds[i + 1]]) for i in range(len(doc_pars))]
     true_wt, err_wt, err_rensa, err_rho = [], [], [], []
     for i in range(len(pairs)):
-        a, b = sets[2 * i], sets[2 * i + 1]
-        inter = len(np.intersect1d(a, b, assume_unique=True))
-        true = inter / (len(a) + len(b) - inter)
+        set_a, set_b = sets[2 * i], sets[2 * i + 1]
+        inter = len(np.intersect1d(set_a, set_b, assume_unique=True))
+        true = inter / (len(set_a) + len(set_b) - inter)
         true_wt.append(true)
         err_wt.append(abs(estimate_jaccard(sig_wt[2 * i], sig_wt[2 * i + 1]) - true))
         err_rensa.append(abs(estimate_jaccard(sig_rensa[2 * i], sig_rensa[2 * i + 1]) - true))

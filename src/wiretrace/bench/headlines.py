@@ -131,6 +131,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     ):
         table.add_column(col, justify="right", no_wrap=True)
     reference: list[str] | None = None
+    mixed: list[str] | None = None
     for name, text_of in CONDITIONS.items():
         t0 = time.perf_counter()
         result = run_records((_article(r, text_of(r, n)) for n, r in enumerate(rows)), config)
@@ -157,7 +158,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         if name.startswith("mixed"):
             mixed = labels
     console.print(table)
-    assert reference is not None
+    assert reference is not None and mixed is not None
     precision, recall, f1 = co_membership(reference, mixed, among=headline)
     console.print(
         f"mixed run, pairs holding a headline ({int(headline.sum()):,} headlines): "

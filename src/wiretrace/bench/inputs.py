@@ -16,7 +16,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 from rich.table import Table
@@ -26,8 +28,10 @@ from wiretrace.bench.pages import page_from_text
 from wiretrace.clean.mojibake import MARKERS, repair_mojibake
 from wiretrace.ingest.html_depth import nesting_depth
 
+T = TypeVar("T")
 
-def _cpu(work) -> tuple[float, object]:
+
+def _cpu(work: Callable[..., T]) -> tuple[float, T]:
     start = time.process_time()
     out = work()
     return time.process_time() - start, out

@@ -133,8 +133,8 @@ def _wait_up(url: str, server: subprocess.Popen, seconds: float = 300.0) -> bool
 def _load(url, records, writer_keys, reader_keys, pid, time_limit, httpx) -> dict:
     """Post every batch from the writers while the readers read; measure both."""
     batches: queue.Queue = queue.Queue()
-    for start in range(0, len(records), BATCH):
-        batches.put(records[start : start + BATCH])
+    for first in range(0, len(records), BATCH):
+        batches.put(records[first : first + BATCH])
     acknowledged: list[str] = []
     statuses: Counter = Counter()
     errors: list[str] = []

@@ -53,7 +53,8 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         f"{len(rows)} AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
         f"story space ({config.encoder}) {time.perf_counter() - t0:.1f} s"
     )
-    days = np.array([timestamp(r["date"]) / 86400.0 for r in rows])
+    # Every row has a date that reads (latest_dated_allsides keeps only those).
+    days = np.array([(timestamp(r["date"]) or 0.0) / 86400.0 for r in rows])
     horizons = (
         HORIZONS
         if config.story_horizon_days in HORIZONS

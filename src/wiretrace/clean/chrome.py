@@ -205,7 +205,7 @@ def chrome_reason(line: str) -> str | None:
     if len(line) > MAX_CHROME_CHARS:
         return None
     m = _COMBINED.match(line)
-    if m:
+    if m and m.lastgroup is not None:
         return CHROME_RULES[int(m.lastgroup[1:])][0]
     if len(line) <= _PHRASE_MAX_LEN:
         low = line.lower()

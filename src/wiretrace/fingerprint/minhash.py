@@ -43,7 +43,7 @@ def sketch(hashes: np.ndarray, rows: np.ndarray, n_rows: int, num_perm: int) -> 
     if num_perm & (num_perm - 1) or num_perm < 2:
         raise ValueError(f"num_perm must be a power of two, got {num_perm}")
     bits = num_perm.bit_length() - 1
-    sig = np.full(n_rows * num_perm, EMPTY, dtype=np.uint32)
+    sig: np.ndarray = np.full(n_rows * num_perm, EMPTY, dtype=np.uint32)
     if len(hashes):
         bins = (hashes >> np.uint64(64 - bits)).astype(np.int64)
         values = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)

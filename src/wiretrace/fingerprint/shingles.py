@@ -117,8 +117,8 @@ class Shingled:
     paragraph: np.ndarray  # int64
     position: np.ndarray  # int32
     words: np.ndarray  # int64, per paragraph
-    word_bytes: np.ndarray | None = None  # int64 (n_words, 2)
-    first_word: np.ndarray | None = None  # int64, per paragraph
+    word_bytes: np.ndarray  # int64 (n_words, 2)
+    first_word: np.ndarray  # int64, per paragraph
 
     def char_span(self, paragraph: str, index: int, first: int, last: int) -> tuple[int, int]:
         """Character span in ``paragraph`` (number ``index``) of its words first..last-1."""
@@ -127,7 +127,8 @@ class Shingled:
         if paragraph.isascii():
             return start, end
         data = prepare(paragraph).encode("utf-8")
-        return tuple(len(data[:b].decode("utf-8", "ignore")) for b in (start, end))
+        start_char, end_char = (len(data[:b].decode("utf-8", "ignore")) for b in (start, end))
+        return start_char, end_char
 
 
 #: Paragraphs hashed in one numpy pass; larger inputs go in groups of this many, which

@@ -58,7 +58,7 @@ class _Lines:
         self.line_no += 1
         size = line.size if isinstance(line, LongLine) else len(line)
         self.row_bytes += size
-        if self.row_bytes > MAX_LINE_BYTES:
+        if self.row_bytes > MAX_LINE_BYTES or isinstance(line, LongLine):  # a LongLine is over it
             raise _RowTooLong(self.row_bytes)
         if b"\x00" in line:
             raise _NulBytes

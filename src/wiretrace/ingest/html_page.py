@@ -68,7 +68,8 @@ def _parse(raw: bytes) -> tuple[object, str | None]:
         from resiliparse.parse.html import HTMLTree
     except ImportError as exc:  # pragma: no cover - a dependency
         raise HtmlUnavailable("HTML input needs resiliparse: pip install resiliparse") from exc
-    encoding = detect_encoding(raw)
+    # None only without WHATWG remapping (on by default), which falls back to UTF-8 itself.
+    encoding = detect_encoding(raw) or "utf-8"
     if codecs.lookup(encoding).name == "utf-8":
         text, note = decode_utf8(raw)
     else:

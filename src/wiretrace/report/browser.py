@@ -63,9 +63,11 @@ def browser_page(width: int = 1400, height: int = 1000) -> Iterator:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
-            page.errors = []
-            page.on("pageerror", lambda e: page.errors.append(str(e)))
-            page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+            errors: list[str] = []
+            # An attribute of our own on Playwright's Page, read by the report's checks.
+            page.errors = errors  # type: ignore[attr-defined]
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             yield page
         finally:
             browser.close()

@@ -24,6 +24,7 @@ from __future__ import annotations
 from html import escape
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -92,7 +93,7 @@ _LINKED_FIELDS = ("id", "title", "source", "published", "url")
 def _relation_row(r: dict, starts: dict[str, list[int]]) -> dict:
     """A relation as its story block carries it: offsets into each paragraph, so that the
     page needs only the paragraphs the evidence is in."""
-    row = {k: r.get(k) for k in _RELATION_FIELDS}
+    row: dict[str, Any] = {k: r.get(k) for k in _RELATION_FIELDS}
     row["evidence"] = []
     for e in r["evidence"]:
         item = dict(e)
@@ -135,7 +136,7 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     starts = {i: paragraph_starts(a["paragraphs"]) for i, a in outputs.articles.items()}
     for r in outputs.relations:
         row = _relation_row(r, starts)
-        ends = {story_of.get(r["a"]), story_of.get(r["b"])} - {None}
+        ends = {s for s in (story_of.get(r["a"]), story_of.get(r["b"])) if s is not None}
         for s in ends:
             relations_in.setdefault(s, []).append(row)
             linked_in.setdefault(s, set()).update(
@@ -148,9 +149,8 @@ def story_blocks(outputs: Outputs) -> tuple[list[dict], list[dict]]:
     for n, story in enumerate(outputs.stories):
         members = [outputs.articles[m] for m in story["members"] if m in outputs.articles]
         # In time, not as strings: published times keep the offset they were given in.
-        dates = sorted(
-            (p for a in members if timestamp(p := a.get("published")) is not None), key=timestamp
-        )
+        stamped = [(t, p) for a in members if (t := timestamp(p := a.get("published"))) is not None]
+        dates = [p for _, p in sorted(stamped, key=lambda tp: tp[0])]
         sources = sorted({a["source"] for a in members if a.get("source")})
         rels = relations_in.get(story["story"], [])
         kinds: dict[str, int] = {}

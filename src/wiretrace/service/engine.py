@@ -148,6 +148,7 @@ class Engine:
                         )
                         continue
                     status = "already stored" if reason == ALREADY_STORED else "added"
+                    assert article_id is not None  # a record without one is skipped
                     mine.append(
                         {"id": article_id, "status": status, **reader.placement(article_id)}
                     )
@@ -173,7 +174,7 @@ class Engine:
         for i, record in enumerate(records):
             origin = f"#{job.number} articles[{i}]"
             if origin in skipped or not isinstance(record, Article):
-                reason = skipped.get(origin) or getattr(record, "reason", "not read")
+                reason = skipped.get(origin) or str(getattr(record, "reason", "not read"))
                 answers.append(
                     {
                         "id": _record_id(job.records[i]),

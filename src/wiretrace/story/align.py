@@ -74,7 +74,7 @@ def _dense_alignment(similarity: np.ndarray, floor: float) -> list[tuple[int, in
     pairs = []
     i, j = n, m
     while i > 0 and j > 0:
-        how = move[i, j]
+        how = int(move[i, j])
         if how == 2:
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1

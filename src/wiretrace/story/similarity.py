@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
@@ -89,7 +90,7 @@ class StorySpace:
     #: ... with at least this mean calibrated encoder cosine (see wiretrace.story.fusion).
     foreign_min_encoder: float = 0.6
     #: Word TF-IDF rows of the whole texts (the "text" view); None = not computed.
-    text: object = None
+    text: sparse.csr_matrix | None = None
     #: Words in each whole text (for the length descriptors).
     words: np.ndarray | None = None
     #: The encoders' pieces, where the fusion reads them.
@@ -98,9 +99,9 @@ class StorySpace:
     wanted: frozenset[str] = frozenset()
     #: Plain TF-IDF rows of the whole texts and of their heads, and of the numbers written
     #: in the whole texts (the event views); None = not computed.
-    plain: object = None
-    head: object = None
-    numbers: object = None
+    plain: sparse.csr_matrix | None = None
+    head: sparse.csr_matrix | None = None
+    numbers: sparse.csr_matrix | None = None
     #: Which articles have vectors (blocking embeds only those in a candidate pair).
     embedded: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
     #: Which articles are short records (a headline, a summary): see :func:`_short_pairs`.
@@ -243,7 +244,7 @@ class StorySpace:
             out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(np.float64)
             if p.name + "_pieces" in self.wanted:
                 out[p.name + "_pieces"] = _best_matches(p, i, j)
-        if self.text is not None:
+        if self.text is not None and self.words is not None:
             out["text"] = _row_dots(self.text, i, j)
             out.update(_lengths(self.words[i], self.words[j]))
         for name, x in self._event_rows():
@@ -272,7 +273,7 @@ class StorySpace:
             out[p.name + "_mean"] = (m @ m.T).astype(np.float64)
             if p.name + "_pieces" in self.wanted:
                 out[p.name + "_pieces"] = _best_match_matrix(p, rows)
-        if self.text is not None:
+        if self.text is not None and self.words is not None:
             t = self.text[rows]
             out["text"] = (t @ t.T).toarray().astype(np.float64)
             w = self.words[rows]
@@ -281,7 +282,7 @@ class StorySpace:
             out[name] = (x[rows] @ x[rows].T).toarray().astype(np.float64)
         return _short_pairs(out, self.short[rows][:, None] | self.short[rows][None, :])
 
-    def _event_rows(self) -> list[tuple[str, object]]:
+    def _event_rows(self) -> list[tuple[str, sparse.csr_matrix]]:
         """The event views' rows that were computed, by view name. Rows are L2-normalised
         (or all zero: a text without numbers), so a dot product is the view."""
         return [
@@ -296,6 +297,7 @@ class StorySpace:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The fusion's similarity and match, word views imputed for the pairs ``foreign``
         (in two languages)."""
+        assert self.fusion is not None  # the callers' condition
         if foreign.any() and self.fusion.word_from:
             views = dict(views)
             imputed = {
@@ -311,7 +313,7 @@ class StorySpace:
     ) -> np.ndarray:
         """Pairs (i, j; arrays alike, or broadcasting) sharing almost no words that their
         encoders find close, unless plainly in one language (see the fusion)."""
-        if not self.embeddings or not self.fusion.word_from:
+        if not self.embeddings or self.fusion is None or not self.fusion.word_from:
             return np.zeros(np.shape(views["word"]), dtype=bool)
         encoders = sum(
             calibrated(views[name], floor)

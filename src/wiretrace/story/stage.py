@@ -183,7 +183,7 @@ def _stories_then_short_records(
     full = np.flatnonzero(~short)
     labels = initial.copy()
     labels[full] = cluster_stories(
-        [published[i] for i in full],
+        [published[i] for i in full.tolist()],
         lambda rows: matches(full[rows]),
         config.story_min_match,
         config.story_window,
@@ -356,6 +356,7 @@ class PassageSpace:
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
         rb = np.arange(self.offset[b.id], self.offset[b.id] + len(b.paragraphs))
+        assert self.lexical is not None  # made from a's and b's paragraphs
         total, count = self.lexical.matrix_sums(np.concatenate((ra, rb)))
         total, count = total[: len(ra), len(ra) :], count[: len(ra), len(ra) :]
         for floor, vectors in self.embeddings:

@@ -23,6 +23,7 @@ the original) or ``stitched_in`` when none does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypedDict
 
 import numpy as np
 
@@ -110,6 +111,15 @@ def _carried(members: Sequence[str], index: RelationIndex) -> dict[tuple[str, in
     return carried
 
 
+class _Span(TypedDict):
+    """Where a paragraph of the version is, and the versions that carry it too."""
+
+    start: int
+    end: int
+    paragraph: int
+    found_in: list[str]
+
+
 def _diff(
     version: CleanArticle,
     lineage: Lineage,
@@ -143,7 +153,9 @@ def _diff(
                 matched[i] = (j, e.similarity)
     copy_like = relation is not None and relation.relation in COPY_RELATIONS
     for i, para in enumerate(version.paragraphs):
-        span = dict(start=starts[i], end=starts[i] + len(para), paragraph=i, found_in=found_in(i))
+        span: _Span = dict(
+            start=starts[i], end=starts[i] + len(para), paragraph=i, found_in=found_in(i)
+        )
         if i in matched:
             j, sim = matched[i]
             kind = "shared" if copy_like and sim >= config.shared_min_similarity else "reworded"
@@ -174,7 +186,11 @@ def _diff(
                     )
                 )
     # A link line the version's source holds too came with the text: it is not stitched in.
-    inherited = {line_key(x) for x in articles[against].removed} if against in articles else set()
+    inherited = (
+        {line_key(x) for x in articles[against].removed}
+        if against is not None and against in articles
+        else set()
+    )
     for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
         link = (
@@ -227,7 +243,7 @@ def _mark_stitched(
     progress: Progress | None = None,
 ) -> None:
     """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``."""
-    story_members = {s.story: s.members for s in stories}
+    story_members: dict[str | None, list[str]] = {s.story: s.members for s in stories}
     lineage_of = {m: g for g in lineages for m in g.members}
     queries: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
     for diff in diffs:
@@ -240,10 +256,11 @@ def _mark_stitched(
         # Fellow versions first: they are the story text most like this one.
         others.sort(key=lambda m: m not in lineage.members)
         others = others[: config.trace_context_articles]
+        # Added, shared and reworded passages are paragraphs (removed lines have none).
         own = [
             (diff.id, p.paragraph)
             for p in diff.passages
-            if p.side == "version" and p.kind in ("shared", "reworded")
+            if p.side == "version" and p.kind in ("shared", "reworded") and p.paragraph is not None
         ]
         for p in added:
             carriers = set(p.found_in)
@@ -253,7 +270,7 @@ def _mark_stitched(
                 if m not in carriers
                 for j in range(len(articles[m].paragraphs))
             ]
-            if context:
+            if context and p.paragraph is not None:
                 queries.append((p, (version.id, p.paragraph), context))
     if not queries:
         return

@@ -197,7 +197,8 @@ def adds_off_story(version: CleanArticle, other: CleanArticle, relation: Relatio
     side = "a" if relation.a == version.id else "b"
     spans = [(getattr(e, f"{side}_start"), getattr(e, f"{side}_end")) for e in relation.evidence]
     starts = version.paragraph_starts()
-    shared, extra = [], []
+    shared: list[str] = []
+    extra: list[str] = []
     for start, para in zip(starts, version.paragraphs, strict=True):
         end = start + len(para)
         covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)

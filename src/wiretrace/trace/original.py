@@ -184,8 +184,8 @@ def choose_original(
     first_end = min(spans[a.id][1] for a in dated)  # type: ignore[index]
     tied = [a for a in dated if spans[a.id][0] < first_end]  # type: ignore[index]
     if len(tied) == 1:
-        pick = tied[0]
-        choice = Choice(pick.id, f"published first ({pick.published})", True)
+        first = tied[0]
+        choice = Choice(first.id, f"published first ({first.published})", True)
     else:
         why = f"{len(tied)} published first, tied"
         choice = _by_text(tied, contained, margin, derived, off_story, why)
