@@ -32,7 +32,7 @@ from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation
 from wiretrace.story.align import best_matches, distinct, monotone_alignment
 from wiretrace.story.blocking import needs_vectors, window_matches
 from wiretrace.story.clustering import cluster_stories, time_order
-from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_cached
+from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import mean_of_views
 from wiretrace.story.similarity import StorySpace
 
@@ -112,15 +112,21 @@ def find_stories(
         stories.append(
             Story(story=names[label] if label < len(names) else "", members=ids, families=fams)
         )
-    # The pairs not aligned are same_story without a look at their paragraphs; their
-    # evidence compares paragraphs by the word views alone, for all stories at once:
-    # embedding every paragraph of every story would cost more than the rest of the run.
+    # The paragraphs of the pairs to align are embedded for all stories at once (full
+    # batches, the encoder's worker processes). The pairs not aligned are same_story
+    # without a look at their paragraphs; their evidence compares paragraphs by the word
+    # views alone: embedding every paragraph of every story would cost more than the rest
+    # of the run.
+    aligned = {x for pairs in picked for p in pairs if p.aligned for x in (p.a, p.b)}
     unaligned = {x for pairs in picked for p in pairs if not p.aligned for x in (p.a, p.b)}
+    passages = PassageSpace(
+        [articles[i] for i in sorted(aligned)], space, encoders, cache, progress
+    )
     words_only = PassageSpace([articles[i] for i in sorted(unaligned)], space, ())
     for n, pairs in enumerate(picked, start=1):
         if progress:
             progress("stories", n, len(picked))
-        relations += _story_relations(articles, pairs, space, words_only, config, encoders, cache)
+        relations += _story_relations(articles, pairs, passages, words_only, config)
     if relations:
         views = space.pair_views(
             np.array([index[r.a] for r in relations]), np.array([index[r.b] for r in relations])
@@ -287,20 +293,12 @@ def _story_pairs(
 def _story_relations(
     articles,
     pairs: list[_Pair],
-    space: StorySpace,
+    passages: PassageSpace,
     words_only: PassageSpace,
     config: Config,
-    encoders: Sequence[Encoder],
-    cache: VectorCache | None,
 ) -> list[Relation]:
     """The relation of each pair of one story: a rewrite or same_story, by their
-    paragraphs (embedded a story at a time) when aligned, else same_story."""
-    passages = PassageSpace(
-        [articles[i] for i in sorted({x for p in pairs if p.aligned for x in (p.a, p.b)})],
-        space,
-        encoders,
-        cache,
-    )
+    paragraphs (``passages``, embedded) when aligned, else same_story (``words_only``)."""
     out = []
     for p in pairs:
         a, b = articles[p.a], articles[p.b]
@@ -342,6 +340,7 @@ class PassageSpace:
         space: StorySpace,
         encoders: Sequence[Encoder],
         cache: VectorCache | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ):
         self.offset: dict[str, int] = {}
         texts: list[str] = []
@@ -349,9 +348,10 @@ class PassageSpace:
             self.offset[a.id] = len(texts)
             texts.extend(a.paragraphs)
         self.lexical = space.lexical.transform(texts) if texts else None
-        self.embeddings = (
-            [(e.floor, encode_cached(e, texts, cache)) for e in encoders] if texts else []
-        )
+        self.embeddings = [
+            (e.floor, encode_in_steps(e, texts, cache, progress, f"embed paragraphs ({e.name})"))
+            for e in (encoders if texts else ())
+        ]
 
     def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
         ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
