@@ -24,7 +24,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    CountVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 
 
 def story_text(title: str, paragraphs: Sequence[str], max_words: int | None = None) -> str:
@@ -126,15 +131,29 @@ def mean_of_views(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
-def tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix:
-    """L2-normalised word TF-IDF rows of ``texts`` (sublinear tf), fitted on them."""
-    return _fit(TfidfVectorizer(sublinear_tf=True, dtype=np.float32), texts)
-
-
 def plain_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     """Plain TF-IDF rows (sublinear tf, English stop words dropped), L2-normalised: the
     representation of the baseline every story change must beat, as an event view."""
     return _fit(TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32), texts)
+
+
+def words_and_plain_rows(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """L2-normalised word TF-IDF rows of ``texts`` (sublinear tf), and :func:`plain_rows` of
+    them, from one tokenisation. Dropping the stop words' columns from the counts is
+    dropping them from the texts (a term's IDF reads its own column only), and tokenising
+    the whole texts was the largest part of fitting the story stage's views."""
+    counter = CountVectorizer(dtype=np.float32)
+    try:
+        counts = counter.fit_transform(texts).tocsr()
+    except ValueError:  # empty vocabulary
+        empty = sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        return empty, empty.copy()
+    kept = np.array([t not in ENGLISH_STOP_WORDS for t in counter.get_feature_names_out()])
+    words = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    if not kept.any():
+        return words, sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+    plain = TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, kept]).tocsr()
+    return words, plain
 
 
 #: A number as written: digits, with the separators inside it ("1,200", "3.5", "9/11"),

@@ -47,7 +47,7 @@ from wiretrace.story.lexical import (
     numbers_rows,
     plain_rows,
     story_text,
-    tfidf_rows,
+    words_and_plain_rows,
 )
 
 #: An encoder's views of the lead's pieces (beside the lead's own).
@@ -145,11 +145,13 @@ class StorySpace:
             if fusion
             else set()
         )
-        text = words = None
+        text = words = plain = None
         whole = [story_text(a.title, a.paragraphs) for a in articles]
         if wanted & {"text", "length_ratio", "shorter_length"}:
-            text = tfidf_rows(whole)
+            text, plain = words_and_plain_rows(whole)
             words = np.array([len(t.split()) for t in whole], dtype=np.float64)
+        if "plain" in wanted and plain is None:
+            plain = plain_rows(whole)
         space = cls(
             [a.id for a in articles],
             LexicalSpace(texts),
@@ -162,7 +164,7 @@ class StorySpace:
             words,
             [],
             frozenset(wanted),
-            plain_rows(whole) if "plain" in wanted else None,
+            plain if "plain" in wanted else None,
             plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
             if "head" in wanted
             else None,
