@@ -59,7 +59,7 @@ GATHER = 0.05
 #: Texts per TF-IDF view whose terms the engine remembers between rounds
 #: (:class:`wiretrace.story.lexical.TermMemo`): a round's stored context is a few thousand
 #: articles at most (a week of a busy desk), each remembered a few kilobytes.
-TERMS_REMEMBERED = 20_000
+TERMS_REMEMBERED = 10_000
 
 
 class EngineUnavailable(WiretraceError, RuntimeError):
