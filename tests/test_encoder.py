@@ -64,3 +64,28 @@ def test_progress_comes_after_every_batch_not_every_step(tmp_path):
     # the 70 cached texts count as done, and the other 130 are told one batch at a time
     assert [t[1] for t in told] == [70 + BATCH, 70 + 2 * BATCH, 200]
     assert {(t[0], t[2]) for t in told} == {("embed (use)", 200)}
+
+
+def test_kept_workers_embed_as_workers_forked_per_call(tmp_path):
+    """The service's engine forks its encoder workers once and keeps them: the vectors are
+    the ones a per-call pool gives, and the same workers serve every call."""
+    import os
+
+    try:
+        (use,) = load_encoders("use")
+    except EncoderUnavailable as exc:
+        pytest.skip(str(exc))
+    if use.processes < 2:
+        pytest.skip("one core: the encoder forks no workers")
+    texts = [f"Budget report {i}: the council spends {i * 13} on roads." for i in range(150)]
+    per_call = use.encode(texts)
+    use.keep_workers()
+    try:
+        pids = {p.pid for p in use._workers._pool}
+        first, second = use.encode(texts), use.encode(texts)
+        assert {p.pid for p in use._workers._pool} == pids and os.getpid() not in pids
+    finally:
+        use.close_workers()
+    assert use._workers is None
+    assert np.array_equal(first, per_call)
+    assert np.array_equal(second, per_call)

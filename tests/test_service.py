@@ -393,9 +393,15 @@ def test_an_acknowledged_batch_survives_a_sigkill(tmp_path):
         r = s.post(records)
         assert r.status_code == 200
         engine = _children(s.process.pid)
+        assert engine
+        # the encoder's workers, forked once when the engine started (on two cores or more)
+        workers = [w for pid in engine for w in _children(pid)]
+        assert workers or (os.cpu_count() or 1) < 2
         s.process.send_signal(signal.SIGKILL)  # right after the 200: no shutdown at all
         s.process.wait(30)
         for pid in engine:  # the engine process dies with the server (it held the lock)
+            _wait_gone(pid)
+        for pid in workers:  # and its workers with it
             _wait_gone(pid)
         s.log.close()
         s.start()  # the same store, a new server
@@ -411,8 +417,13 @@ def test_an_acknowledged_batch_survives_a_sigkill(tmp_path):
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """The processes ``pid`` started, from any of its threads (the server starts its engine
+    from one of uvicorn's)."""
+    return [
+        int(child)
+        for path in Path(f"/proc/{pid}/task").glob("*/children")
+        for child in path.read_text().split()
+    ]
 
 
 def _wait_gone(pid: int) -> None:

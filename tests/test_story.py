@@ -262,19 +262,6 @@ def test_event_views_plain_words_and_numbers_as_written():
     assert plain[2].nnz == 0
 
 
-def test_word_and_plain_rows_from_one_tokenisation_are_those_of_two():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from wiretrace.story.lexical import plain_rows, words_and_plain_rows
-
-    texts = ["The visit of the minister to Oslo", "A minister and the visit", "of the and", ""]
-    words, plain = words_and_plain_rows(texts)
-    alone = TfidfVectorizer(sublinear_tf=True, dtype=np.float32).fit_transform(texts)
-    assert abs(words - alone).max() == 0 and abs(plain - plain_rows(texts)).max() == 0
-    words, plain = words_and_plain_rows(["", "  "])  # no term at all: zero rows
-    assert words.nnz == plain.nnz == 0 and words.shape[0] == plain.shape[0] == 2
-
-
 def test_best_piece_matches_of_pairs_agree_with_the_matrix():
     from wiretrace.story.similarity import LeadPieces, _best_match_matrix, _best_matches
 

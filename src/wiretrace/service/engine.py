@@ -6,8 +6,10 @@ the encoder once and is the store's only writer, for three reasons:
 
 * **Reads stay fast.** The engine's Python work holds a GIL; in its own process it never
   delays the HTTP process's readers.
-* **Forking stays safe.** The encoder forks its workers (:mod:`wiretrace.story.encoder`);
-  forking a process whose other threads serve requests can copy a lock held mid-call.
+* **Forking stays safe.** The encoder forks its workers (:mod:`wiretrace.story.encoder`),
+  once, when the engine starts, and keeps them for every round (a pool forked per encode
+  call cost about as much as embedding a round's new leads); forking a process whose other
+  threads serve requests can copy a lock held mid-call.
 * **Writes are serialised** in one place, with the store's writer lock besides, so a
   ``wiretrace run --db`` on the same store waits its turn too.
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import logging
 import multiprocessing as mp
 import signal
@@ -40,6 +41,7 @@ from wiretrace.config import Config
 from wiretrace.errors import WiretraceError
 from wiretrace.ingest import truncate
 from wiretrace.ingest.fields import article_from_fields
+from wiretrace.lifetime import die_with_parent
 from wiretrace.records import Article, Skipped
 
 log = logging.getLogger("wiretrace.serve")
@@ -52,6 +54,12 @@ ALREADY_STORED = "already in the store (same text)"
 #: round post again within milliseconds, and a round costs seconds, most of it fixed:
 #: waiting a little lets their posts share one.
 GATHER = 0.05
+
+
+#: Texts per TF-IDF view whose terms the engine remembers between rounds
+#: (:class:`wiretrace.story.lexical.TermMemo`): a round's stored context is a few thousand
+#: articles at most (a week of a busy desk), each remembered a few kilobytes.
+TERMS_REMEMBERED = 10_000
 
 
 class EngineUnavailable(WiretraceError, RuntimeError):
@@ -103,12 +111,23 @@ class Engine:
 
     def __init__(self, db: str | Path, config: Config):
         from wiretrace.story.encoder import load_encoders
+        from wiretrace.story.lexical import remember_terms
 
         self.db = db
         self.config = config
         self.encoders = (
             load_encoders(config.encoder, config.encoder_lead_words) if config.find_stories else []
         )
+        remember_terms(TERMS_REMEMBERED)
+        for encoder in self.encoders:  # forked now: no store is open, no thread runs
+            if hasattr(encoder, "keep_workers"):
+                encoder.keep_workers()
+
+    def close(self) -> None:
+        """Stop the encoders' kept worker processes."""
+        for encoder in self.encoders:
+            if hasattr(encoder, "close_workers"):
+                encoder.close_workers()
 
     def ingest(self, jobs: list[Job]) -> list[list[dict]]:
         """Run the jobs' records as one run over the store (one transaction); answer each
@@ -202,19 +221,8 @@ def _record_id(record: Any) -> str | None:
 
 
 # -- the child process -------------------------------------------------------------
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a SIGKILLed server must not
-    leave an engine holding the store's writer lock). Elsewhere the engine still stops, at
-    its next read of the closed pipe."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _engine_main(conn, db: str, settings: dict, max_round_articles: int) -> None:
-    _die_with_parent()
+    die_with_parent()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it, through the pipe
     try:
@@ -223,6 +231,14 @@ def _engine_main(conn, db: str, settings: dict, max_round_articles: int) -> None
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", None))
+    try:
+        _serve_rounds(conn, engine, max_round_articles)
+    finally:
+        engine.close()
+
+
+def _serve_rounds(conn, engine: Engine, max_round_articles: int) -> None:
+    """Answer the server's jobs, round by round, until it stops (or is gone)."""
     stopping = False
     while not stopping:
         jobs: list[Job] = []

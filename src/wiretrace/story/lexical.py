@@ -19,8 +19,12 @@ they are left out.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+import sys
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar, cast
 
 import numpy as np
 from scipy import sparse
@@ -71,12 +75,84 @@ def names_and_numbers(text: str) -> str:
     return " ".join(w for w in out if w)
 
 
+T = TypeVar("T")
+
+
+class TermMemo:
+    """What the TF-IDF views read of the texts seen lately: each text's terms (per view)
+    and its names and numbers, at most ``most`` texts per kind (the least recently used go).
+
+    A run over a store fits its TF-IDF views on the stored articles around its new ones as
+    well, so a long-running caller (the service's engine) analyses the same stored texts
+    round after round: splitting and lower-casing them was a fifth of a round's story
+    stage. The terms of a text do not depend on the other texts (the IDF does, and is
+    still fitted on each run's texts), so taking them from here changes no figure. Terms are
+    kept interned: one string per term, not one per occurrence (tuples of their own strings
+    took about 90 kB an article, 440 MB more at the peak of ``wiretrace bench serve``).
+    Off unless :func:`remember_terms` turns it on: a single run reads each text once."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.kinds: dict[Hashable, OrderedDict[bytes, object]] = {}
+
+    def get(self, kind: Hashable, text: str, compute: Callable[[str], T]) -> T:
+        """``compute(text)``, remembered under ``kind`` (and a digest of the text: the text
+        itself is not kept)."""
+        memo = self.kinds.setdefault(kind, OrderedDict())
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = compute(text)
+            if len(memo) > self.most:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(key)
+        return cast(T, found)
+
+
+#: The terms remembered between runs in this process; None: none (see :class:`TermMemo`).
+_MEMO: TermMemo | None = None
+
+
+def remember_terms(most: int | None) -> None:
+    """Remember the terms of up to ``most`` texts per view between runs in this process
+    (None: stop, and forget them)."""
+    global _MEMO
+    _MEMO = TermMemo(most) if most else None
+
+
+class _Remembering(CountVectorizer):
+    """A vectoriser whose analyser reads each text's terms from the :class:`TermMemo` when
+    one is on: the same terms, the same fit."""
+
+    def build_analyzer(self):
+        analyze = super().build_analyzer()
+        memo = _MEMO
+        if memo is None:
+            return analyze
+        kind = (self.token_pattern, str(self.stop_words), self.lowercase, self.ngram_range)
+        return lambda text: memo.get(kind, text, lambda t: tuple(map(sys.intern, analyze(t))))
+
+
+class _Tfidf(_Remembering, TfidfVectorizer):
+    """:class:`TfidfVectorizer` reading remembered terms."""
+
+
+class _Count(_Remembering):
+    """:class:`CountVectorizer` reading remembered terms."""
+
+
+def _names_and_numbers(text: str) -> str:
+    memo = _MEMO
+    return names_and_numbers(text) if memo is None else memo.get("names", text, names_and_numbers)
+
+
 class LexicalSpace:
     """Word, character and name TF-IDF fitted on the texts given, for cosines between them."""
 
     def __init__(self, texts: Sequence[str]):
         def tfidf(**kw) -> TfidfVectorizer:
-            return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw)
+            return _Tfidf(sublinear_tf=True, dtype=np.float32, **kw)
 
         self.vectorizers = [tfidf(), tfidf(token_pattern=r"\S+")]
         self.views = [
@@ -85,7 +161,7 @@ class LexicalSpace:
 
     @staticmethod
     def _inputs(texts: Sequence[str]) -> list[Sequence[str]]:
-        return [texts, [names_and_numbers(t) for t in texts]]
+        return [texts, [_names_and_numbers(t) for t in texts]]
 
     def transform(self, texts: Sequence[str]) -> LexicalSpace:
         """Other texts (e.g. paragraphs) in this space's vocabulary and IDF, without refitting."""
@@ -134,7 +210,7 @@ def mean_of_views(total: np.ndarray, count: np.ndarray) -> np.ndarray:
 def plain_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     """Plain TF-IDF rows (sublinear tf, English stop words dropped), L2-normalised: the
     representation of the baseline every story change must beat, as an event view."""
-    return _fit(TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32), texts)
+    return _fit(_Tfidf(sublinear_tf=True, stop_words="english", dtype=np.float32), texts)
 
 
 def words_and_plain_rows(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -142,7 +218,7 @@ def words_and_plain_rows(texts: Sequence[str]) -> tuple[sparse.csr_matrix, spars
     them, from one tokenisation. Dropping the stop words' columns from the counts is
     dropping them from the texts (a term's IDF reads its own column only), and tokenising
     the whole texts was the largest part of fitting the story stage's views."""
-    counter = CountVectorizer(dtype=np.float32)
+    counter = _Count(dtype=np.float32)
     try:
         counts = counter.fit_transform(texts).tocsr()
     except ValueError:  # empty vocabulary
@@ -167,8 +243,17 @@ def numbers_rows(texts: Sequence[str]) -> sparse.csr_matrix:
     """TF-IDF rows (sublinear tf) of the numbers written in ``texts``, L2-normalised; a
     text without numbers has an all-zero row, so its cosine with any text is 0 (no
     evidence either way rather than agreement)."""
-    found = [" ".join(_NUMBER.findall(t)) for t in texts]
-    return _fit(TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", dtype=np.float32), found)
+    found = [_numbers_in(t) for t in texts]
+    return _fit(_Tfidf(sublinear_tf=True, token_pattern=r"\S+", dtype=np.float32), found)
+
+
+def _numbers_written(text: str) -> str:
+    return " ".join(_NUMBER.findall(text))
+
+
+def _numbers_in(text: str) -> str:
+    memo = _MEMO
+    return _numbers_written(text) if memo is None else memo.get("numbers", text, _numbers_written)
 
 
 def _fit(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
