@@ -449,3 +449,25 @@ def test_a_file_the_system_refuses_is_one_line(tmp_path):
     blocker.write_text("a file where the output folder should go")
     proc = wiretrace("run", DEMO, "--out", blocker, "--no-stories", "--no-html", "-q")
     assert error_line(proc, 1).startswith(f"{blocker}")
+
+
+@pytest.mark.parametrize("command", [["bench", "copies"], ["eval", "ecbplus"]])
+def test_without_the_benchmarks_package_bench_and_eval_say_so(tmp_path, command):
+    """The core never imports wiretrace_bench; the commands that need it load it on demand,
+    and say in one line when it is absent (here hidden from the child's imports)."""
+    hide = "import sys; sys.modules['wiretrace_bench'] = None; from wiretrace.cli import main; "
+    proc = subprocess.run(
+        [sys.executable, "-c", hide + "sys.exit(main())", *command, "--data", tmp_path],
+        env=CHILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "benchmarks package wiretrace_bench is not installed" in error_line(proc, 1)
+
+
+def test_train_writes_only_where_it_is_told(tmp_path):
+    """No default weights file: the installed package's weights are never overwritten."""
+    proc = wiretrace("train", "fusion", "--data", tmp_path, cwd=tmp_path)
+    assert proc.returncode == 2 and "--out" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []

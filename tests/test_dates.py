@@ -10,13 +10,13 @@ import pytest
 from tests.conftest import DATA, DEMO
 
 from wiretrace.accounting import Accounting
-from wiretrace.bench.datasets import allsides_articles
-from wiretrace.bench.dates import compare
 from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
 from wiretrace.ingest.dates import DATE_NOTES, date_in_url, date_line, read_date
 from wiretrace.records import Article, Skipped, timestamp
 from wiretrace.trace.original import time_span
+from wiretrace_bench.datasets import allsides_articles
+from wiretrace_bench.dates import compare
 
 #: The run's clock in these tests (the future-date rule is relative to it).
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

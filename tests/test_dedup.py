@@ -12,11 +12,11 @@ import orjson
 import pytest
 from tests.conftest import DATA, DEMO
 
-from wiretrace.bench.datasets import allsides_articles
-from wiretrace.bench.planted import plant_copies
 from wiretrace.dedup import dedup, removed_path
 from wiretrace.records import COPY_RELATIONS
 from wiretrace.tables import read_table
+from wiretrace_bench.datasets import allsides_articles
+from wiretrace_bench.planted import plant_copies
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -384,7 +384,7 @@ def test_close_events_are_labelled_by_the_stated_rule(tmp_path):
     actors' day a few days later: its close namesake; no namesake nearby: left out."""
     import gzip
 
-    from wiretrace.bench import close_events as ce
+    from wiretrace_bench import close_events as ce
 
     def row(n, day, title, topic="world", bias="left"):
         return {

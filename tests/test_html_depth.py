@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from wiretrace.bench.pages import news_page
 from wiretrace.ingest.html_depth import MAX_HTML_DEPTH, nesting_depth
+from wiretrace_bench.pages import news_page
 
 
 def test_depth_counts_elements_that_nest():

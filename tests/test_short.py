@@ -134,7 +134,7 @@ def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
 
 
 def test_bench_headlines_scores():
-    from wiretrace.bench.headlines import co_membership, first_sentence
+    from wiretrace_bench.headlines import co_membership, first_sentence
 
     gold, pred = ["a", "a", "b", "b"], ["x", "x", "x", "y"]
     assert co_membership(gold, pred)[:2] == (1 / 3, 1 / 2)

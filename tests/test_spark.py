@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import DEMO, synthetic_corpus
 
 from wiretrace import Config, run
-from wiretrace.bench.pages import page_from_text
+from wiretrace_bench.pages import page_from_text
 
 pyspark = pytest.importorskip("pyspark", reason="pip install pyspark (in the dev extra)")
 if shutil.which("java") is None:

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from wiretrace.bench.clustering_metrics import b_cubed_f1, pairwise_f1
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle, CopyFamily
 from wiretrace.story.align import monotone_alignment
 from wiretrace.story.clustering import cluster_stories, time_order
 from wiretrace.story.lexical import LexicalSpace, names_and_numbers
 from wiretrace.story.stage import find_stories
+from wiretrace_bench.clustering_metrics import b_cubed_f1, pairwise_f1
 
 
 def test_names_and_numbers_skip_sentence_starts_and_caseless_scripts():

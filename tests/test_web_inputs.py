@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import SEEDS, need
 
 from wiretrace import Config, run
-from wiretrace.bench.pages import news_page, page_from_text
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
+from wiretrace_bench.pages import news_page, page_from_text
 
 warcio = pytest.importorskip("warcio")
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402

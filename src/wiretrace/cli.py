@@ -10,7 +10,7 @@ wiretrace serve --db index.db [--host 127.0.0.1] [--port 8080]  (the store over 
 wiretrace keys add NAME --scope read|write --db index.db | list | revoke NAME
 wiretrace compare PAIRS.jsonl --out FILE
 wiretrace eval clough | semeval | ecbplus | mrpc | events
-wiretrace train fusion   (similarity and event-match weights from the SemEval and ECB+ dev data)
+wiretrace train fusion --out FILE   (similarity and event-match weights, SemEval and ECB+ dev)
 wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | report |
                 scale | html | stories | distil | headlines | serve |
                 provenance | dates | inputs
@@ -19,10 +19,12 @@ wiretrace bench copies | pipeline | incremental | blocking | hashing | embed | r
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import ModuleType
 
 import orjson
 from rich.console import Console
@@ -280,26 +282,43 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from wiretrace.bench import evaluations
+#: The package that holds ``bench``, ``eval`` and ``train``: beside the core package in the
+#: repository (``benchmarks/``) and installed with it, but never imported by it.
+BENCH_PACKAGE = "wiretrace_bench"
 
+
+def _bench(module: str) -> ModuleType:
+    """``wiretrace_bench.<module>``; its absence is told in one line (exit 1), while a
+    module missing inside it (a baseline's library, say) keeps its traceback."""
+    try:
+        importlib.import_module(BENCH_PACKAGE)
+    except ModuleNotFoundError as exc:
+        if exc.name != BENCH_PACKAGE:
+            raise
+        raise WiretraceError(
+            f"the benchmarks package {BENCH_PACKAGE} is not installed: `bench`, `eval` and "
+            "`train` need wiretrace installed from its repository (pip install '.[bench]')"
+        ) from None
+    return importlib.import_module(f"{BENCH_PACKAGE}.{module}")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
-    return evaluations.main(args.name, data_dir, _config(args), Console(), sweep=args.sweep)
+    return _bench("evaluations").main(
+        args.name, data_dir, _config(args), Console(), sweep=args.sweep
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from wiretrace.bench import fusion_training
-    from wiretrace.story.fusion import WEIGHTS_FILE
-
     data_dir = Path(args.data) if args.data else shared_data()
-    return fusion_training.main(
+    return _bench("fusion_training").main(
         data_dir,
         _config(args),
         Console(),
+        Path(args.out),
         seeds=args.seeds,
         limit=args.limit,
         topics=args.topics,
-        out=Path(args.out) if args.out else WEIGHTS_FILE,
     )
 
 
@@ -315,9 +334,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             "inputs": None,
         }.get(args.name, 20000)
     if args.name == "copies":
-        from wiretrace.bench import copies
-
-        return copies.main(
+        return _bench("copies").main(
             data_dir,
             _config(args),
             console,
@@ -327,14 +344,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
             baseline=not args.no_baseline,
         )
     if args.name == "html":
-        from wiretrace.bench import extractors
-
-        return extractors.main(data_dir, console, n_articles=min(args.articles, 2000))
+        return _bench("extractors").main(data_dir, console, n_articles=min(args.articles, 2000))
     if args.name == "scale":
-        from wiretrace.bench import scale
-
         sizes = [int(x) for x in args.sizes.split(",")]
-        return scale.main(
+        return _bench("scale").main(
             data_dir,
             console,
             sizes,
@@ -343,27 +356,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
             corpus_cache=args.corpus_cache,
         )
     if args.name == "report":
-        from wiretrace.bench import report_open
-
         if not args.out:
             raise SystemExit("bench report needs --out DIR (the output folder of a run)")
-        return report_open.main(Path(args.out), console, repeats=args.repeats)
+        return _bench("report_open").main(Path(args.out), console, repeats=args.repeats)
     if args.name == "embed":
-        from wiretrace.bench import embedding
-
-        return embedding.main(data_dir, _config(args), console, n_articles=args.articles)
+        return _bench("embedding").main(data_dir, _config(args), console, n_articles=args.articles)
     if args.name == "distil":
-        from wiretrace.bench import distillation
-
-        return distillation.main(data_dir, console)
+        return _bench("distillation").main(data_dir, console)
     if args.name == "provenance":
-        from wiretrace.bench import provenance
-
-        return provenance.main(data_dir, _config(args), console, args.articles, args.seed)
+        return _bench("provenance").main(data_dir, _config(args), console, args.articles, args.seed)
     if args.name == "serve":
-        from wiretrace.bench import serve
-
-        return serve.main(
+        return _bench("serve").main(
             data_dir,
             _config(args),
             console,
@@ -372,9 +375,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             log=args.out,
         )
     if args.name == "pipeline":
-        from wiretrace.bench import pipeline
-
-        return pipeline.main(
+        return _bench("pipeline").main(
             data_dir,
             _config(args),
             console,
@@ -382,9 +383,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             baseline=not args.no_baseline,
         )
     if args.name == "incremental":
-        from wiretrace.bench import incremental
-
-        return incremental.main(
+        return _bench("incremental").main(
             data_dir,
             _config(args),
             console,
@@ -393,28 +392,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
             batches=args.batches,
         )
     if args.name == "blocking":
-        from wiretrace.bench import blocking
-
-        return blocking.main(data_dir, _config(args), console, n_articles=args.articles)
+        return _bench("blocking").main(data_dir, _config(args), console, n_articles=args.articles)
     if args.name == "stories":
-        from wiretrace.bench import stories
-
-        return stories.main(data_dir, _config(args), console, n_articles=args.articles)
+        return _bench("stories").main(data_dir, _config(args), console, n_articles=args.articles)
     if args.name == "dates":
-        from wiretrace.bench import dates
-
-        return dates.main(data_dir, console, n_articles=args.articles)
+        return _bench("dates").main(data_dir, console, n_articles=args.articles)
     if args.name == "inputs":
-        from wiretrace.bench import inputs
-
-        return inputs.main(data_dir, console, n_articles=args.articles)
+        return _bench("inputs").main(data_dir, console, n_articles=args.articles)
     if args.name == "headlines":
-        from wiretrace.bench import headlines
-
-        return headlines.main(data_dir, _config(args), console, n_articles=args.articles)
-    from wiretrace.bench import hashing
-
-    return hashing.main(data_dir, console, n_articles=args.articles)
+        return _bench("headlines").main(data_dir, _config(args), console, n_articles=args.articles)
+    return _bench("hashing").main(data_dir, console, n_articles=args.articles)
 
 
 def _format_option(p: argparse.ArgumentParser) -> None:
@@ -582,7 +569,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, default=10, help="shuffles of the grouped 5-fold CV")
     p.add_argument("--limit", type=int, help="first N SemEval pairs only (a quick check)")
     p.add_argument("--topics", type=int, help="first N ECB+ dev topics only (a quick check)")
-    p.add_argument("--out", help="weights file (default: the one shipped in the package)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="the weights file to write (a file already there keeps its other encoders' fits); "
+        "the shipped weights are src/wiretrace/story/fusion_weights.json in the repository",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="measure speed, memory and accuracy")

@@ -37,7 +37,7 @@ Two questions, two scores:
   Names alone (``c * names'`` beside the similarity, as the match was first
   fitted) merge such events. With these views, fitted on ECB+ dev alone, ARI on
   sets never fitted on rose on the close events built from AllSides
-  (:mod:`wiretrace.bench.close_events`) from 0.40 to 0.43 (dev half) and 0.42 to
+  (:mod:`wiretrace_bench.close_events`) from 0.40 to 0.43 (dev half) and 0.42 to
   0.48 (test half), on the ECB+ train topics from 0.83 to 0.89 and on the ECB+
   test topics from 0.89 to 0.94 (``wiretrace eval events``, ``eval ecbplus``).
 
@@ -76,7 +76,8 @@ from pathlib import Path
 
 import numpy as np
 
-#: The weights shipped with the package, written by ``wiretrace train fusion``.
+#: The weights shipped with the package; ``wiretrace train fusion --out`` naming this file
+#: (in a checkout) refits them.
 WEIGHTS_FILE = Path(__file__).with_name("fusion_weights.json")
 #: Views from the words alone (no encoder), as :meth:`StorySpace.views` names them.
 LEXICAL_VIEWS = ("word", "text", "names")
@@ -208,7 +209,7 @@ def load(key: str, path: Path = WEIGHTS_FILE) -> Fusion | None:
     return Fusion.from_dict(fits[key]) if key in fits else None
 
 
-def save(key: str, fusion: Fusion, path: Path = WEIGHTS_FILE) -> None:
+def save(key: str, fusion: Fusion, path: Path) -> None:
     """Write ``fusion`` under ``key``, keeping the other encoder sets' fits in the file."""
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data["model"] = (

@@ -5,7 +5,7 @@ neither to fit the weights nor to choose the threshold):
 
 * **Leave data sets out.** The event match (:func:`wiretrace.story.fusion.fit_match`)
   is fitted on each non-empty subset of the three fitting sets -- ECB+ dev
-  topics, the AllSides close-events dev half (:mod:`wiretrace.bench.close_events`)
+  topics, the AllSides close-events dev half (:mod:`wiretrace_bench.close_events`)
   and the SemEval-2022 Task 8 dev pairs -- and scored on every set outside that
   subset. The threshold is chosen on the fitting subset's clustered sets (best
   mean ARI over 0.10..0.90), or, fitted on SemEval alone, on its same-event F1.
@@ -121,10 +121,10 @@ def _clustered(
 
 def load_sets(data_dir: Path, config: Config, encoders: list[Encoder]) -> dict:
     """Every set of the tables, by name."""
-    from wiretrace.bench.close_events import close_events
-    from wiretrace.bench.datasets import ecbplus_documents
-    from wiretrace.bench.fusion_training import semeval_set
     from wiretrace.clean.article import clean_article
+    from wiretrace_bench.close_events import close_events
+    from wiretrace_bench.datasets import ecbplus_documents
+    from wiretrace_bench.fusion_training import semeval_set
 
     out: dict = {}
     docs = ecbplus_documents(data_dir)
@@ -187,8 +187,8 @@ def out_of_fold_similarity(sem: Paired, names: list[str], folds: int = 5) -> np.
 
 
 def _ari(gold: np.ndarray, score: np.ndarray, threshold: float) -> float:
-    from wiretrace.bench.clustering_metrics import scores
     from wiretrace.story.clustering import average_link
+    from wiretrace_bench.clustering_metrics import scores
 
     return scores(list(gold), average_link(score, threshold))["ari"]
 

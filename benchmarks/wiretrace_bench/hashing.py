@@ -61,11 +61,11 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import allsides_articles
 from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
 from wiretrace.fingerprint.minhash import estimate_jaccard, sketch
 from wiretrace.fingerprint.shingles import shingle_paragraphs
+from wiretrace_bench.datasets import allsides_articles
 
 NUM_PERM = 128
 K = 4

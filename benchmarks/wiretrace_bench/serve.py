@@ -34,10 +34,10 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import _tree_memory_kb, measure
-from wiretrace.bench.pipeline import write_corpus
 from wiretrace.config import Config
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.measure import _tree_memory_kb, measure
+from wiretrace_bench.pipeline import write_corpus
 
 WRITERS, READERS, BATCH = 4, 4, 50
 
@@ -108,7 +108,7 @@ def main(
         if baseline:
             corpus = Path(tmp) / "corpus.jsonl"
             write_corpus(rows, corpus)
-            cmd = [sys.executable, "-m", "wiretrace.bench.baseline", str(corpus)]
+            cmd = [sys.executable, "-m", "wiretrace_bench.baseline", str(corpus)]
             ds = measure([*cmd, str(Path(tmp) / "pairs.jsonl")])
             if ds.returncode == 0:
                 ds_rate = len(rows) / ds.seconds

@@ -38,11 +38,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, latest_dated_allsides
-from wiretrace.bench.planted import SITES, _edit_words, _paragraphs
 from wiretrace.clean.chrome import chrome_reason
 from wiretrace.config import Config
 from wiretrace.records import timestamp
+from wiretrace_bench.datasets import MissingData, latest_dated_allsides
+from wiretrace_bench.planted import SITES, _edit_words, _paragraphs
 
 #: Invented outlets (name, domain) and real agencies; copies go to an outlet other than
 #: their source's.

@@ -12,13 +12,15 @@ the dev portions of the evaluation sets:
 
 Where the event match holds beyond the set it was fitted on (leave one data
 set out, and against plain TF-IDF on every labelled set) is measured by
-``wiretrace eval events`` (:mod:`wiretrace.bench.events`).
+``wiretrace eval events`` (:mod:`wiretrace_bench.events`).
 
 It prints, for the configured encoder set: the SemEval Pearson r of the fit on
 all pairs (in-sample); the grouped cross-validated r (5 folds over connected
 groups of articles, so no article is in a training and a test fold; mean and
 sd over ``seeds`` shuffles), per language; and the leave-one-language-out r.
-Then it writes the weights with these figures into the weights file.
+Then it writes the weights with these figures into the file given (``--out``); to
+refit the shipped weights, name them from a checkout:
+``--out src/wiretrace/story/fusion_weights.json``.
 ``story_min_match`` is chosen afterwards on the ECB+ dev topics with
 ``wiretrace eval ecbplus --sweep``.
 """
@@ -33,12 +35,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, ecbplus_documents, semeval_pairs
 from wiretrace.config import Config
 from wiretrace.records import Article
 from wiretrace.story import fusion
 from wiretrace.story.encoder import Encoder, load_encoders
 from wiretrace.story.similarity import StorySpace
+from wiretrace_bench.datasets import MissingData, ecbplus_documents, semeval_pairs
 
 SEMEVAL_FILE = "semeval2022_task8/dev_pairs_with_text.jsonl.gz"
 ECBPLUS_FILE = "ecbplus/documents.jsonl.gz"
@@ -51,8 +53,8 @@ def semeval_set(
 ) -> dict:
     """Views, target, language, article groups and the mean-of-views score of the pairs;
     their ``overall`` rating, and the baseline's plain TF-IDF cosine of the raw texts."""
-    from wiretrace.bench.evaluations import semeval_lines
     from wiretrace.compare import parse_pairs
+    from wiretrace_bench.evaluations import semeval_lines
 
     rows = semeval_pairs(data_dir)[:limit]
     parsed, articles = parse_pairs(semeval_lines(rows))
@@ -233,10 +235,10 @@ def main(
     data_dir: Path,
     config: Config,
     console: Console,
+    out: Path,
     seeds: int = 10,
     limit: int | None = None,
     topics: int | None = None,
-    out: Path = fusion.WEIGHTS_FILE,
 ) -> int:
     try:
         key, fitted, figures = train(data_dir, config, seeds, limit, topics)

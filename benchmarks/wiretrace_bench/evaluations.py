@@ -14,17 +14,17 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.clustering_metrics import scores
-from wiretrace.bench.datasets import (
+from wiretrace.config import Config
+from wiretrace.pipeline import run_records
+from wiretrace.records import Article
+from wiretrace_bench.clustering_metrics import scores
+from wiretrace_bench.datasets import (
     MissingData,
     clough_documents,
     ecbplus_documents,
     mrpc_pairs,
     semeval_pairs,
 )
-from wiretrace.config import Config
-from wiretrace.pipeline import run_records
-from wiretrace.records import Article
 
 CLOUGH_CATEGORIES = ("cut", "light", "heavy", "non")
 PREDICTIONS = ("duplicate", "copy", "partial", "rewrite", "same_story", "none")
@@ -264,13 +264,13 @@ def print_mrpc(results: dict[str, dict[str, float]], console: Console) -> None:
 
 
 def _event_tables(data_dir: Path, config: Config) -> dict:
-    from wiretrace.bench.events import event_tables
+    from wiretrace_bench.events import event_tables
 
     return event_tables(data_dir, config)
 
 
 def _print_event_tables(results: dict, console: Console) -> None:
-    from wiretrace.bench.events import print_event_tables
+    from wiretrace_bench.events import print_event_tables
 
     print_event_tables(results, console)
 

@@ -34,11 +34,11 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.metrics import adjusted_rand_score
 
-from wiretrace.bench.clustering_metrics import b_cubed_f1
-from wiretrace.bench.datasets import MissingData, allsides_articles
 from wiretrace.config import Config
 from wiretrace.pipeline import run_records
 from wiretrace.records import Article, timestamp
+from wiretrace_bench.clustering_metrics import b_cubed_f1
+from wiretrace_bench.datasets import MissingData, allsides_articles
 
 #: End of the first sentence: a full stop (or ! ?) followed by a capital or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019]?\s+(?=[\"\u201c\u2018A-Z])")

@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.metrics import adjusted_rand_score
 
-from wiretrace.bench.datasets import MissingData, ecbplus_documents, latest_dated_allsides
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
 from wiretrace.records import Article, CleanArticle
@@ -30,6 +29,7 @@ from wiretrace.story.blocking import blocked_match_matrix, candidate_pairs, need
 from wiretrace.story.clustering import cluster_stories, time_order, windows
 from wiretrace.story.encoder import load_encoders
 from wiretrace.story.similarity import StorySpace
+from wiretrace_bench.datasets import MissingData, ecbplus_documents, latest_dated_allsides
 
 
 def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:

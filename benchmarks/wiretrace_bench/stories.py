@@ -21,14 +21,14 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.metrics import adjusted_rand_score
 
-from wiretrace.bench.clustering_metrics import pairwise_f1
-from wiretrace.bench.datasets import MissingData, latest_dated_allsides
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
 from wiretrace.records import Article, timestamp
 from wiretrace.story.clustering import cluster_stories
 from wiretrace.story.encoder import load_encoders
 from wiretrace.story.similarity import StorySpace
+from wiretrace_bench.clustering_metrics import pairwise_f1
+from wiretrace_bench.datasets import MissingData, latest_dated_allsides
 
 HORIZONS: tuple[float | None, ...] = (None, 30.0, 14.0, 7.0, 3.0)
 

@@ -37,7 +37,7 @@ SITES = [
 ]
 
 #: The page around the story (``page.html``: $-placeholders, see :func:`news_page`).
-_TEMPLATE = Template((files("wiretrace.bench") / "page.html").read_text(encoding="utf-8"))
+_TEMPLATE = Template((files("wiretrace_bench") / "page.html").read_text(encoding="utf-8"))
 
 
 def news_page(

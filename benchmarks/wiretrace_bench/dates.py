@@ -19,9 +19,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
 from wiretrace.ingest.dates import date_in_url, given, read_date
 from wiretrace.records import timestamp
+from wiretrace_bench.datasets import MissingData, allsides_articles
 
 #: Forms a feed or a scraper gives that are not ISO, for the reading time.
 WRITTEN = (

@@ -25,11 +25,11 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.clustering_metrics import pairwise_f1
-from wiretrace.bench.datasets import MissingData, latest_dated_allsides
-from wiretrace.bench.measure import Measured, measure_run
-from wiretrace.bench.pipeline import write_corpus
 from wiretrace.config import Config
+from wiretrace_bench.clustering_metrics import pairwise_f1
+from wiretrace_bench.datasets import MissingData, latest_dated_allsides
+from wiretrace_bench.measure import Measured, measure_run
+from wiretrace_bench.pipeline import write_corpus
 
 
 def stored_stories(db: Path) -> dict[str, str]:

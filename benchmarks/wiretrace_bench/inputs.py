@@ -23,10 +23,10 @@ from typing import TypeVar
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.pages import page_from_text
 from wiretrace.clean.mojibake import MARKERS, repair_mojibake
 from wiretrace.ingest.html_depth import nesting_depth
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.pages import page_from_text
 
 T = TypeVar("T")
 

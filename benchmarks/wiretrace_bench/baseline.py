@@ -1,6 +1,6 @@
 """The anchor: datasketch MinHashLSH at its common settings, end to end.
 
-``python -m wiretrace.bench.baseline CORPUS.jsonl PAIRS.jsonl`` reads the
+``python -m wiretrace_bench.baseline CORPUS.jsonl PAIRS.jsonl`` reads the
 corpus, signs every text (128 permutations, word 5-shingles), inserts it into
 ``MinHashLSH(threshold=0.8)`` and queries it, then writes the candidate pairs
 it returns: this is what a user of datasketch gets (bare keys, no score).

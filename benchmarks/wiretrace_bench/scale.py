@@ -35,8 +35,8 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import measure
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.measure import measure
 
 #: Runs of letters: the cipher maps these and leaves digits, punctuation and spacing, so a
 #: ciphered text tokenises into as many words as the real one, all of them ciphered.

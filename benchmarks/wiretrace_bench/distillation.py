@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from scipy.stats import pearsonr
 
-from wiretrace.bench.datasets import MissingData, semeval_pairs
+from wiretrace_bench.datasets import MissingData, semeval_pairs
 
 SIF_A = 1e-3
 

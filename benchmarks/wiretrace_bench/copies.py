@@ -4,7 +4,7 @@ Both run as separate processes on the same JSONL file, one after the other,
 so wall time and peak memory (whole process tree) are comparable; the ratio
 of the two is the figure to quote, since the machines are noisy.
 
-Scoring (see :mod:`wiretrace.bench.planted`):
+Scoring (see :mod:`wiretrace_bench.planted`):
 
 * recall: share of the planted family pairs (original-copy and copy-copy)
   that are output as related;
@@ -29,11 +29,11 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import measure, measure_run
-from wiretrace.bench.planted import PlantedCorpus, plant_copies
 from wiretrace.config import Config
 from wiretrace.records import COPY_RELATIONS
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.measure import measure, measure_run
+from wiretrace_bench.planted import PlantedCorpus, plant_copies
 
 #: Word 4-grams two originals must share to count as sharing text in the data.
 SHARED_4GRAMS = 20
@@ -150,7 +150,7 @@ def main(
                 [
                     sys.executable,
                     "-m",
-                    "wiretrace.bench.baseline",
+                    "wiretrace_bench.baseline",
                     str(corpus_path),
                     str(pairs_path),
                 ]

@@ -1,7 +1,7 @@
 """The planted-provenance benchmark's corpus: every source with its copies, truthful dates."""
 
-from wiretrace.bench.provenance import KINDS, plant
 from wiretrace.records import timestamp
+from wiretrace_bench.provenance import KINDS, plant
 
 
 def _rows(n: int) -> list[dict]:

@@ -1,6 +1,6 @@
 """``wiretrace bench html``: main-text extractors on news pages whose story text is known.
 
-AllSides texts are wrapped in the chrome of :mod:`wiretrace.bench.pages`
+AllSides texts are wrapped in the chrome of :mod:`wiretrace_bench.pages`
 (navigation, cookie banner, share bars, related links, comment form, footer).
 Each extractor's output is scored against the story text, as bags of words:
 
@@ -24,8 +24,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.pages import news_page
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.pages import news_page
 
 
 def _words(text: str) -> Counter:

@@ -18,10 +18,10 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import measure
 from wiretrace.config import Config
 from wiretrace.story.encoder import ENCODERS, EncoderUnavailable, load_encoders
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.measure import measure
 
 
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:

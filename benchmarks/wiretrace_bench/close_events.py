@@ -35,7 +35,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from wiretrace.bench.datasets import allsides_articles
+from wiretrace_bench.datasets import allsides_articles
 
 #: The most frequent title words (of the rule's kind) that never make a key word.
 COMMON = 100

@@ -3,7 +3,7 @@
 Both read the same JSONL file of the first ``--articles`` AllSides articles, as separate
 processes one after the other, so wall time and peak memory (PSS of the process tree)
 compare; the ratio is the figure to quote, since the machines are noisy. The anchor is
-what people run today (:mod:`wiretrace.bench.baseline`: datasketch MinHashLSH, copies
+what people run today (:mod:`wiretrace_bench.baseline`: datasketch MinHashLSH, copies
 only, bare pairs); wiretrace does copies, stories, rewrites, lineages and diffs.
 """
 
@@ -17,9 +17,9 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.bench.datasets import MissingData, allsides_articles
-from wiretrace.bench.measure import Measured, measure, measure_run
 from wiretrace.config import Config
+from wiretrace_bench.datasets import MissingData, allsides_articles
+from wiretrace_bench.measure import Measured, measure, measure_run
 
 
 def write_corpus(rows: list[dict], path: Path) -> None:
@@ -68,7 +68,7 @@ def main(
                 [
                     sys.executable,
                     "-m",
-                    "wiretrace.bench.baseline",
+                    "wiretrace_bench.baseline",
                     str(corpus),
                     str(Path(tmp) / "pairs.jsonl"),
                 ]
