@@ -9,7 +9,6 @@ process tree) side by side: the cost the embedding stage adds to a run.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +20,8 @@ from rich.table import Table
 from wiretrace.config import Config
 from wiretrace.story.encoder import ENCODERS, EncoderUnavailable, load_encoders
 from wiretrace_bench.datasets import MissingData, allsides_articles
-from wiretrace_bench.measure import measure
+from wiretrace_bench.measure import measure_run
+from wiretrace_bench.pipeline import write_corpus
 
 
 def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> int:
@@ -57,37 +57,12 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         runs.add_column(col, justify="left" if col == "encoder" else "right")
     with tempfile.TemporaryDirectory(prefix="wiretrace-embed-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
-        with open(corpus, "wb") as fh:
-            for r in rows:
-                fh.write(
-                    orjson.dumps(
-                        {
-                            "id": r["id"],
-                            "title": r["title"],
-                            "text": r["text"],
-                            "published": r["date"],
-                        }
-                    )
-                    + b"\n"
-                )
+        write_corpus(rows, corpus)
         for spec in ("none", *ENCODERS):
             settings = Path(tmp) / f"{spec}.json"
             settings.write_bytes(orjson.dumps({**config.to_dict(), "encoder": spec}))
             out = Path(tmp) / f"out-{spec}"
-            m = measure(
-                [
-                    sys.executable,
-                    "-m",
-                    "wiretrace.cli",
-                    "run",
-                    str(corpus),
-                    "--out",
-                    str(out),
-                    "--quiet",
-                    "--config",
-                    str(settings),
-                ]
-            )
+            m = measure_run(corpus, out, settings)
             if m.returncode != 0:
                 runs.add_row(spec, "failed", "-", "-", m.stderr.strip().splitlines()[-1][:60])
                 continue

@@ -84,9 +84,10 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
     return Measured(seconds, peak / 1024, proc.returncode, err, cpu)
 
 
-def measure_run(corpus: Path, out: Path, settings: Path, *options: str) -> Measured:
-    """``wiretrace run CORPUS --out OUT --quiet --config SETTINGS [options]`` in a process of
-    its own (this interpreter), measured."""
+def measure_run(corpus: Path, out: Path, settings: Path | None, *options: str) -> Measured:
+    """``wiretrace run CORPUS --out OUT --quiet [--config SETTINGS] [options]`` in a process
+    of its own (this interpreter), measured."""
+    config = ["--config", str(settings)] if settings is not None else []
     return measure(
         [
             sys.executable,
@@ -97,8 +98,7 @@ def measure_run(corpus: Path, out: Path, settings: Path, *options: str) -> Measu
             "--out",
             str(out),
             "--quiet",
-            "--config",
-            str(settings),
+            *config,
             *options,
         ]
     )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
-import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from rich.console import Console
 from rich.table import Table
 
 from wiretrace_bench.datasets import MissingData, allsides_articles
-from wiretrace_bench.measure import measure
+from wiretrace_bench.measure import measure_run
 
 #: Runs of letters: the cipher maps these and leaves digits, punctuation and spacing, so a
 #: ciphered text tokenises into as many words as the real one, all of them ciphered.
@@ -193,23 +192,16 @@ def main(
                 originals, n, seed, Path(corpus_cache) if corpus_cache else tmp_path
             )
             db, out = tmp_path / "store.db", tmp_path / "out"
-            m = measure(
-                [
-                    sys.executable,
-                    "-m",
-                    "wiretrace.cli",
-                    "run",
-                    str(corpus),
-                    "--db",
-                    str(db),
-                    "--out",
-                    str(out),
-                    "--no-stories",
-                    "--no-html",
-                    "--quiet",
-                    "--workers",
-                    str(workers),
-                ]
+            m = measure_run(
+                corpus,
+                out,
+                None,
+                "--db",
+                str(db),
+                "--no-stories",
+                "--no-html",
+                "--workers",
+                str(workers),
             )
             if m.returncode != 0:
                 console.print(f"[red]run of {n} failed[/red]\n{m.stderr[-3000:]}")
