@@ -7,7 +7,12 @@ from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.trace import choose_original, trace, wire_credit
-from wiretrace.trace.original import credited_outlets, time_span
+from wiretrace.trace.original import (
+    credited_outlets,
+    cut_sentences,
+    joined_paragraphs,
+    time_span,
+)
 
 A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
 A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
@@ -125,6 +130,69 @@ def test_wire_credit_beats_completeness_and_a_tie_is_marked_uncertain():
     assert not choice.certain and "cannot tell" in choice.reason
     choice = choose_original([site, other], {("site", "other"): 0.9, ("other", "site"): 0.6})
     assert (choice.original, choice.certain) == ("site", True)
+
+
+TIED = "2021-12-27T10:00:00+00:00"
+SOURCE = [
+    "The council voted on Monday to close the old harbour bridge to traffic.",
+    "Engineers found cracks in two of its piers during a routine inspection in May.",
+    "The mayor said a ferry would run every twenty minutes until a new bridge opens.",
+]
+
+
+def test_a_version_cutting_sentences_another_holds_whole_is_the_copy():
+    # A reflowed copy: the source's first two paragraphs joined, the third split
+    # mid-sentence ("would run | every twenty minutes"). Both hold all of each other.
+    source = _article("source", SOURCE, published=TIED)
+    reflowed = _article(
+        "reflowed",
+        [
+            SOURCE[0] + " " + SOURCE[1],
+            "The mayor said a ferry would run",
+            "every twenty minutes until a new bridge opens.",
+        ],
+        published=TIED,
+    )
+    assert cut_sentences(reflowed, source) == 1 and cut_sentences(source, reflowed) == 0
+    full = {("source", "reflowed"): 1.0, ("reflowed", "source"): 1.0}
+    choice = choose_original([reflowed, source], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "reflowed cuts 1 sentence across paragraphs that source holds whole" in choice.reason
+    # an undated source is the original when the dated pick cuts its sentences
+    undated = _article("source", SOURCE)
+    choice = choose_original([reflowed, undated], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "cuts across paragraphs sentences it holds whole" in choice.reason
+
+
+def test_a_version_joining_paragraphs_another_keeps_apart_is_the_copy():
+    source = _article("source", SOURCE, published=TIED)
+    joined = _article("joined", [SOURCE[0] + " " + SOURCE[1], SOURCE[2]], published=TIED)
+    assert joined_paragraphs(joined, source) == 1 and joined_paragraphs(source, joined) == 0
+    full = {("source", "joined"): 1.0, ("joined", "source"): 1.0}
+    choice = choose_original([joined, source], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "joined joins 1 paragraph break of source" in choice.reason
+    # a break the source itself makes mid-sentence, which its copy keeps, counts for neither
+    broken = [*SOURCE[:2], "The mayor said a ferry would run", "every twenty minutes."]
+    a, b = _article("a", broken, published=TIED), _article("b", broken, published=TIED)
+    assert cut_sentences(a, b) == cut_sentences(b, a) == 0
+    choice = choose_original([a, b], {("a", "b"): 1.0, ("b", "a"): 1.0})
+    assert not choice.certain and "cannot tell" in choice.reason
+
+
+def test_an_undated_version_adding_a_quote_is_not_the_source_of_the_dated_one():
+    # The undated version holds all of the dated one and a quote of another story: the dated
+    # one is not cut from it (the quote is no part of a source), so the dated one stays.
+    dated = _article("dated", SOURCE, published=TIED)
+    quoting = _article("quoting", [*SOURCE, "As the Ledger reported: “Other words.”"])
+    contained = {("quoting", "dated"): 1.0, ("dated", "quoting"): 0.75}
+    choice = choose_original([dated, quoting], contained, off_story={"quoting": True})
+    assert choice.original == "dated" and not choice.certain
+    choice = choose_original([dated, quoting], contained, derived={"quoting": 0.25})
+    assert choice.original == "dated"
+    # without the quote, 25% of it missing from the dated one is a cut: the undated is whole
+    assert choose_original([dated, quoting], contained).original == "quoting"
 
 
 def test_derivations_follow_time_and_flag_what_time_contradicts():
