@@ -211,6 +211,64 @@ def test_derivations_follow_time_and_flag_what_time_contradicts():
     assert c_diff.against == "b"  # no relation to the original: compared with its source
 
 
+def test_text_a_version_got_from_its_source_is_not_stitched_in():
+    story = [
+        "The council voted on Monday to close the old harbour bridge to all traffic.",
+        "Engineers found cracks in two of its piers during a routine inspection in May.",
+        "The mayor said a ferry would run every twenty minutes until a new bridge opens.",
+    ]
+    link = "RELATED: A soldier's song moves a nation of listeners"
+    promo = "If you enjoyed this article, we have a proposition for you: join our club today"
+    source = _article("source", story, published="2024-01-01T08:00:00")
+    source.removed, source.removed_reasons = [link, promo], ["link line", "newsletter prompt"]
+    reprint = _article("reprint", story, published="2024-01-02T08:00:00")
+    reprint.removed, reprint.removed_reasons = [link], ["link line"]
+    # A reflowed copy: the link line joined to the paragraph after it (and removed as a link
+    # line), the promotion split, its first half kept as a paragraph.
+    reflowed = _article(
+        "reflowed", [*story, "If you enjoyed this article, we have a proposition"], "2024-01-02"
+    )
+    reflowed.removed = [f"{link} The council voted on Monday to close the old bridge."]
+    reflowed.removed_reasons = ["link line"]
+    # Another article sharing one paragraph: the rest is its own story, not stitched into it.
+    other = _article(
+        "other",
+        [
+            story[1],
+            "Volume on the exchanges was seven billion shares, above the monthly average.",
+            "Advancing issues outnumbered declining ones on the exchange by two to one.",
+        ],
+        "2024-01-03",
+    )
+    same = [(0, 0), (1, 1), (2, 2)]
+    rels = [
+        _copy("source", "reprint", same, 1.0, 1.0, "duplicate"),
+        _copy("source", "reflowed", same, 1.0, 0.9),
+        _copy("source", "other", [(1, 0)], 0.3, 0.3, "partial"),
+    ]
+    members = ["source", "reprint", "reflowed", "other"]
+    fam = CopyFamily("family:source", members)
+    (lineage,), diffs = trace(
+        [source, reprint, reflowed, other],
+        rels,
+        [fam],
+        [Story("story:source", members, ["family:source"])],
+        Config(encoder="none"),
+    )
+    assert lineage.original == "source"
+    by_id = {d.id: d for d in diffs}
+    # nothing is stitched in anywhere: the link line the original gave its reprint, the
+    # link line a reflow joined to a paragraph, the piece of a removed promotion, the other
+    # article's own paragraphs
+    assert not [(d.id, p.text) for d in diffs for p in d.passages if p.kind == "stitched_in"]
+    piece = next(p for p in by_id["reflowed"].passages if p.paragraph == 3)
+    assert piece.kind == "boilerplate" and piece.reason == (
+        "removed from source as newsletter prompt (a piece of it)"
+    )
+    own = [p.kind for p in by_id["other"].passages if p.side == "version" and p.paragraph]
+    assert own == ["added", "added"]
+
+
 def test_removed_line_positions_survive_dropping_learned_boilerplate():
     article = CleanArticle(
         "x", "t", ["p0", "p1", "p2", "p3"], ["Advertisement"], ["advertisement"], removed_at=[3]

@@ -12,7 +12,11 @@ is compared with), located by character offsets. The kinds:
 * ``stitched_in``: the same, but unlike anything else in the story: its best
   similarity to a passage of the other story members (and of the version's own
   shared text) is below ``stitched_max_story_similarity``. Removed link lines
-  that name another article ("Read more: ...", "See also ...") are stitched in too;
+  that name another article ("Read more: ...", "See also ...") are stitched in too,
+  unless the version got them from its source (or, for the original, gave them to a
+  copy). A version sharing under half of its text with the one it is compared with
+  is another article reusing a passage: its added paragraphs are its own, not
+  stitched in;
 * ``boilerplate``: a line the cleaning stage removed (with its reason).
 
 For the original itself the diff has no "other text": its paragraphs are
@@ -68,11 +72,33 @@ def version_diffs(
             )
         if progress:
             progress("trace", n, len(lineages))
-    _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache, progress)
+    # A version that shares under half of its text with the one it is compared with is
+    # another article quoting or reusing a passage of it: the rest is its own story, added
+    # but not stitched in (the shared passage is what crossed over).
+    own_story = {
+        d.id for d in diffs if d.against and _share_of(d.id, index.get(d.id, d.against)) < 0.5
+    }
+    _mark_stitched(
+        [d for d in diffs if d.id not in own_story],
+        articles,
+        stories,
+        lineages,
+        config,
+        encoders,
+        cache,
+        progress,
+    )
     _name_donors(diffs, relations)
     for diff in diffs:  # text order; a removed line before the paragraph it preceded
         diff.passages.sort(key=lambda p: (p.side != "version", p.start or 0, p.text is None))
     return diffs
+
+
+def _share_of(version: str, relation: Relation | None) -> float:
+    """Share of ``version``'s words inside the passages ``relation`` aligns (0 without one)."""
+    if relation is None:
+        return 0.0
+    return relation.coverage_a if relation.a == version else relation.coverage_b
 
 
 def _name_donors(diffs: Sequence[VersionDiff], relations: Sequence[Relation]) -> None:
@@ -174,13 +200,15 @@ def _diff(
                     )
                 )
     # A link line the version's source holds too came with the text: it is not stitched in.
-    inherited = {line_key(x) for x in articles[against].removed} if against in articles else set()
+    # The original has no source: a link line its copies carry is one it gave them.
+    givers = [against] if against in articles else [m for m in lineage.members if m != version.id]
+    inherited = [x for m in givers if m in articles for x in articles[m].removed]
     for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
         link = (
             reason == "link line"
             and len(line.split()) >= _LINK_MIN_WORDS
-            and line_key(line) not in inherited
+            and not _inherited(line, inherited)
         )
         passages.append(
             DiffPassage(
@@ -197,23 +225,55 @@ def _diff(
     )
 
 
+def _inherited(line: str, given: Sequence[str]) -> bool:
+    """Whether a removed line is one of ``given`` (removed lines of the versions it came
+    from), or holds one whole: a reflowed copy joins a link line to the paragraph after it."""
+    key, text = line_key(line), " ".join(line.lower().split())
+    return any(
+        line_key(g) == key
+        or (len(g.split()) >= _LINK_MIN_WORDS and " ".join(g.lower().split()) in text)
+        for g in given
+    )
+
+
 def _removed_from(paragraph: str, source: CleanArticle | None) -> str | None:
     """Why the source lost this paragraph in cleaning, when it holds it among its removed
-    lines (learned boilerplate, chrome): a version that kept it did not add it."""
+    lines (learned boilerplate, chrome), lightly edited, or a piece of them: a version that
+    kept it did not add it. A reflowed copy splits a removed promotion in two, or joins a
+    list of short removed labels into one paragraph: its text is then found, word for word,
+    inside the removed lines read in order."""
     if source is None or not source.removed:
         return None
-    words = set(paragraph.lower().split())
-    if len(words) < 4:
-        return None
-    for line, reason in zip(source.removed, source.removed_reasons, strict=True):
-        theirs = set(line.lower().split())
-        if len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
+    text = " ".join(paragraph.lower().split())
+    removed = [" ".join(line.lower().split()) for line in source.removed]
+    in_order = " ".join(removed)
+    words = set(text.split())
+    for line, reason in zip(removed, source.removed_reasons, strict=True):
+        theirs = set(line.split())
+        if len(words) >= 4 and len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
             return f"removed from {source.id} as {reason}"
+    if len(text) >= _PIECE_MIN_CHARS and text in in_order:
+        at = in_order.index(text)
+        first = _line_at(removed, at)
+        return f"removed from {source.id} as {source.removed_reasons[first]} (a piece of it)"
     return None
+
+
+def _line_at(lines: list[str], at: int) -> int:
+    """Index of the line holding character ``at`` of ``lines`` joined by single spaces."""
+    end = -1
+    for k, line in enumerate(lines):
+        end += len(line) + 1
+        if at <= end:
+            return k
+    return len(lines) - 1
 
 
 #: Share of words two lines share for one to be the other, lightly edited.
 _SAME_LINE = 0.7
+#: A piece of the removed lines this long (characters) is theirs: shorter ones ("the") say
+#: nothing.
+_PIECE_MIN_CHARS = 20
 
 
 def _mark_stitched(
