@@ -7,6 +7,7 @@ from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.trace import choose_original, trace, wire_credit
+from wiretrace.trace.lineage import lost_in_cleaning
 from wiretrace.trace.original import (
     credited_outlets,
     cut_sentences,
@@ -267,6 +268,37 @@ def test_text_a_version_got_from_its_source_is_not_stitched_in():
     )
     own = [p.kind for p in by_id["other"].passages if p.side == "version" and p.paragraph]
     assert own == ["added", "added"]
+
+
+def test_a_paragraph_the_source_lost_in_cleaning_does_not_make_it_look_cut():
+    # The source's poll paragraph recurs in other stories and was learned as boilerplate; a
+    # copy published at the same time, which edited it, kept it. Completeness alone would
+    # call the source cut from the copy, and certainly.
+    story = SOURCE
+    poll = "According to a poll taken in December, most voters want the bridge rebuilt soon."
+    source = _article("source", story, published=TIED)
+    source.removed, source.removed_reasons = [poll], ["learned boilerplate"]
+    copy = _article("copy", [*story, poll.replace("soon", "quickly")], published=TIED)
+    rel = _copy("source", "copy", [(0, 0), (1, 1), (2, 2)], 1.0, 0.0)
+    starts = copy.paragraph_starts()
+    rel.evidence = [
+        AlignedPassage(i, starts[i], starts[i] + len(p), i, starts[i], starts[i] + len(p), 1.0, 9)
+        for i, p in enumerate(story)
+    ]
+    rel.coverage_a, rel.coverage_b = 1.0, starts[3] / len(copy.text)
+    assert lost_in_cleaning(source, copy, rel) == pytest.approx(
+        len(copy.paragraphs[3]) / len(copy.text)
+    )
+    assert lost_in_cleaning(copy, source, rel) == 0.0
+    fam = CopyFamily("family:source", ["source", "copy"])
+    (lineage,), _ = trace(
+        [copy, source],
+        [rel],
+        [fam],
+        [Story("story:source", ["source", "copy"], [fam.family])],
+        Config(encoder="none"),
+    )
+    assert not (lineage.original == "copy" and lineage.original_certain)
 
 
 def test_removed_line_positions_survive_dropping_learned_boilerplate():

@@ -44,7 +44,7 @@ from wiretrace.records import (
 )
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import LexicalSpace, mean_of_views
-from wiretrace.trace.lineage import RelationIndex
+from wiretrace.trace.lineage import RelationIndex, removed_from
 
 #: A removed link line with at least this many words names another article.
 _LINK_MIN_WORDS = 5
@@ -176,7 +176,7 @@ def _diff(
             passages.append(DiffPassage(kind, "version", match=j, similarity=sim, **span))
         elif against is None and span["found_in"]:  # the original: carried by other versions
             passages.append(DiffPassage("shared", "version", **span))
-        elif (why := _removed_from(para, articles.get(against) if against else None)) is not None:
+        elif (why := removed_from(para, articles.get(against) if against else None)) is not None:
             passages.append(DiffPassage("boilerplate", "version", reason=why, **span))
         else:
             passages.append(DiffPassage("added", "version", **span))
@@ -234,46 +234,6 @@ def _inherited(line: str, given: Sequence[str]) -> bool:
         or (len(g.split()) >= _LINK_MIN_WORDS and " ".join(g.lower().split()) in text)
         for g in given
     )
-
-
-def _removed_from(paragraph: str, source: CleanArticle | None) -> str | None:
-    """Why the source lost this paragraph in cleaning, when it holds it among its removed
-    lines (learned boilerplate, chrome), lightly edited, or a piece of them: a version that
-    kept it did not add it. A reflowed copy splits a removed promotion in two, or joins a
-    list of short removed labels into one paragraph: its text is then found, word for word,
-    inside the removed lines read in order."""
-    if source is None or not source.removed:
-        return None
-    text = " ".join(paragraph.lower().split())
-    removed = [" ".join(line.lower().split()) for line in source.removed]
-    in_order = " ".join(removed)
-    words = set(text.split())
-    for line, reason in zip(removed, source.removed_reasons, strict=True):
-        theirs = set(line.split())
-        if len(words) >= 4 and len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
-            return f"removed from {source.id} as {reason}"
-    if len(text) >= _PIECE_MIN_CHARS and text in in_order:
-        at = in_order.index(text)
-        first = _line_at(removed, at)
-        return f"removed from {source.id} as {source.removed_reasons[first]} (a piece of it)"
-    return None
-
-
-def _line_at(lines: list[str], at: int) -> int:
-    """Index of the line holding character ``at`` of ``lines`` joined by single spaces."""
-    end = -1
-    for k, line in enumerate(lines):
-        end += len(line) + 1
-        if at <= end:
-            return k
-    return len(lines) - 1
-
-
-#: Share of words two lines share for one to be the other, lightly edited.
-_SAME_LINE = 0.7
-#: A piece of the removed lines this long (characters) is theirs: shorter ones ("the") say
-#: nothing.
-_PIECE_MIN_CHARS = 20
 
 
 def _mark_stitched(
