@@ -170,28 +170,39 @@ def cut_sentences(version: CleanArticle, other: CleanArticle) -> int:
     A copy that reflows its source (a scraper splitting at line breaks, a layout cut into
     blocks) leaves such breaks; an original rarely has one, and when it does its copies
     carry it too, so it counts for neither."""
-    return _breaks_held_whole(version, other, mid_sentence=True)
+    return _breaks_held_whole(version, _windows(other), mid_sentence=True)
 
 
 def joined_paragraphs(version: CleanArticle, other: CleanArticle) -> int:
     """How many of ``other``'s paragraph breaks between sentences ``version`` holds inside
     one paragraph. Text read without its markup (a scraper, a feed's plain text) loses
     paragraph breaks; a copy seldom adds breaks where its source has none."""
-    return _breaks_held_whole(other, version, mid_sentence=False)
+    return _breaks_held_whole(other, _windows(version), mid_sentence=False)
 
 
-def _breaks_held_whole(version: CleanArticle, other: CleanArticle, mid_sentence: bool) -> int:
+def _windows(article: CleanArticle) -> set[str]:
+    """Every run of ``2 * _SEAM_WORDS`` words inside one of the article's paragraphs."""
+    n = 2 * _SEAM_WORDS
+    out = set()
+    for p in article.paragraphs:
+        words = p.split()
+        out.update(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return out
+
+
+def _breaks_held_whole(version: CleanArticle, windows: set[str], mid_sentence: bool) -> int:
     """Breaks of ``version`` (inside a sentence, or between two) whose words on both sides
-    ``other`` holds in one paragraph."""
-    whole = [" ".join(p.split()) for p in other.paragraphs]
+    are a run of words in ``windows`` (:func:`_windows` of another version): held in one
+    paragraph there."""
     held = 0
     for first, then in zip(version.paragraphs, version.paragraphs[1:], strict=False):
         inside = not _SENTENCE_END.search(first) and then[:1].islower()
         between = _SENTENCE_END.search(first) and then[:1].isupper()
         if not (inside if mid_sentence else between):
             continue
-        seam = " ".join(first.split()[-_SEAM_WORDS:] + then.split()[:_SEAM_WORDS])
-        held += any(seam in w for w in whole)
+        before, after = first.split()[-_SEAM_WORDS:], then.split()[:_SEAM_WORDS]
+        if len(before) == len(after) == _SEAM_WORDS:
+            held += " ".join(before + after) in windows
     return held
 
 
@@ -320,14 +331,17 @@ def _by_text(
     reflowed: dict[str, tuple[int, str]] = {}
     # Breaks between sentences of another version a version holds inside its paragraphs.
     joined: dict[str, tuple[int, str]] = {}
+    windows = {a.id: _windows(a) for a in members}
     for a in members:
         for b in members:
             if a is b:
                 continue
-            if (n := cut_sentences(a, b)) > reflowed.get(a.id, (0, ""))[0]:
-                reflowed[a.id] = (n, b.id)
-            if (n := joined_paragraphs(a, b)) > joined.get(a.id, (0, ""))[0]:
-                joined[a.id] = (n, b.id)
+            cut = _breaks_held_whole(a, windows[b.id], mid_sentence=True)
+            if cut > reflowed.get(a.id, (0, ""))[0]:
+                reflowed[a.id] = (cut, b.id)
+            kept = _breaks_held_whole(b, windows[a.id], mid_sentence=False)
+            if kept > joined.get(a.id, (0, ""))[0]:
+                joined[a.id] = (kept, b.id)
 
     # Versions within ``margin`` of the most complete are as complete as each other; among
     # them the one adding least to the others is the source: a copy that adds a credit line
