@@ -164,6 +164,25 @@ def test_a_reprint_adding_a_paragraph_does_not_make_its_source_boilerplate():
     assert not set(learned) & set(keys[0])
 
 
+def test_a_paragraph_stitched_into_another_story_is_not_boilerplate():
+    # A paragraph of story 0 is in story 0's article, a reprint of it, and a copy of story 1
+    # it was stitched into: three articles, but two stories. The median of the three pairs
+    # (one of them a reprint pair) called it a template, and erased the stitched-in passage.
+    donor = STORIES[0] + [_filler(0, k) for k in range(4)]
+    other = STORIES[1] + [_filler(1, k) for k in range(4)]
+    articles = [
+        _article(0, donor),
+        _article(1, donor + ["Copyright 2024 Harbour Herald."]),
+        _article(2, other[:2] + [donor[2]] + other[2:]),
+    ]
+    keys = [paragraph_keys(a) for a in articles]
+    assert learn_boilerplate(articles, keys, Config()) == {}
+    # In a third story too, it is a line of three stories: boilerplate by the rule.
+    articles.append(_article(3, STORIES[2] + [donor[2]] + [_filler(2, k) for k in range(4)]))
+    keys.append(paragraph_keys(articles[3]))
+    assert set(learn_boilerplate(articles, keys, Config())) == {keys[0][2]}
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -7,7 +7,13 @@ from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.trace import choose_original, trace, wire_credit
-from wiretrace.trace.original import credited_outlets, time_span
+from wiretrace.trace.lineage import lost_in_cleaning
+from wiretrace.trace.original import (
+    credited_outlets,
+    cut_sentences,
+    joined_paragraphs,
+    time_span,
+)
 
 A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038b4d1bee6"
 A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
@@ -127,6 +133,69 @@ def test_wire_credit_beats_completeness_and_a_tie_is_marked_uncertain():
     assert (choice.original, choice.certain) == ("site", True)
 
 
+TIED = "2021-12-27T10:00:00+00:00"
+SOURCE = [
+    "The council voted on Monday to close the old harbour bridge to traffic.",
+    "Engineers found cracks in two of its piers during a routine inspection in May.",
+    "The mayor said a ferry would run every twenty minutes until a new bridge opens.",
+]
+
+
+def test_a_version_cutting_sentences_another_holds_whole_is_the_copy():
+    # A reflowed copy: the source's first two paragraphs joined, the third split
+    # mid-sentence ("would run | every twenty minutes"). Both hold all of each other.
+    source = _article("source", SOURCE, published=TIED)
+    reflowed = _article(
+        "reflowed",
+        [
+            SOURCE[0] + " " + SOURCE[1],
+            "The mayor said a ferry would run",
+            "every twenty minutes until a new bridge opens.",
+        ],
+        published=TIED,
+    )
+    assert cut_sentences(reflowed, source) == 1 and cut_sentences(source, reflowed) == 0
+    full = {("source", "reflowed"): 1.0, ("reflowed", "source"): 1.0}
+    choice = choose_original([reflowed, source], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "reflowed cuts 1 sentence across paragraphs that source holds whole" in choice.reason
+    # an undated source is the original when the dated pick cuts its sentences
+    undated = _article("source", SOURCE)
+    choice = choose_original([reflowed, undated], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "cuts across paragraphs sentences it holds whole" in choice.reason
+
+
+def test_a_version_joining_paragraphs_another_keeps_apart_is_the_copy():
+    source = _article("source", SOURCE, published=TIED)
+    joined = _article("joined", [SOURCE[0] + " " + SOURCE[1], SOURCE[2]], published=TIED)
+    assert joined_paragraphs(joined, source) == 1 and joined_paragraphs(source, joined) == 0
+    full = {("source", "joined"): 1.0, ("joined", "source"): 1.0}
+    choice = choose_original([joined, source], full)
+    assert (choice.original, choice.certain) == ("source", False)
+    assert "joined joins 1 paragraph break of source" in choice.reason
+    # a break the source itself makes mid-sentence, which its copy keeps, counts for neither
+    broken = [*SOURCE[:2], "The mayor said a ferry would run", "every twenty minutes."]
+    a, b = _article("a", broken, published=TIED), _article("b", broken, published=TIED)
+    assert cut_sentences(a, b) == cut_sentences(b, a) == 0
+    choice = choose_original([a, b], {("a", "b"): 1.0, ("b", "a"): 1.0})
+    assert not choice.certain and "cannot tell" in choice.reason
+
+
+def test_an_undated_version_adding_a_quote_is_not_the_source_of_the_dated_one():
+    # The undated version holds all of the dated one and a quote of another story: the dated
+    # one is not cut from it (the quote is no part of a source), so the dated one stays.
+    dated = _article("dated", SOURCE, published=TIED)
+    quoting = _article("quoting", [*SOURCE, "As the Ledger reported: “Other words.”"])
+    contained = {("quoting", "dated"): 1.0, ("dated", "quoting"): 0.75}
+    choice = choose_original([dated, quoting], contained, off_story={"quoting": True})
+    assert choice.original == "dated" and not choice.certain
+    choice = choose_original([dated, quoting], contained, derived={"quoting": 0.25})
+    assert choice.original == "dated"
+    # without the quote, 25% of it missing from the dated one is a cut: the undated is whole
+    assert choose_original([dated, quoting], contained).original == "quoting"
+
+
 def test_derivations_follow_time_and_flag_what_time_contradicts():
     a = _article("a", ["p0", "p1", "p2"], published="2024-01-01T08:00:00")
     b = _article("b", ["p0", "p1"], published="2024-01-01T09:00:00")
@@ -141,6 +210,95 @@ def test_derivations_follow_time_and_flag_what_time_contradicts():
     assert ("b", "c") in edges and not edges[("b", "c")].certain  # copies of each other, no time
     c_diff = next(d for d in diffs if d.id == "c")
     assert c_diff.against == "b"  # no relation to the original: compared with its source
+
+
+def test_text_a_version_got_from_its_source_is_not_stitched_in():
+    story = [
+        "The council voted on Monday to close the old harbour bridge to all traffic.",
+        "Engineers found cracks in two of its piers during a routine inspection in May.",
+        "The mayor said a ferry would run every twenty minutes until a new bridge opens.",
+    ]
+    link = "RELATED: A soldier's song moves a nation of listeners"
+    promo = "If you enjoyed this article, we have a proposition for you: join our club today"
+    source = _article("source", story, published="2024-01-01T08:00:00")
+    source.removed, source.removed_reasons = [link, promo], ["link line", "newsletter prompt"]
+    reprint = _article("reprint", story, published="2024-01-02T08:00:00")
+    reprint.removed, reprint.removed_reasons = [link], ["link line"]
+    # A reflowed copy: the link line joined to the paragraph after it (and removed as a link
+    # line), the promotion split, its first half kept as a paragraph.
+    reflowed = _article(
+        "reflowed", [*story, "If you enjoyed this article, we have a proposition"], "2024-01-02"
+    )
+    reflowed.removed = [f"{link} The council voted on Monday to close the old bridge."]
+    reflowed.removed_reasons = ["link line"]
+    # Another article sharing one paragraph: the rest is its own story, not stitched into it.
+    other = _article(
+        "other",
+        [
+            story[1],
+            "Volume on the exchanges was seven billion shares, above the monthly average.",
+            "Advancing issues outnumbered declining ones on the exchange by two to one.",
+        ],
+        "2024-01-03",
+    )
+    same = [(0, 0), (1, 1), (2, 2)]
+    rels = [
+        _copy("source", "reprint", same, 1.0, 1.0, "duplicate"),
+        _copy("source", "reflowed", same, 1.0, 0.9),
+        _copy("source", "other", [(1, 0)], 0.3, 0.3, "partial"),
+    ]
+    members = ["source", "reprint", "reflowed", "other"]
+    fam = CopyFamily("family:source", members)
+    (lineage,), diffs = trace(
+        [source, reprint, reflowed, other],
+        rels,
+        [fam],
+        [Story("story:source", members, ["family:source"])],
+        Config(encoder="none"),
+    )
+    assert lineage.original == "source"
+    by_id = {d.id: d for d in diffs}
+    # nothing is stitched in anywhere: the link line the original gave its reprint, the
+    # link line a reflow joined to a paragraph, the piece of a removed promotion, the other
+    # article's own paragraphs
+    assert not [(d.id, p.text) for d in diffs for p in d.passages if p.kind == "stitched_in"]
+    piece = next(p for p in by_id["reflowed"].passages if p.paragraph == 3)
+    assert piece.kind == "boilerplate" and piece.reason == (
+        "removed from source as newsletter prompt (a piece of it)"
+    )
+    own = [p.kind for p in by_id["other"].passages if p.side == "version" and p.paragraph]
+    assert own == ["added", "added"]
+
+
+def test_a_paragraph_the_source_lost_in_cleaning_does_not_make_it_look_cut():
+    # The source's poll paragraph recurs in other stories and was learned as boilerplate; a
+    # copy published at the same time, which edited it, kept it. Completeness alone would
+    # call the source cut from the copy, and certainly.
+    story = SOURCE
+    poll = "According to a poll taken in December, most voters want the bridge rebuilt soon."
+    source = _article("source", story, published=TIED)
+    source.removed, source.removed_reasons = [poll], ["learned boilerplate"]
+    copy = _article("copy", [*story, poll.replace("soon", "quickly")], published=TIED)
+    rel = _copy("source", "copy", [(0, 0), (1, 1), (2, 2)], 1.0, 0.0)
+    starts = copy.paragraph_starts()
+    rel.evidence = [
+        AlignedPassage(i, starts[i], starts[i] + len(p), i, starts[i], starts[i] + len(p), 1.0, 9)
+        for i, p in enumerate(story)
+    ]
+    rel.coverage_a, rel.coverage_b = 1.0, starts[3] / len(copy.text)
+    assert lost_in_cleaning(source, copy, rel) == pytest.approx(
+        len(copy.paragraphs[3]) / len(copy.text)
+    )
+    assert lost_in_cleaning(copy, source, rel) == 0.0
+    fam = CopyFamily("family:source", ["source", "copy"])
+    (lineage,), _ = trace(
+        [copy, source],
+        [rel],
+        [fam],
+        [Story("story:source", ["source", "copy"], [fam.family])],
+        Config(encoder="none"),
+    )
+    assert not (lineage.original == "copy" and lineage.original_certain)
 
 
 def test_removed_line_positions_survive_dropping_learned_boilerplate():

@@ -22,9 +22,10 @@ a later hour. 8% of the copies and 5% of the sources are undated.
 Scored on one default run over the whole corpus (sources, copies and nothing else):
 the original is right for a source when the lineage holding it names it; a source in no
 lineage counts as wrong. *Certain* picks are scored apart, as are stitched-in passages
-reported in the diffs of copies that have none (clean copies). Beside wiretrace, on the
-same lineages, the anchor rule most tools apply: the earliest date wins, ties and undated
-versions go to the longest text.
+reported in the diffs of copies that have none (clean copies), and, for recall, the
+``stitched`` copies whose diff reports one. Beside wiretrace, on the same lineages, the
+anchor rule most tools apply: the earliest date wins, ties and undated versions go to the
+longest text.
 """
 
 from __future__ import annotations
@@ -265,9 +266,16 @@ def main(data_dir: Path, config: Config, console: Console, n_sources: int, seed:
             scores["certain"] += 1
             scores["certain right"] += right
         anchor_right += _anchor(g.members, by_id) == source
+
+    def has_stitched(c: str) -> bool:
+        return any(p.kind == "stitched_in" for p in stitched[c].passages)
+
     clean = [c for c, k in planted.kind.items() if k in CLEAN_KINDS and c in stitched]
-    false_stitched = sum(any(p.kind == "stitched_in" for p in stitched[c].passages) for c in clean)
-    _print(console, planted, scores, anchor_right, by_tie, len(clean), false_stitched)
+    scores["clean"], scores["false stitched"] = len(clean), sum(map(has_stitched, clean))
+    # Recall: copies with a stitched-in paragraph of another source whose diff reports one.
+    real = [c for c, k in planted.kind.items() if k == "stitched" and c in stitched]
+    scores["stitched"], scores["stitched found"] = len(real), sum(map(has_stitched, real))
+    _print(console, planted, scores, anchor_right, by_tie)
     return 0
 
 
@@ -315,7 +323,13 @@ def _distinct_stories(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _print(console, planted, scores, anchor_right, by_tie, n_clean, false_stitched) -> None:
+def _print(
+    console: Console,
+    planted: Planted,
+    scores: Counter,
+    anchor_right: int,
+    by_tie: dict[str, Counter],
+) -> None:
     n = max(1, len(planted.copies))
     table = Table(title=f"bench provenance: {n} planted sources, {len(planted.kind)} copies")
     table.add_column("figure")
@@ -334,12 +348,14 @@ def _print(console, planted, scores, anchor_right, by_tie, n_clean, false_stitch
             "",
         )
     table.add_row("sources in no lineage", str(scores["not traced"]), "")
-    if n_clean:
-        table.add_row(
-            "clean copies with a false stitched-in passage",
-            f"{false_stitched}/{n_clean} = {false_stitched / n_clean:.3f}",
-            "",
-        )
+    for label, found, of in (
+        ("clean copies with a false stitched-in passage", "false stitched", "clean"),
+        ("stitched copies with a stitched-in passage found", "stitched found", "stitched"),
+    ):
+        if scores[of]:
+            table.add_row(
+                label, f"{scores[found]}/{scores[of]} = {scores[found] / scores[of]:.3f}", ""
+            )
     for name, c in sorted(by_tie.items()):
         table.add_row(f"  {name}", f"{c['right']}/{c['sources']}", "")
     console.print(table)

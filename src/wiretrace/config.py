@@ -31,8 +31,9 @@ class Config:
     # -- clean ----------------------------------------------------------------
     #: A line must recur in at least this many articles to be learned as boilerplate.
     boilerplate_min_df: int = 3
-    #: ... and the articles sharing it must otherwise be different stories:
-    #: the median containment between sampled pairs of them stays below this.
+    #: ... and the sampled articles sharing it must be that many different stories: two
+    #: of them are one story when the containment between them, besides the recurring
+    #: lines, reaches this.
     boilerplate_max_story_overlap: float = 0.2
     #: A block of one outlet (wiretrace.clean.outlet_blocks) is a run of paragraphs of at
     #: least this many words: shorter recurring lines are headings, bylines and stock

@@ -8,9 +8,12 @@ text, template lines sit in articles that share nothing else. So a line is
 boilerplate when
 
 * it recurs (same folded text) in at least ``boilerplate_min_df`` articles, and
-* for sampled pairs of those articles, the median share of the smaller
-  article's shingles (without the recurring lines) found in the other is
-  below ``boilerplate_max_story_overlap``.
+* the sampled articles holding it are at least ``boilerplate_min_df`` different
+  stories: two of them are one story when the share of the smaller one's shingles
+  (without the recurring lines) found in the other reaches
+  ``boilerplate_max_story_overlap``. Counting stories, not pairs of articles, keeps a
+  paragraph stitched from one story into another: held by its source, a reprint of it
+  and the copy it was stitched into, it is in three articles but two stories.
 
 An outlet's own blocks (a newsletter pitch in two of its articles) recur too
 rarely for this rule; they are learned per outlet (:mod:`wiretrace.clean.outlet_blocks`).
@@ -152,7 +155,8 @@ def judge_boilerplate(
     return {
         key: frequent[key]
         for key in (frequent if judge is None else judge)
-        if _different_stories(holders[key], content, config.boilerplate_max_story_overlap)
+        if _stories(holders[key], content, config.boilerplate_max_story_overlap)
+        >= min(config.boilerplate_min_df, SAMPLE)
     }
 
 
@@ -164,10 +168,11 @@ def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np
     return [unique_sorted(sh.hashes[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
 
 
-def _different_stories(
-    members: Iterable[int], content: dict[int, tuple[np.ndarray, np.ndarray]], max_overlap: float
-) -> bool:
-    """Whether the articles holding a recurring line are, pair by pair, different stories.
+def _stories(
+    members: Sequence[int], content: dict[int, tuple[np.ndarray, np.ndarray]], max_overlap: float
+) -> int:
+    """How many different stories the articles holding a recurring line are: articles are
+    joined, pair by pair, when they share at least ``max_overlap`` of their text.
 
     A pair is compared on the text it holds besides the recurring lines: the share of the
     smaller rest found in the other. An article whose rest is short is made of recurring
@@ -176,7 +181,14 @@ def _different_stories(
     a quote, a stitched-in passage) then holds all of its source, where comparing by that
     added paragraph alone would call them two stories and make every line of the source
     boilerplate; two articles of a site sharing only its template stay apart."""
-    overlaps = []
+    group = {i: i for i in members}
+
+    def find(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
     for i, j in itertools.combinations(members, 2):
         (a, whole_a), (b, whole_b) = content[i], content[j]
         if len(a) < _MIN_CONTENT and len(b) >= _MIN_CONTENT:
@@ -187,8 +199,9 @@ def _different_stories(
             if len(a) < _MIN_CONTENT:  # both made of recurring lines
                 a, b = whole_a, whole_b
             a, b = sorted((a, b), key=len)
-        overlaps.append(share_found(a, b))
-    return bool(overlaps) and float(np.median(overlaps)) < max_overlap
+        if share_found(a, b) >= max_overlap:
+            group[find(i)] = find(j)
+    return len({find(i) for i in members})
 
 
 def share_found(a: np.ndarray, b: np.ndarray) -> float:

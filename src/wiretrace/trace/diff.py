@@ -12,7 +12,11 @@ is compared with), located by character offsets. The kinds:
 * ``stitched_in``: the same, but unlike anything else in the story: its best
   similarity to a passage of the other story members (and of the version's own
   shared text) is below ``stitched_max_story_similarity``. Removed link lines
-  that name another article ("Read more: ...", "See also ...") are stitched in too;
+  that name another article ("Read more: ...", "See also ...") are stitched in too,
+  unless the version got them from its source (or, for the original, gave them to a
+  copy). A version sharing under half of its text with the one it is compared with
+  is another article reusing a passage: its added paragraphs are its own, not
+  stitched in;
 * ``boilerplate``: a line the cleaning stage removed (with its reason).
 
 For the original itself the diff has no "other text": its paragraphs are
@@ -41,7 +45,7 @@ from wiretrace.records import (
 )
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import LexicalSpace, mean_of_views
-from wiretrace.trace.lineage import RelationIndex
+from wiretrace.trace.lineage import RelationIndex, removed_from
 
 #: A removed link line with at least this many words names another article.
 _LINK_MIN_WORDS = 5
@@ -69,11 +73,33 @@ def version_diffs(
             )
         if progress:
             progress("trace", n, len(lineages))
-    _mark_stitched(diffs, articles, stories, lineages, config, encoders, cache, progress)
+    # A version that shares under half of its text with the one it is compared with is
+    # another article quoting or reusing a passage of it: the rest is its own story, added
+    # but not stitched in (the shared passage is what crossed over).
+    own_story = {
+        d.id for d in diffs if d.against and _share_of(d.id, index.get(d.id, d.against)) < 0.5
+    }
+    _mark_stitched(
+        [d for d in diffs if d.id not in own_story],
+        articles,
+        stories,
+        lineages,
+        config,
+        encoders,
+        cache,
+        progress,
+    )
     _name_donors(diffs, relations)
     for diff in diffs:  # text order; a removed line before the paragraph it preceded
         diff.passages.sort(key=lambda p: (p.side != "version", p.start or 0, p.text is None))
     return diffs
+
+
+def _share_of(version: str, relation: Relation | None) -> float:
+    """Share of ``version``'s words inside the passages ``relation`` aligns (0 without one)."""
+    if relation is None:
+        return 0.0
+    return relation.coverage_a if relation.a == version else relation.coverage_b
 
 
 def _name_donors(diffs: Sequence[VersionDiff], relations: Sequence[Relation]) -> None:
@@ -162,7 +188,7 @@ def _diff(
             passages.append(DiffPassage(kind, "version", match=j, similarity=sim, **span))
         elif against is None and span["found_in"]:  # the original: carried by other versions
             passages.append(DiffPassage("shared", "version", **span))
-        elif (why := _removed_from(para, articles.get(against) if against else None)) is not None:
+        elif (why := removed_from(para, articles.get(against) if against else None)) is not None:
             passages.append(DiffPassage("boilerplate", "version", reason=why, **span))
         else:
             passages.append(DiffPassage("added", "version", **span))
@@ -186,17 +212,19 @@ def _diff(
                     )
                 )
     # A link line the version's source holds too came with the text: it is not stitched in.
-    inherited = (
-        {line_key(x) for x in articles[against].removed}
+    # The original has no source: a link line its copies carry is one it gave them.
+    givers = (
+        [against]
         if against is not None and against in articles
-        else set()
+        else [m for m in lineage.members if m != version.id]
     )
+    inherited = [x for m in givers if m in articles for x in articles[m].removed]
     for k, (line, reason) in enumerate(zip(version.removed, version.removed_reasons, strict=True)):
         at = version.removed_offset(k)
         link = (
             reason == "link line"
             and len(line.split()) >= _LINK_MIN_WORDS
-            and line_key(line) not in inherited
+            and not _inherited(line, inherited)
         )
         passages.append(
             DiffPassage(
@@ -213,23 +241,15 @@ def _diff(
     )
 
 
-def _removed_from(paragraph: str, source: CleanArticle | None) -> str | None:
-    """Why the source lost this paragraph in cleaning, when it holds it among its removed
-    lines (learned boilerplate, chrome): a version that kept it did not add it."""
-    if source is None or not source.removed:
-        return None
-    words = set(paragraph.lower().split())
-    if len(words) < 4:
-        return None
-    for line, reason in zip(source.removed, source.removed_reasons, strict=True):
-        theirs = set(line.lower().split())
-        if len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
-            return f"removed from {source.id} as {reason}"
-    return None
-
-
-#: Share of words two lines share for one to be the other, lightly edited.
-_SAME_LINE = 0.7
+def _inherited(line: str, given: Sequence[str]) -> bool:
+    """Whether a removed line is one of ``given`` (removed lines of the versions it came
+    from), or holds one whole: a reflowed copy joins a link line to the paragraph after it."""
+    key, text = line_key(line), " ".join(line.lower().split())
+    return any(
+        line_key(g) == key
+        or (len(g.split()) >= _LINK_MIN_WORDS and " ".join(g.lower().split()) in text)
+        for g in given
+    )
 
 
 def _mark_stitched(

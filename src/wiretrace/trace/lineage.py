@@ -166,7 +166,7 @@ def _original(
     copies = [a for a in members if a.id in family_of]
     candidates = members if dated or not copies else copies
     contained = {
-        (x.id, y.id): index.contained(x.id, y.id)
+        (x.id, y.id): index.contained(x.id, y.id) + lost_in_cleaning(x, y, index.get(x.id, y.id))
         for x in candidates
         for y in candidates
         if x.id != y.id
@@ -184,6 +184,27 @@ def _original(
         for x in candidates
     }
     return choose_original(candidates, contained, margin, derived, off_story)
+
+
+def lost_in_cleaning(
+    holder: CleanArticle, version: CleanArticle, relation: Relation | None
+) -> float:
+    """Share of ``version``'s text in paragraphs ``relation`` leaves unaligned that ``holder``
+    holds among its removed lines (:func:`removed_from`). A source whose paragraph was
+    learned as boilerplate (the line recurs in other stories) lost it in cleaning, where a
+    copy that reflowed or edited it kept it: the copy does not add it, and the source is
+    not cut."""
+    if relation is None or not holder.removed:
+        return 0.0
+    side = "a" if relation.a == version.id else "b"
+    spans = [(getattr(e, f"{side}_start"), getattr(e, f"{side}_end")) for e in relation.evidence]
+    lost = 0
+    for start, para in zip(version.paragraph_starts(), version.paragraphs, strict=True):
+        end = start + len(para)
+        covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+        if covered < 0.5 * len(para) and removed_from(para, holder) is not None:
+            lost += len(para)
+    return lost / max(1, len(version.text))
 
 
 def adds_off_story(version: CleanArticle, other: CleanArticle, relation: Relation | None) -> bool:
@@ -281,3 +302,43 @@ def _basis(
         f"undetermined: {p.id} and {v.id} contain each other about equally "
         f"({in_p:.0%} vs {in_v:.0%})"
     ), False
+
+
+def removed_from(paragraph: str, source: CleanArticle | None) -> str | None:
+    """Why the source lost this paragraph in cleaning, when it holds it among its removed
+    lines (learned boilerplate, chrome), lightly edited, or a piece of them: a version that
+    kept it did not add it. A reflowed copy splits a removed promotion in two, or joins a
+    list of short removed labels into one paragraph: its text is then found, word for word,
+    inside the removed lines read in order."""
+    if source is None or not source.removed:
+        return None
+    text = " ".join(paragraph.lower().split())
+    removed = [" ".join(line.lower().split()) for line in source.removed]
+    in_order = " ".join(removed)
+    words = set(text.split())
+    for line, reason in zip(removed, source.removed_reasons, strict=True):
+        theirs = set(line.split())
+        if len(words) >= 4 and len(words & theirs) >= _SAME_LINE * max(len(words), len(theirs)):
+            return f"removed from {source.id} as {reason}"
+    if len(text) >= _PIECE_MIN_CHARS and text in in_order:
+        at = in_order.index(text)
+        first = _line_at(removed, at)
+        return f"removed from {source.id} as {source.removed_reasons[first]} (a piece of it)"
+    return None
+
+
+def _line_at(lines: list[str], at: int) -> int:
+    """Index of the line holding character ``at`` of ``lines`` joined by single spaces."""
+    end = -1
+    for k, line in enumerate(lines):
+        end += len(line) + 1
+        if at <= end:
+            return k
+    return len(lines) - 1
+
+
+#: Share of words two lines share for one to be the other, lightly edited.
+_SAME_LINE = 0.7
+#: A piece of the removed lines this long (characters) is theirs: shorter ones ("the") say
+#: nothing.
+_PIECE_MIN_CHARS = 20
