@@ -42,13 +42,14 @@ from wiretrace.clean.outlet_blocks import (
     outlet_line_rows,
     outlet_of,
 )
+from wiretrace.codec import article_from_record
 from wiretrace.config import Config
 from wiretrace.executor import LocalExecutor, Progress, chunks
 from wiretrace.fingerprint import Fingerprint, fingerprint_articles
 from wiretrace.records import Article, CleanArticle, Relation, Skipped
 from wiretrace.shelf import ArticleShelf, Row, shelved_between
 from wiretrace.shelf import article_row as shelf_row
-from wiretrace.store import Store, article_from_record, content_hash
+from wiretrace.store import Store, content_hash
 from wiretrace.verify import Verifier
 
 
