@@ -32,6 +32,7 @@ from wiretrace.copy_engine import (
     verify,
 )
 from wiretrace.executor import Progress
+from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import read_inputs
 from wiretrace.neighbourhood import Neighbourhood, TraceInputs
 from wiretrace.records import (
@@ -218,7 +219,7 @@ def run_records(
                 StoredRun(
                     shelf.rows(),
                     fingerprints,
-                    config.fingerprint_tag(),
+                    FingerprintSettings.of(config).tag(),
                     new_relations,
                     learned,
                     story_relations,

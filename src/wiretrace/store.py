@@ -15,7 +15,7 @@ are content-addressed caches (embeddings, fingerprints rebuilt under new
 settings), which are correct whenever they land.
 
 Fingerprints carry the tag of the settings that made them
-(:meth:`wiretrace.config.Config.fingerprint_tag`); stored ones made under
+(:meth:`wiretrace.fingerprint.FingerprintSettings.tag`); stored ones made under
 another tag are rebuilt from the stored text, never compared as they are.
 
 A cache write that fails (a full disk, a read-only file) is logged and skipped: the run
