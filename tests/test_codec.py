@@ -111,6 +111,17 @@ def test_relation_kinds_read_back_as_kinds_and_are_written_as_plain_strings() ->
     assert b'"relation":"partial"' in codec.encode(RELATION)
 
 
+def test_rows_hold_plain_values_as_if_read_from_json() -> None:
+    """Rows go on to code that counts by kind, and to orjson, which takes plain strings
+    only as keys: a row made in memory is the row read back from a file."""
+    for record, _ in RECORDS:
+        made = codec.row(record)  # type: ignore[arg-type]
+        assert made == orjson.loads(orjson.dumps(made))
+        assert orjson.dumps({made.get("relation") or "none": 1})
+    assert type(codec.row(RELATION)["relation"]) is str
+    assert type(codec.row(LINEAGE)["derivations"][0]["relation"]) is str
+
+
 def test_a_relation_row_keeps_its_format() -> None:
     """The exact bytes a relation is stored as: a change here is a change of the store's
     format (and of relations.jsonl), which stored rows must still read back through."""

@@ -7,12 +7,12 @@ records into those rows and rows back into records, so that a field added to a r
 reaches every file and table at once, and a row written by one path reads back through
 the same code as a row written by another.
 
-A record's row is its fields by name, nested records as rows too
-(:func:`dataclasses.asdict`); JSON bytes are orjson's. Rows of output tables that gather
-more than one record (an article with its family and story, a family with its original)
-are made here as well. Reading a row that is not the record it should be raises
-:class:`~wiretrace.errors.DamagedRecord` saying which record and why: a damaged store
-is told, not met as a traceback in a later stage.
+A record's row is its fields by name, nested records as rows too, in plain values
+(:func:`dataclasses.asdict`, a relation kind as its string); JSON bytes are orjson's.
+Rows of output tables that gather more than one record (an article with its family and
+story, a family with its original) are made here as well. Reading a row that is not the
+record it should be raises :class:`~wiretrace.errors.DamagedRecord` saying which record
+and why: a damaged store is told, not met as a traceback in a later stage.
 """
 
 from __future__ import annotations
@@ -56,8 +56,15 @@ R = TypeVar("R")
 
 # -- records to rows -------------------------------------------------------------------------
 def row(record: Record) -> dict:
-    """The row of ``record``: its fields by name, nested records as rows too."""
-    return asdict(record)
+    """The row of ``record``: its fields by name, nested records as rows too, and plain
+    values only: a relation kind is its string, as it would read back from JSON (a row
+    goes on to code that counts by kind and to orjson, which takes only plain strings as
+    keys)."""
+    return asdict(record, dict_factory=_plain)
+
+
+def _plain(items: list[tuple[str, object]]) -> dict:
+    return {k: v.value if isinstance(v, RelationKind) else v for k, v in items}
 
 
 def dumps(value: dict) -> bytes:
