@@ -1,8 +1,18 @@
+import sqlite3
+from dataclasses import fields, replace
+
 import numpy as np
 import pytest
 
+from wiretrace import copy_engine
 from wiretrace.config import Config
-from wiretrace.fingerprint import doc_banding, fingerprint_batch, passage_banding
+from wiretrace.fingerprint import (
+    FingerprintSettings,
+    doc_banding,
+    fingerprint_articles,
+    fingerprint_batch,
+    passage_banding,
+)
 from wiretrace.fingerprint.lsh import choose_bands, detection_probability, edited_jaccard
 from wiretrace.fingerprint.minhash import EMPTY, densify, estimate_jaccard, sketch
 from wiretrace.fingerprint.shingles import shingle_paragraphs, word_spans
@@ -119,3 +129,78 @@ def test_band_keys_pack_into_four_and_a_half_bytes():
         packed = pack_keys(keys)
         assert len(packed) == 4 * n + (n + 1) // 2
         assert np.array_equal(unpack_keys(packed), keys)
+
+
+FINGERPRINT_FIELDS = [f.name for f in fields(FingerprintSettings)]
+
+
+def _another(value):
+    """A valid setting other than ``value``."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value / 2
+    if value is None:
+        return 1.0
+    return "none" if value != "none" else "use"
+
+
+@pytest.mark.parametrize("name", FINGERPRINT_FIELDS)
+def test_changing_any_fingerprint_setting_changes_the_stored_tag(name):
+    config = Config()
+    changed = replace(config, **{name: _another(getattr(config, name))})
+    assert FingerprintSettings.of(changed).tag() != FingerprintSettings.of(config).tag()
+
+
+def test_no_other_setting_changes_the_stored_tag():
+    config = Config()
+    tag = FingerprintSettings.of(config).tag()
+    others = [f.name for f in fields(Config) if f.name not in FINGERPRINT_FIELDS]
+    assert len(others) > 30
+    for name in others:
+        changed = replace(config, **{name: _another(getattr(config, name))})
+        assert FingerprintSettings.of(changed).tag() == tag, name
+
+
+def test_the_tag_of_the_shipped_settings_holds():
+    """Every store's fingerprints were made under this tag: changing it (a field added to
+    FingerprintSettings, a default changed, ALGORITHM_VERSION bumped) has every store
+    fingerprint its articles again on its next run. Say so in CHANGELOG.md, then update."""
+    assert FingerprintSettings.of(Config()).tag() == "9c32df7d"
+
+
+def test_the_stage_reads_its_settings_alike_from_a_config():
+    texts = [["the council voted to close the harbour ferry for the winter months " * 3]]
+    config = Config(shingle_size=3, passage_num_perm=16)
+    [from_config] = fingerprint_batch(texts, ["a"], config)
+    [from_settings] = fingerprint_batch(texts, ["a"], FingerprintSettings.of(config))
+    assert from_config.doc_keys.tolist() == from_settings.doc_keys.tolist()
+    assert from_config.passage_keys.tolist() == from_settings.passage_keys.tolist()
+
+
+def test_fingerprints_of_another_tag_are_rebuilt_each_once(demo_dir, tmp_path, monkeypatch):
+    from wiretrace import run
+    from wiretrace.store import Store
+
+    db = tmp_path / "index.db"
+    run([demo_dir], Config(workers=1, find_stories=False), db=db)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE fingerprints SET tag = 'old'")
+    con.close()
+    made: list[str] = []
+
+    def counting(articles, settings):
+        made.extend(a.id for a in articles)
+        return fingerprint_articles(articles, settings)
+
+    monkeypatch.setattr(copy_engine, "fingerprint_articles", counting)
+    monkeypatch.setattr(copy_engine, "REBUILD_BATCH", 2)
+    with Store(db) as store:
+        fps = copy_engine.stored_fingerprints(store, Config())
+        ids = store.article_ids()
+        tags = {t for _, t, _ in store.fingerprints()}
+    assert sorted(made) == sorted(ids) and len(ids) > 2
+    assert [f.id for f in fps] == ids
+    assert tags == {FingerprintSettings.of(Config()).tag()}

@@ -8,6 +8,7 @@ import sys
 import orjson
 
 from wiretrace import Config, run, write_outputs
+from wiretrace.codec import row
 from wiretrace.pipeline import run_records
 from wiretrace.records import COPY_RELATIONS, Article
 from wiretrace.store import Store
@@ -77,7 +78,7 @@ def test_parallel_run_gives_same_result_as_serial(demo_dir, tmp_path):
             fh.write(orjson.dumps({"id": f"d{i}", "text": text, "title": f"t{i}"}) + b"\n")
     serial = run([corpus], Config(workers=1))
     parallel = run([corpus], Config(workers=2, chunk_size=10))
-    assert [r.to_dict() for r in serial.relations] == [r.to_dict() for r in parallel.relations]
+    assert [row(r) for r in serial.relations] == [row(r) for r in parallel.relations]
     assert serial.families == parallel.families
 
 

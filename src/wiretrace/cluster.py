@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wiretrace.records import CopyFamily, Relation
+from wiretrace.records import COPY_RELATIONS, WHOLE_COPY_RELATIONS, CopyFamily, Relation
 
-_RANK = {"duplicate": 3, "copy": 2, "partial": 1}
+_RANK = {kind: len(COPY_RELATIONS) - k for k, kind in enumerate(COPY_RELATIONS)}
 
 
 def strength(rel: Relation) -> float:
@@ -30,7 +30,7 @@ def strength(rel: Relation) -> float:
 def joins_family(rel: Relation | None, min_coverage: float) -> bool:
     if rel is None:
         return False
-    return rel.relation in ("duplicate", "copy") or strength(rel) >= min_coverage
+    return rel.relation in WHOLE_COPY_RELATIONS or strength(rel) >= min_coverage
 
 
 def copy_families(

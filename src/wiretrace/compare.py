@@ -22,12 +22,13 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from wiretrace import codec
 from wiretrace.clean.article import clean_article
 from wiretrace.config import Config
 from wiretrace.errors import UsageError
 from wiretrace.ingest import read_inputs
 from wiretrace.ingest.fields import article_from_fields
-from wiretrace.records import Article, CleanArticle, Relation, Skipped
+from wiretrace.records import Article, CleanArticle, Relation, RelationKind, Skipped
 from wiretrace.store import Store
 from wiretrace.story.encoder import Encoder, load_encoders
 from wiretrace.story.similarity import StorySpace
@@ -96,7 +97,7 @@ def relate(
         elif match[k] >= config.story_min_match:
             rel = same_story(a, b, score, words_only, config)
         else:
-            rel = Relation.by_meaning(a.id, b.id, "unrelated", score)
+            rel = Relation.by_meaning(a.id, b.id, RelationKind.UNRELATED, score)
         rel.match = round(float(match[k]), 4)
         rel.views = views
         out.append(rel)
@@ -111,7 +112,7 @@ def _sides(pairs: Sequence[tuple[CleanArticle, CleanArticle]], chosen: np.ndarra
 def answer(pair_id: object, rel: Relation, a: CleanArticle, b: CleanArticle) -> dict:
     """A compare answer: the relation's fields, each evidence item with the text of its two
     passages (the offsets point into cleaned texts the asker never sees)."""
-    row = rel.to_dict()
+    row = codec.row(rel)
     text_a, text_b = a.text, b.text
     for e in row["evidence"]:
         e["a_text"] = text_a[e["a_start"] : e["a_end"]]

@@ -45,6 +45,8 @@ class Config:
     outlet_block_max_name_overlap: float = 0.3
 
     # -- fingerprint ----------------------------------------------------------
+    #: (The fingerprint stage reads these as its own settings, all of them in the tag stored
+    #: with each fingerprint: wiretrace.fingerprint.settings.)
     #: Word n-gram size of the shingles hashed into MinHash sketches.
     shingle_size: int = 4
     #: Bins of the whole-document one-permutation MinHash.
@@ -249,24 +251,6 @@ class Config:
         if not isinstance(data, dict):
             raise ConfigError(f"settings file {path}: a JSON object of names and values, please")
         return cls.from_dict({**data, **(overrides or {})})
-
-    def fingerprint_tag(self) -> str:
-        """Short version tag (8 hex digits) of everything a stored fingerprint depends on,
-        stored with each fingerprint: those made under another tag are rebuilt."""
-        import hashlib
-
-        return hashlib.blake2b(self.fingerprint_settings().encode(), digest_size=4).hexdigest()
-
-    def fingerprint_settings(self) -> str:
-        """The settings a fingerprint depends on, readable (the tag is their digest)."""
-        from wiretrace.fingerprint import ALGORITHM_VERSION
-
-        return (
-            f"v{ALGORITHM_VERSION}-k{self.shingle_size}-d{self.doc_num_perm}"
-            f"-p{self.passage_num_perm}-w{self.passage_max_words}-{self.passage_min_words}"
-            f"-e{self.edit_rate}-r{self.lsh_passage_recall}-{self.lsh_doc_recall}"
-            f"-s{self.doc_structure_loss}-m{self.doc_lsh_max_passages}"
-        )
 
 
 #: Settings that were renamed, and why (an old settings file is told, not ignored).

@@ -42,13 +42,14 @@ from wiretrace.clean.outlet_blocks import (
     outlet_line_rows,
     outlet_of,
 )
+from wiretrace.codec import article_from_record
 from wiretrace.config import Config
 from wiretrace.executor import LocalExecutor, Progress, chunks
-from wiretrace.fingerprint import Fingerprint, fingerprint_articles
+from wiretrace.fingerprint import Fingerprint, FingerprintSettings, fingerprint_articles
 from wiretrace.records import Article, CleanArticle, Relation, Skipped
 from wiretrace.shelf import ArticleShelf, Row, shelved_between
 from wiretrace.shelf import article_row as shelf_row
-from wiretrace.store import Store, article_from_record, content_hash
+from wiretrace.store import Store, content_hash
 from wiretrace.verify import Verifier
 
 
@@ -348,10 +349,15 @@ def admit(
         del held[article_id]
 
 
+#: Stored articles fingerprinted again at a time (the rest stay on disk).
+REBUILD_BATCH = 1000
+
+
 def stored_fingerprints(store: Store, config: Config) -> list[Fingerprint]:
     """Fingerprints of the stored articles, in order; those of another settings tag (or
     none) are rebuilt from the stored text."""
-    tag = config.fingerprint_tag()
+    settings = FingerprintSettings.of(config)
+    tag = settings.tag()
     fps = {id_: fp for id_, t, fp in store.fingerprints() if t == tag}
     ids = store.article_ids()
     if len(fps) < len(ids):
@@ -360,20 +366,24 @@ def stored_fingerprints(store: Store, config: Config) -> list[Fingerprint]:
         for article in store.articles():
             if article.id in stale:
                 batch.append(article)
-            if len(batch) >= 1000:
-                _rebuild(batch, store, config, fps)
-        _rebuild(batch, store, config, fps)
+            if len(batch) >= REBUILD_BATCH:
+                _rebuild(batch, store, settings, fps)
+                batch = []
+        _rebuild(batch, store, settings, fps)
     return [fps[i] for i in ids]
 
 
 def _rebuild(
-    batch: list[CleanArticle], store: Store, config: Config, fps: dict[str, Fingerprint]
+    batch: list[CleanArticle],
+    store: Store,
+    settings: FingerprintSettings,
+    fps: dict[str, Fingerprint],
 ) -> None:
     """Fingerprint stored articles again (a content-addressed write: right whenever it lands)."""
     if not batch:
         return
-    rebuilt = fingerprint_articles(batch, config)  # stored short ones stay keyless
-    store.cache_fingerprints(rebuilt, config.fingerprint_tag())
+    rebuilt = fingerprint_articles(batch, settings)  # stored short ones stay keyless
+    store.cache_fingerprints(rebuilt, settings.tag())
     for fp in rebuilt:
         fp.shingles = None
         fps[fp.id] = fp

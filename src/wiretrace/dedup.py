@@ -45,15 +45,15 @@ from pathlib import Path
 
 import orjson
 
+from wiretrace.codec import derived_rows
 from wiretrace.config import Config
 from wiretrace.errors import UsageError
 from wiretrace.executor import Progress
 from wiretrace.ingest import read_inputs
 from wiretrace.ingest.decode import DecodeError, decode_text
 from wiretrace.pipeline import RunResult, run
-from wiretrace.records import COPY_RELATIONS, Article, CleanArticle, CopyFamily, Relation
+from wiretrace.records import RELATION_KINDS, Article, CleanArticle, CopyFamily, Relation
 from wiretrace.tables import write_table
-from wiretrace.trace import derived_rows
 from wiretrace.trace.original import time_span
 
 #: Which member of a copy family stays (see the module's text).
@@ -62,7 +62,7 @@ KEEP = ("original", "earliest", "longest")
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
 _JSONL = (".jsonl", ".jsonl.gz", ".ndjson")
 _CSV = (".csv", ".csv.gz")
-_RANK = {r: k for k, r in enumerate((*COPY_RELATIONS, "rewrite", "same_story"))}
+_RANK = {r: k for k, r in enumerate(RELATION_KINDS)}
 
 
 class DedupProblem(UsageError, ValueError):

@@ -50,6 +50,10 @@ class StoreError(WiretraceError):
     """The store cannot be used as asked: not a store, corrupt, read-only, or full."""
 
 
+class DamagedRecord(StoreError):
+    """A stored row that does not read back as the record it was written as."""
+
+
 class ScratchSpaceError(WiretraceError):
     """The run's scratch file (in $TMPDIR) could not be written: the folder is full or not
     writable. The run stops, and its scratch file is removed."""

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wiretrace.cluster import copy_families
+from wiretrace.codec import family_from_row
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle, CopyFamily, Relation, Story, timestamp
 from wiretrace.shelf import ArticleLookup
@@ -148,7 +149,7 @@ class Neighbourhood:
             )
         new_names = {f.family for f in families}
         stored_families = [
-            CopyFamily(f["family"], f["members"])
+            family_from_row(f)
             for name, f in self.store.families_of(members).items()
             if name not in self.families_replaced and name not in new_names
         ]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wiretrace.accounting import Accounting
+from wiretrace.codec import derived_rows, relation_counts
 from wiretrace.config import Config
 from wiretrace.copy_engine import (
     admit,
@@ -32,6 +32,7 @@ from wiretrace.copy_engine import (
     verify,
 )
 from wiretrace.executor import Progress
+from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import read_inputs
 from wiretrace.neighbourhood import Neighbourhood, TraceInputs
 from wiretrace.records import (
@@ -48,7 +49,7 @@ from wiretrace.shelf import ArticleLookup, ArticleShelf
 from wiretrace.store import DerivedUpdate, Store, StoredRun, article_day
 from wiretrace.story.encoder import Encoder, RunVectors, check_installed, load_encoders
 from wiretrace.story.stage import find_stories
-from wiretrace.trace import derived_rows, lineages, version_diffs
+from wiretrace.trace import lineages, version_diffs
 from wiretrace.verify import Verifier
 
 __all__ = ["Accounting", "RunArticles", "RunResult", "StageClock", "run", "run_records"]
@@ -218,7 +219,7 @@ def run_records(
                 StoredRun(
                     shelf.rows(),
                     fingerprints,
-                    config.fingerprint_tag(),
+                    FingerprintSettings.of(config).tag(),
                     new_relations,
                     learned,
                     story_relations,
@@ -244,7 +245,7 @@ def run_records(
         "articles_stored_before": len(stored_fps),
         "candidate_pairs": cstats.pairs,
         "capped_buckets": cstats.capped_buckets,
-        "relations": dict(Counter(r.relation for r in relations)),
+        "relations": relation_counts(relations),
         "families": len(families),
         "articles_in_families": sum(len(f.members) for f in families),
         "stories": len(stories),

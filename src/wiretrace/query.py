@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wiretrace import codec
 from wiretrace.accounting import Accounting
 from wiretrace.config import Config
 from wiretrace.executor import Progress
 from wiretrace.ingest import read_inputs
 from wiretrace.pipeline import run_records
-from wiretrace.records import Article, Relation, Skipped
+from wiretrace.records import WHOLE_COPY_RELATIONS, Article, Relation, Skipped
 from wiretrace.store import Store
 from wiretrace.story.encoder import Encoder
 
@@ -43,7 +44,7 @@ class QueryAnswer:
             "story": self.story,
             "family": self.family,
             "original": self.original,
-            "relations": [r.to_dict() for r in self.relations],
+            "relations": [codec.row(r) for r in self.relations],
         }
 
 
@@ -94,7 +95,7 @@ def query_records(
             for r in result.relations
             if article.id in (r.a, r.b) and ({r.a, r.b} - {article.id}) <= stored
         ]
-        seen = any(r.relation in ("duplicate", "copy") for r in rels)
+        seen = any(r.relation in WHOLE_COPY_RELATIONS for r in rels)
         answers.append(
             QueryAnswer(
                 article.id,

@@ -1,13 +1,41 @@
 """Plain typed records passed between pipeline stages.
 
 Every stage takes and returns these dataclasses, so any stage can be run,
-tested or replaced alone. They hold data only; the logic lives in the stages.
+tested or replaced alone. They hold data only; the logic lives in the stages, and
+the rows they are written and stored as are made and read in :mod:`wiretrace.codec`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class RelationKind(StrEnum):
+    """What one article is to another: the ``relation`` of a :class:`Relation`.
+
+    A ``str`` enum, so a kind is its plain value wherever it goes (relations.jsonl, the
+    store's rows, the API's answers, ``==`` with a string read back from any of them) and
+    the files stay as they were; the names give the type checker one list to check every
+    kind against, where a mistyped string would silently match nothing.
+    """
+
+    #: The same cleaned text (copy engine).
+    DUPLICATE = "duplicate"
+    #: Aligned passages cover most of both articles (copy engine).
+    COPY = "copy"
+    #: Aligned passages cover much of the smaller article, or form one long block.
+    PARTIAL = "partial"
+    #: Paragraphs matched by meaning, in order, cover most of both (story stage).
+    REWRITE = "rewrite"
+    #: Independent reports of the same events (story stage).
+    SAME_STORY = "same_story"
+    #: No relation: only in the answers of :mod:`wiretrace.compare`, which answers every pair.
+    UNRELATED = "unrelated"
+    #: Not known: only in a lineage's derivation of a version joined to the others through
+    #: articles outside the lineage (no relation of its own to any placed version).
+    UNKNOWN = "unknown"
 
 
 @dataclass(slots=True)
@@ -91,9 +119,6 @@ class CleanArticle:
             return self.paragraph_starts()[at]
         return len(self.text)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -135,9 +160,8 @@ class Relation:
 
     a: str
     b: str
-    #: duplicate | copy | partial | rewrite | same_story (and, in the answers of
-    #: :mod:`wiretrace.compare` alone, unrelated)
-    relation: str
+    #: See :class:`RelationKind`.
+    relation: RelationKind
     #: Share of a's shingles found in b, and of b's in a.
     containment_ab: float
     containment_ba: float
@@ -156,15 +180,12 @@ class Relation:
     #: ``rewrite``: what a person reads to judge a pair that shares no wording.
     views: dict[str, float] | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
     @classmethod
     def by_meaning(
         cls,
         a: str,
         b: str,
-        relation: str,
+        relation: RelationKind,
         similarity: float,
         evidence: list[AlignedPassage] | None = None,
         coverage: tuple[float, float] = (0.0, 0.0),
@@ -191,9 +212,6 @@ class CopyFamily:
     family: str
     members: list[str]
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(slots=True)
 class Story:
@@ -203,12 +221,15 @@ class Story:
     members: list[str]
     families: list[str]
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 #: Relation kinds of the copy engine, strongest first.
-COPY_RELATIONS = ("duplicate", "copy", "partial")
+COPY_RELATIONS = (RelationKind.DUPLICATE, RelationKind.COPY, RelationKind.PARTIAL)
+#: Relation kinds saying the two articles are one text, each holding most of the other.
+WHOLE_COPY_RELATIONS = (RelationKind.DUPLICATE, RelationKind.COPY)
+#: Relation kinds saying one text was made from the other (a lineage's versions).
+VERSION_RELATIONS = (*COPY_RELATIONS, RelationKind.REWRITE)
+#: Every kind a run finds, strongest first: the order relations are listed and counted in.
+RELATION_KINDS = (*VERSION_RELATIONS, RelationKind.SAME_STORY)
 
 
 @dataclass(slots=True)
@@ -217,14 +238,12 @@ class Derivation:
 
     source: str
     derived: str
-    relation: str
+    #: See :class:`RelationKind`.
+    relation: RelationKind
     #: What decided the direction: "published earlier", "evidence: ..." or "undetermined: ...".
     basis: str
     #: False when the evidence cannot tell which way the text went.
     certain: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(slots=True)
@@ -243,9 +262,6 @@ class Lineage:
     original_reason: str
     original_certain: bool
     derivations: list[Derivation]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 #: Kinds of diff passages, as written to diffs.jsonl.
@@ -282,9 +298,6 @@ class DiffPassage:
     text: str | None = None
     reason: str | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(slots=True)
 class VersionDiff:
@@ -295,11 +308,8 @@ class VersionDiff:
     #: The article the passages are compared with: the original, or (when the version has
     #: no relation to it) the version it derives from.
     against: str | None
-    relation: str | None
+    relation: RelationKind | None
     passages: list[DiffPassage]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def timestamp(value: str | None) -> float | None:

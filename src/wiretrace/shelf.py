@@ -28,11 +28,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-
-from wiretrace.errors import ScratchSpaceError, StoreError
+from wiretrace.codec import article_from_record, encode
+from wiretrace.errors import DamagedRecord, ScratchSpaceError, StoreError
 from wiretrace.records import CleanArticle
-from wiretrace.store import DamagedRecord, article_from_record, content_hash, store_problem
+from wiretrace.store import content_hash, store_problem
 
 if TYPE_CHECKING:
     from wiretrace.store import Store
@@ -45,7 +44,7 @@ Row = tuple[str, str, bytes]  # (id, content hash, record): as the store's artic
 
 def article_row(article: CleanArticle) -> Row:
     """The row an article is shelved (and stored) as."""
-    return article.id, content_hash(article), orjson.dumps(article.to_dict())
+    return article.id, content_hash(article), encode(article)
 
 
 class _PerProcess:

@@ -15,7 +15,7 @@ are content-addressed caches (embeddings, fingerprints rebuilt under new
 settings), which are correct whenever they land.
 
 Fingerprints carry the tag of the settings that made them
-(:meth:`wiretrace.config.Config.fingerprint_tag`); stored ones made under
+(:meth:`wiretrace.fingerprint.FingerprintSettings.tag`); stored ones made under
 another tag are rebuilt from the stored text, never compared as they are.
 
 A cache write that fails (a full disk, a read-only file) is logged and skipped: the run
@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 
 from wiretrace.clean.boilerplate import paragraph_keys
 from wiretrace.clean.outlet_blocks import (
@@ -56,10 +55,11 @@ from wiretrace.clean.outlet_blocks import (
     outlet_line_rows,
     outlet_of,
 )
-from wiretrace.errors import StoreError, UsageError
+from wiretrace.codec import article_from_record, decode, dumps, encode, relation_from_record
+from wiretrace.errors import DamagedRecord, StoreError, UsageError
 from wiretrace.fingerprint import Fingerprint
 from wiretrace.fingerprint.lsh import KEY_BITS
-from wiretrace.records import AlignedPassage, CleanArticle, Relation, timestamp
+from wiretrace.records import CleanArticle, Relation, timestamp
 from wiretrace.storelock import StoreLock
 
 #: 3 indexes the derived state by article and story (``story_of``, ``family_of``,
@@ -171,38 +171,6 @@ def unpack_keys(data: bytes) -> np.ndarray:
 
 def content_hash(article: CleanArticle) -> str:
     return hashlib.blake2b(article.text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-class DamagedRecord(StoreError):
-    """A stored row that does not read back as the record it was written as."""
-
-
-def _record(data: bytes, what: str) -> dict:
-    """A stored JSON record (``what`` names it for the message)."""
-    try:
-        raw = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise DamagedRecord(f"a stored {what} is damaged (not JSON: {exc})") from exc
-    if not isinstance(raw, dict):
-        raise DamagedRecord(f"a stored {what} is damaged (not a JSON object)")
-    return raw
-
-
-def article_from_record(data: bytes) -> CleanArticle:
-    raw = _record(data, "article")
-    try:
-        return CleanArticle(**raw)
-    except TypeError as exc:
-        raise DamagedRecord(f"stored article {raw.get('id')!r} is damaged ({exc})") from exc
-
-
-def relation_from_record(data: bytes) -> Relation:
-    raw = _record(data, "relation")
-    try:
-        raw["evidence"] = [AlignedPassage(**e) for e in raw["evidence"]]
-        return Relation(**raw)
-    except (TypeError, KeyError) as exc:
-        raise DamagedRecord(f"a stored relation is damaged ({exc!r})") from exc
 
 
 #: What an SQLite error means for a store, and what to do about it, by result code.
@@ -436,7 +404,7 @@ class Store:
         for name, record in list(self.db.execute("SELECT name, record FROM lineages")):
             self.db.execute(
                 "UPDATE lineages SET story = ? WHERE name = ?",
-                (_record(record, "lineage").get("story"), name),
+                (decode(record, "lineage").get("story"), name),
             )
 
     def _index_outlet_lines(self) -> None:
@@ -544,7 +512,7 @@ class Store:
         """Rows of a derived-state table (families, stories, lineages, diffs), as dicts."""
         if table not in _DERIVED:
             raise ValueError(f"no derived table {table}")
-        return [_record(r, table) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
+        return [decode(r, table) for (r,) in self.db.execute(f"SELECT record FROM {table}")]
 
     def commit_run(self, run: StoredRun) -> None:
         """Everything a run adds, in one transaction: it lands whole or not at all.
@@ -560,7 +528,7 @@ class Store:
             self.put_fingerprints(run.fingerprints, run.tag)
             self.db.executemany(
                 "INSERT OR REPLACE INTO relations VALUES (?, ?, ?)",
-                ((r.a, r.b, orjson.dumps(r.to_dict())) for r in run.copy_relations),
+                ((r.a, r.b, encode(r)) for r in run.copy_relations),
             )
             self.db.executemany(
                 "INSERT INTO boilerplate VALUES (?, ?) "
@@ -580,7 +548,7 @@ class Store:
     def _replace_derived(self, update: DerivedUpdate, story_relations: list[Relation]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO story_relations VALUES (?, ?, ?)",
-            ((r.a, r.b, orjson.dumps(r.to_dict())) for r in story_relations),
+            ((r.a, r.b, encode(r)) for r in story_relations),
         )
         gone = _marks(update.families_replaced)
         self.db.execute(f"DELETE FROM families WHERE name IN ({gone})", update.families_replaced)
@@ -588,7 +556,7 @@ class Store:
         for family in update.families:
             self.db.execute(
                 "INSERT OR REPLACE INTO families VALUES (?, ?)",
-                (family["family"], orjson.dumps(family)),
+                (family["family"], dumps(family)),
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO family_of VALUES (?, ?)",
@@ -601,7 +569,7 @@ class Store:
         for story in update.stories:
             self.db.execute(
                 "INSERT OR REPLACE INTO stories VALUES (?, ?)",
-                (story["story"], orjson.dumps(story)),
+                (story["story"], dumps(story)),
             )
             self.db.executemany(
                 "INSERT OR REPLACE INTO story_of VALUES (?, ?, ?)",
@@ -609,11 +577,11 @@ class Store:
             )
         self.db.executemany(
             "INSERT OR REPLACE INTO lineages VALUES (?, ?, ?)",
-            ((g["lineage"], orjson.dumps(g), g["story"]) for g in update.lineages),
+            ((g["lineage"], dumps(g), g["story"]) for g in update.lineages),
         )
         self.db.executemany(
             "INSERT OR REPLACE INTO diffs VALUES (?, ?)",
-            ((d["id"], orjson.dumps(d)) for d in update.diffs),
+            ((d["id"], dumps(d)) for d in update.diffs),
         )
 
     # -- what a run reads of the derived state -----------------------------------
@@ -691,7 +659,7 @@ class Store:
             for name, record in self.db.execute(
                 f"SELECT {key}, record FROM {table} WHERE {key} IN ({_marks(part)})", part
             ):
-                found[name] = _record(record, table)
+                found[name] = decode(record, table)
         return found
 
     def copy_component(self, ids: Iterable[str]) -> set[str]:
@@ -744,7 +712,7 @@ class Store:
     def lineages_of_stories(self, stories: Iterable[str]) -> list[dict]:
         """Stored lineage rows of the given stories."""
         return [
-            _record(r, "lineage")
+            decode(r, "lineage")
             for part in _parts(list(stories))
             for (r,) in self.db.execute(
                 f"SELECT record FROM lineages WHERE story IN ({_marks(part)})", part

@@ -30,7 +30,7 @@ import numpy as np
 from wiretrace.config import Config
 from wiretrace.fingerprint.hashsets import member, sorted_intersection, unique_sorted
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
-from wiretrace.records import AlignedPassage, CleanArticle, Relation
+from wiretrace.records import AlignedPassage, CleanArticle, Relation, RelationKind
 
 
 @dataclass
@@ -245,18 +245,18 @@ def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation 
 
 def classify(
     a: ShingledArticle, b: ShingledArticle, cov_a: float, cov_b: float, block: int, config: Config
-) -> str | None:
+) -> RelationKind | None:
     if np.array_equal(a.shingles.hashes, b.shingles.hashes):
-        return "duplicate"
+        return RelationKind.DUPLICATE
     if min(cov_a, cov_b) >= config.copy_min_coverage:
-        return "copy"
+        return RelationKind.COPY
     smaller_cov = cov_a if a.total_words <= b.total_words else cov_b
     if smaller_cov >= config.partial_min_coverage:
-        return "partial"
+        return RelationKind.PARTIAL
     if block >= config.partial_min_block_words and (
         block >= config.partial_min_block_share * min(a.total_words, b.total_words)
     ):
-        return "partial"
+        return RelationKind.PARTIAL
     return None
 
 

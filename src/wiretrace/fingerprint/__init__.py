@@ -10,19 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wiretrace.config import Config
 from wiretrace.fingerprint.hashsets import unique_sorted
 from wiretrace.fingerprint.lsh import Banding, band_keys, choose_bands, edited_jaccard
 from wiretrace.fingerprint.minhash import EMPTY, sketch
+from wiretrace.fingerprint.settings import ALGORITHM_VERSION, FingerprintSettings
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 from wiretrace.records import CleanArticle
 
-#: Bump when a change makes stored fingerprints incomparable with new ones.
-#: 2: band keys of 40 bits, passage keys unique per article. 3: 36-bit keys (4.5 bytes).
-ALGORITHM_VERSION = 3
+if TYPE_CHECKING:
+    from wiretrace.config import Config
+
+    #: What the functions of this stage take: its settings, or a whole Config to read
+    #: them from.
+    Settings = FingerprintSettings | Config
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "Fingerprint",
+    "FingerprintSettings",
+    "doc_banding",
+    "fingerprint_articles",
+    "fingerprint_batch",
+    "passage_banding",
+    "passage_index",
+]
 
 
 @dataclass(slots=True)
@@ -35,21 +50,29 @@ class Fingerprint:
     shingles: np.ndarray | None = None
 
 
-def passage_banding(config: Config) -> Banding:
-    target = edited_jaccard(config.edit_rate, config.shingle_size)
-    return choose_bands(config.passage_num_perm, target, config.lsh_passage_recall)
+def settings_of(given: Settings) -> FingerprintSettings:
+    """The stage's settings, from a Config when given one: the stage reads no other."""
+    return given if isinstance(given, FingerprintSettings) else FingerprintSettings.of(given)
 
 
-def doc_banding(config: Config) -> Banding:
-    target = edited_jaccard(config.edit_rate, config.shingle_size) * config.doc_structure_loss
-    return choose_bands(config.doc_num_perm, target, config.lsh_doc_recall)
+def passage_banding(given: Settings) -> Banding:
+    s = settings_of(given)
+    target = edited_jaccard(s.edit_rate, s.shingle_size)
+    return choose_bands(s.passage_num_perm, target, s.lsh_passage_recall)
 
 
-def passage_index(words: np.ndarray, doc_of_par: np.ndarray, config: Config) -> np.ndarray:
+def doc_banding(given: Settings) -> Banding:
+    s = settings_of(given)
+    target = edited_jaccard(s.edit_rate, s.shingle_size) * s.doc_structure_loss
+    return choose_bands(s.doc_num_perm, target, s.lsh_doc_recall)
+
+
+def passage_index(words: np.ndarray, doc_of_par: np.ndarray, given: Settings) -> np.ndarray:
     """First passage number of each paragraph (passages numbered across the batch)."""
+    s = settings_of(given)
     base = np.zeros(len(words), dtype=np.int64)
     next_id, acc, prev_doc = 0, 0, -1
-    max_w, min_w = config.passage_max_words, config.passage_min_words
+    max_w, min_w = s.passage_max_words, s.passage_min_words
     for p, (w, d) in enumerate(zip(words.tolist(), doc_of_par.tolist(), strict=True)):
         if d != prev_doc:
             if acc:
@@ -68,23 +91,24 @@ def passage_index(words: np.ndarray, doc_of_par: np.ndarray, config: Config) -> 
 
 
 def fingerprint_batch(
-    paragraph_lists: list[list[str]], ids: list[str], config: Config
+    paragraph_lists: list[list[str]], ids: list[str], given: Settings
 ) -> list[Fingerprint]:
     """Fingerprints of many articles in a few vectorised passes."""
+    settings = settings_of(given)
     counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
     flat = [p for paragraphs in paragraph_lists for p in paragraphs]
-    sh: Shingled = shingle_paragraphs(flat, config.shingle_size)
+    sh: Shingled = shingle_paragraphs(flat, settings.shingle_size)
     doc_of_par = np.repeat(np.arange(len(ids)), counts)
     doc_of_sh = doc_of_par[sh.paragraph]
 
-    doc_sig = sketch(sh.hashes, doc_of_sh, len(ids), config.doc_num_perm)
-    d_keys = band_keys(doc_sig, doc_banding(config), salt=1)
+    doc_sig = sketch(sh.hashes, doc_of_sh, len(ids), settings.doc_num_perm)
+    d_keys = band_keys(doc_sig, doc_banding(settings), salt=1)
 
-    base = passage_index(sh.words, doc_of_par, config)
-    passage_of_sh = base[sh.paragraph] + sh.position // config.passage_max_words
+    base = passage_index(sh.words, doc_of_par, settings)
+    passage_of_sh = base[sh.paragraph] + sh.position // settings.passage_max_words
     n_pass = int(passage_of_sh.max()) + 1 if len(passage_of_sh) else 0
-    p_sig = sketch(sh.hashes, passage_of_sh, n_pass, config.passage_num_perm)
-    p_keys = band_keys(p_sig, passage_banding(config), salt=2)
+    p_sig = sketch(sh.hashes, passage_of_sh, n_pass, settings.passage_num_perm)
+    p_keys = band_keys(p_sig, passage_banding(settings), salt=2)
     p_nonempty = p_sig[:, 0] != EMPTY
     doc_of_pass = np.full(n_pass, -1, dtype=np.int64)
     doc_of_pass[passage_of_sh] = doc_of_sh
@@ -98,8 +122,8 @@ def fingerprint_batch(
         rows = order[pass_bounds[i] : pass_bounds[i + 1]]
         rows = rows[p_nonempty[rows]]
         # Whole-document keys matter for short articles; with more passages than
-        # config.doc_lsh_max_passages, the passage keys find any copy (each at 95%).
-        whole = doc_sig[i, 0] != EMPTY and len(rows) <= config.doc_lsh_max_passages
+        # doc_lsh_max_passages, the passage keys find any copy (each at 95%).
+        whole = doc_sig[i, 0] != EMPTY and len(rows) <= settings.doc_lsh_max_passages
         doc_keys = d_keys[i] if whole else np.empty(0, dtype=np.uint64)
         # Low 32 bits: half the memory, and a chance match of 2^-32 a pair of shingles is
         # nothing to a prefilter that counts dozens of shared ones.
@@ -117,7 +141,7 @@ def fingerprint_batch(
     return out
 
 
-def fingerprint_articles(articles: Sequence[CleanArticle], config: Config) -> list[Fingerprint]:
+def fingerprint_articles(articles: Sequence[CleanArticle], given: Settings) -> list[Fingerprint]:
     """Fingerprints of cleaned articles, in their order.
 
     A short record (:attr:`~wiretrace.records.CleanArticle.short`: a title with at most a
@@ -127,9 +151,10 @@ def fingerprint_articles(articles: Sequence[CleanArticle], config: Config) -> li
     fingerprint keeps the run's ids, the store's fingerprint table and its lookups as they
     are for every other article.
     """
+    settings = settings_of(given)
     full = [a for a in articles if not a.short]
     made = iter(
-        fingerprint_batch([a.paragraphs for a in full], [a.id for a in full], config)
+        fingerprint_batch([a.paragraphs for a in full], [a.id for a in full], settings)
         if full
         else ()
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from wiretrace.records import RelationKind
 from wiretrace.report.outputs import Outputs
 
 NO_OUTLET = "(no outlet)"
@@ -54,7 +55,8 @@ def copy_pairs(outputs: Outputs) -> dict:
             if direct is not None:
                 kind, a, b = direct["relation"], direct["a"], direct["b"]
             else:
-                kind, a, b = placed_by.get(member, {}).get("relation", "unknown"), None, None
+                placed = placed_by.get(member, {})
+                kind, a, b = placed.get("relation", RelationKind.UNKNOWN), None, None
             story = story_of.get(original) or g.get("story")
             raw.append((member, original, kind, story, a, b))
     counts: dict[str, int] = {}

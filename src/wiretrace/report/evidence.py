@@ -10,38 +10,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wiretrace.records import COPY_RELATIONS, PARAGRAPH_SEPARATOR, paragraph_starts
+from wiretrace.records import PARAGRAPH_SEPARATOR, RELATION_KINDS, RelationKind, paragraph_starts
 
-#: Every relation kind, strongest first: the order relations are listed in.
-RELATION_KINDS = (*COPY_RELATIONS, "rewrite", "same_story")
-
-#: What the evidence of each kind of relation is.
+#: What the evidence of each kind of relation is. Keyed by the kinds' plain values: the
+#: HTML report receives it as JSON, and orjson writes only plain strings as keys.
 EVIDENCE_MEANING = {
-    "duplicate": "Aligned passages (copy engine): the same words in the same order.",
-    "copy": (
+    RelationKind.DUPLICATE.value: (
+        "Aligned passages (copy engine): the same words in the same order."
+    ),
+    RelationKind.COPY.value: (
         "Aligned passages (copy engine): each runs from the first to the last word 4-gram "
         "two paragraphs share; similarity is the share of the smaller paragraph's 4-grams "
         "found in the other. They cover most of both articles."
     ),
-    "partial": (
+    RelationKind.PARTIAL.value: (
         "Aligned passages (copy engine): each runs from the first to the last word 4-gram "
         "two paragraphs share; similarity is the share of the smaller paragraph's 4-grams "
         "found in the other. They cover half of the smaller article, or form one block of "
         "40 words or more: check that the shared text is the story's and not a pitch, a "
         "notice or a template."
     ),
-    "rewrite": (
+    RelationKind.REWRITE.value: (
         "Paragraphs matched by meaning, in order (few shared words): each pair is the "
         "other's clear best match; similarity is the paragraphs' similarity by meaning. "
         "They cover most of both articles."
     ),
-    "same_story": (
+    RelationKind.SAME_STORY.value: (
         "Independent reports of the same events: no derived text. The paragraph pairs "
         "shown are each other's best match by meaning (by the word views alone when the "
         "pair was not close enough to be checked for a rewrite); the views say what the "
         "similarity rests on."
     ),
-    "unrelated": "No relation: no shared passages, and not the same story.",
+    RelationKind.UNRELATED.value: "No relation: no shared passages, and not the same story.",
 }
 
 

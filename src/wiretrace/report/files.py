@@ -8,12 +8,11 @@ from pathlib import Path
 import orjson
 
 from wiretrace import __version__
+from wiretrace.codec import article_table_row, derived_rows, row
 from wiretrace.config import Config
 from wiretrace.pipeline import RunResult
-from wiretrace.records import CleanArticle
 from wiretrace.report.outputs import table_files
 from wiretrace.tables import FORMATS, write_table
-from wiretrace.trace import derived_rows
 
 
 def write_output_table(out: Path, name: str, rows, fmt: str = "jsonl") -> Path:
@@ -25,29 +24,6 @@ def write_output_table(out: Path, name: str, rows, fmt: str = "jsonl") -> Path:
         if stale != path:
             stale.unlink()
     return path
-
-
-def article_row(a: CleanArticle, family_of: dict[str, str], story_of: dict[str, str]) -> dict:
-    """One line of articles.jsonl."""
-    return {
-        "id": a.id,
-        "title": a.title,
-        "url": a.url,
-        "source": a.source,
-        "published": a.published,
-        "byline": a.byline,
-        "fetched": a.fetched,
-        "canonical": a.canonical,
-        "family": family_of.get(a.id),
-        "story": story_of.get(a.id),
-        "paragraphs": a.paragraphs,
-        "removed": a.removed,
-        "removed_reasons": a.removed_reasons,
-        "removed_at": a.removed_at,
-        "origin": a.origin,
-        "short": a.short,
-        "notes": a.notes,
-    }
 
 
 def write_report_json(path: Path, config: Config, accounting: dict, counts: dict) -> None:
@@ -71,11 +47,12 @@ def write_outputs(
     story_of = result.story_of()
     paths = {
         "articles": write_output_table(
-            out, "articles", (article_row(a, family_of, story_of) for a in result.articles), fmt
+            out,
+            "articles",
+            (article_table_row(a, family_of, story_of) for a in result.articles),
+            fmt,
         ),
-        "relations": write_output_table(
-            out, "relations", (r.to_dict() for r in result.relations), fmt
-        ),
+        "relations": write_output_table(out, "relations", (row(r) for r in result.relations), fmt),
     }
     rows = derived_rows(result.families, result.stories, result.lineages, result.diffs)
     for name in ("families", "stories", "lineages", "diffs"):

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wiretrace.ingest.dates import DATE_NOTES
+from wiretrace.records import RELATION_KINDS
 from wiretrace.untrusted import printable
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def print_summary(
     if result.stats.get("articles_stored_before"):
         table.add_row("articles already stored", str(result.stats["articles_stored_before"]))
     table.add_row("candidate pairs", str(result.stats["candidate_pairs"]))
-    for kind in ("duplicate", "copy", "partial", "rewrite", "same_story"):
+    for kind in RELATION_KINDS:
         table.add_row(f"relations: {kind}", str(result.stats["relations"].get(kind, 0)))
     table.add_row("copy families", str(len(result.families)))
     table.add_row("articles in families", str(result.stats["articles_in_families"]))

@@ -18,7 +18,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from wiretrace.records import COPY_RELATIONS, CleanArticle
+from wiretrace import codec
+from wiretrace.records import COPY_RELATIONS, CleanArticle, RelationKind
 from wiretrace.report.evidence import (
     EVIDENCE_MEANING,
     EvidenceRow,
@@ -190,9 +191,13 @@ def figures(relation: dict, here: str) -> str:
     parts = [f"similarity {relation['similarity']:.2f}"]
     if relation.get("match") is not None:
         parts.append(f"match {relation['match']:.2f}")
-    noun = "aligned passages" if copy_engine or relation["relation"] == "rewrite" else "pairs"
+    noun = (
+        "aligned passages"
+        if copy_engine or relation["relation"] == RelationKind.REWRITE
+        else "pairs"
+    )
     parts.append(f"{len(relation['evidence'])} {noun}")
-    if relation["relation"] not in ("same_story", "unrelated"):
+    if relation["relation"] not in (RelationKind.SAME_STORY, RelationKind.UNRELATED):
         cover_here, cover_there = relation[f"coverage_{mine}"], relation[f"coverage_{theirs}"]
         parts.append(f"coverage {cover_here:.2f} here, {cover_there:.2f} there")
     if copy_engine:
@@ -300,7 +305,7 @@ def show_pair(pair: PairDiff, console: Console) -> None:
     evidence means, and the evidence side by side, whole."""
     console.print(_article_line("A", pair.a))
     console.print(_article_line("B", pair.b))
-    rel = pair.relation.to_dict()
+    rel = codec.row(pair.relation)
     head = Text(f"\n{rel['relation']}", style="bold")
     head.append(f"  ({pair.found}; A is on the left)", style="dim")
     console.print(head)

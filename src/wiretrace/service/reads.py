@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from wiretrace import codec
 from wiretrace.records import CleanArticle
-from wiretrace.report.files import article_row
 from wiretrace.report.outputs import Outputs
 from wiretrace.store import Store
 
@@ -59,7 +59,7 @@ class StoreReader:
             "lineage": lineage["lineage"] if lineage else None,
             "original": lineage["original"] if lineage else None,
             "original_reason": lineage["original_reason"] if lineage else None,
-            "relations": [r.to_dict() for r in store.relations_of(article_id)],
+            "relations": [codec.row(r) for r in store.relations_of(article_id)],
         }
 
     def article(self, article_id: str) -> dict | None:
@@ -69,7 +69,9 @@ class StoreReader:
         if found is None:
             return None
         placed = self.placement(article_id)
-        row = article_row(found, {article_id: placed["family"]}, {article_id: placed["story"]})
+        row = codec.article_table_row(
+            found, {article_id: placed["family"]}, {article_id: placed["story"]}
+        )
         diff = self.store.diffs_of([article_id]).get(article_id)
         return {"article": row, **placed, "diff": diff}
 
@@ -120,11 +122,13 @@ class StoreReader:
         return {
             "story": name,
             "members": [
-                article_row(articles[m], family_of, {m: name}) for m in members if m in articles
+                codec.article_table_row(articles[m], family_of, {m: name})
+                for m in members
+                if m in articles
             ],
             "families": row.get("families", []),
             "relations": [
-                r.to_dict()
+                codec.row(r)
                 for table in ("relations", "story_relations")
                 for r in self.store.relations_among(members, table)
             ],
@@ -153,11 +157,11 @@ class StoreReader:
         story_of.update(self.store.story_of(sorted(linked)))
         return Outputs(
             articles={
-                m: article_row(articles[m], family_of, story_of)
+                m: codec.article_table_row(articles[m], family_of, story_of)
                 for m in [*members, *sorted(linked)]
                 if m in articles
             },
-            relations=[r.to_dict() for r in relations],
+            relations=[codec.row(r) for r in relations],
             families=list(families.values()),
             stories=stories,
             lineages=self.store.lineages_of_stories(names),

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 from wiretrace.accounting import Accounting
@@ -37,6 +36,7 @@ from wiretrace.candidates import CandidateStats
 from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
 from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate, paragraph_keys
 from wiretrace.cluster import copy_families, joins_family
+from wiretrace.codec import article_table_row, family_row, relation_counts, row
 from wiretrace.config import Config
 from wiretrace.fingerprint import fingerprint_batch
 from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
@@ -143,8 +143,7 @@ def run_spark(
 ) -> dict:
     """Run the copy engine on Spark and write the outputs to ``out_dir`` (tables in ``fmt``:
     jsonl, parquet or csv); returns the counts."""
-    from wiretrace.report.files import article_row, write_output_table, write_report_json
-    from wiretrace.trace import family_row
+    from wiretrace.report.files import write_output_table, write_report_json
 
     inputs = check_inputs(inputs)  # before a Spark session is started for nothing
     own = spark is None
@@ -294,11 +293,14 @@ def run_spark(
         write_output_table(
             out,
             "articles",
-            (article_row(a, family_of, {}) for _, a in articles.sortByKey().toLocalIterator()),
+            (
+                article_table_row(a, family_of, {})
+                for _, a in articles.sortByKey().toLocalIterator()
+            ),
             fmt,
         )
         rels = sorted(relations.collect(), key=lambda r: (r.a, r.b))
-        write_output_table(out, "relations", (r.to_dict() for r in rels), fmt)
+        write_output_table(out, "relations", (row(r) for r in rels), fmt)
         write_output_table(out, "families", (family_row(f, None) for f in families), fmt)
         for name in ("stories", "lineages", "diffs"):
             write_output_table(out, name, [], fmt)
@@ -312,7 +314,7 @@ def run_spark(
             "articles_new": n_articles,
             "candidate_pairs": stats.pairs,
             "capped_buckets": stats.capped_buckets,
-            "relations": dict(Counter(r.relation for r in rels)),
+            "relations": relation_counts(rels),
             "families": len(families),
             "articles_in_families": sum(len(f.members) for f in families),
             "seconds": timings,

@@ -28,7 +28,14 @@ from functools import partial
 import numpy as np
 
 from wiretrace.config import Config
-from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
+from wiretrace.records import (
+    AlignedPassage,
+    CleanArticle,
+    CopyFamily,
+    Relation,
+    RelationKind,
+    Story,
+)
 from wiretrace.story.align import best_matches, distinct, monotone_alignment
 from wiretrace.story.blocking import needs_vectors, window_matches
 from wiretrace.story.clustering import cluster_stories, time_order
@@ -378,7 +385,7 @@ def _same_story(
 ) -> Relation:
     pairs = best_matches(m, config.rewrite_min_passage_similarity)
     evidence = _paragraph_evidence(a, b, pairs, m)
-    return Relation.by_meaning(a.id, b.id, "same_story", similarity, evidence)
+    return Relation.by_meaning(a.id, b.id, RelationKind.SAME_STORY, similarity, evidence)
 
 
 def meaning_relation(
@@ -397,7 +404,9 @@ def meaning_relation(
     if not is_rewrite:
         return _same_story(a, b, similarity, m, config)
     evidence = _paragraph_evidence(a, b, pairs, m)
-    return Relation.by_meaning(a.id, b.id, "rewrite", similarity, evidence, (cov_a, cov_b))
+    return Relation.by_meaning(
+        a.id, b.id, RelationKind.REWRITE, similarity, evidence, (cov_a, cov_b)
+    )
 
 
 def _paragraph_words(article: CleanArticle) -> list[int]:

@@ -20,56 +20,11 @@ from wiretrace.trace.original import choose_original, wire_credit
 
 __all__ = [
     "choose_original",
-    "derived_rows",
-    "family_row",
     "lineages",
     "trace",
     "version_diffs",
     "wire_credit",
 ]
-
-
-def family_row(family: CopyFamily, lineage: Lineage | None) -> dict:
-    """A family with its original: the lineage's, when that is one of the family's members
-    (a lineage of two families joined by a rewrite has one original for both)."""
-    row = family.to_dict()
-    if lineage is None:
-        row.update(original=None, original_reason=None, original_certain=None, lineage=None)
-    elif lineage.original in family.members:
-        row.update(
-            original=lineage.original,
-            original_reason=lineage.original_reason,
-            original_certain=lineage.original_certain,
-            lineage=lineage.lineage,
-        )
-    else:
-        # The family derives from another family's original: its own source is the member
-        # the derivation tree reaches first.
-        first = next(d for d in lineage.derivations if d.derived in family.members)
-        row.update(
-            original=first.derived,
-            original_reason=f"derived from {first.source} ({first.relation}); "
-            "first version of this family in the lineage",
-            original_certain=first.certain,
-            lineage=lineage.lineage,
-        )
-    return row
-
-
-def derived_rows(
-    families: Sequence[CopyFamily],
-    stories: Sequence[Story],
-    lineages: Sequence[Lineage],
-    diffs: Sequence[VersionDiff],
-) -> dict[str, list]:
-    """The derived state as the rows of families/stories/lineages/diffs.jsonl."""
-    lineage_of = {f: g for g in lineages for f in g.families}
-    return {
-        "families": [family_row(f, lineage_of.get(f.family)) for f in families],
-        "stories": [s.to_dict() for s in stories],
-        "lineages": [g.to_dict() for g in lineages],
-        "diffs": [d.to_dict() for d in diffs],
-    }
 
 
 def trace(

@@ -16,18 +16,17 @@ from collections.abc import Mapping, Sequence
 
 from wiretrace.records import (
     COPY_RELATIONS,
+    VERSION_RELATIONS,
     CleanArticle,
     CopyFamily,
     Derivation,
     Lineage,
     Relation,
+    RelationKind,
     Story,
     timestamp,
 )
 from wiretrace.trace.original import CLEARLY_MORE, Choice, choose_original, time_span
-
-#: Relations that make one text a version of another.
-VERSION_RELATIONS = (*COPY_RELATIONS, "rewrite")
 
 
 class RelationIndex:
@@ -77,7 +76,7 @@ def lineages(
         for m in f.members[1:]:
             union(f.members[0], m)
     for r in relations:
-        if r.relation == "rewrite" and r.a in articles and r.b in articles:
+        if r.relation == RelationKind.REWRITE and r.a in articles and r.b in articles:
             union(r.a, r.b)
     groups: dict[str, list[str]] = {}
     for x in list(parent):
@@ -257,7 +256,13 @@ def _derivations(
                 r = index.get(p, v)
                 if r is None:
                     continue
-                key = (r.relation != "rewrite", index.contained(p, v), p == choice.original, p, v)
+                key = (
+                    r.relation != RelationKind.REWRITE,
+                    index.contained(p, v),
+                    p == choice.original,
+                    p,
+                    v,
+                )
                 if best is None or key > best[0]:
                     best = (key, p, v, r)
         if best is None:  # joined only through members outside this set: say so
@@ -266,7 +271,7 @@ def _derivations(
                     Derivation(
                         choice.original,
                         v,
-                        "unknown",
+                        RelationKind.UNKNOWN,
                         "undetermined: no relation to a placed version",
                         False,
                     )
