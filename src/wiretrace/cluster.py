@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from wiretrace.disjoint import DisjointSets
 from wiretrace.records import COPY_RELATIONS, WHOLE_COPY_RELATIONS, CopyFamily, Relation
 
 _RANK = {kind: len(COPY_RELATIONS) - k for k, kind in enumerate(COPY_RELATIONS)}
@@ -41,22 +42,13 @@ def copy_families(
     min_coverage: float,
 ) -> list[CopyFamily]:
     """Families of two or more members; ``relate(a, b)`` verifies anchors on demand."""
-    parent = {i: i for i in ids}
+    sets = DisjointSets(ids)
     anchor = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    edges = [
-        r for r in relations if joins_family(r, min_coverage) and r.a in parent and r.b in parent
-    ]
+    edges = [r for r in relations if joins_family(r, min_coverage) and r.a in sets and r.b in sets]
     edges.sort(key=lambda r: (-_RANK[r.relation], -strength(r), r.a, r.b))
     known: dict[frozenset[str], Relation | None] = {frozenset((r.a, r.b)): r for r in relations}
     for rel in edges:
-        ra, rb = find(rel.a), find(rel.b)
+        ra, rb = sets.find(rel.a), sets.find(rel.b)
         if ra == rb:
             continue
         xa, xb = anchor[ra], anchor[rb]
@@ -66,12 +58,10 @@ def copy_families(
                 known[pair] = relate(xa, xb)
             if not joins_family(known[pair], min_coverage):
                 continue
-        parent[rb] = ra
+        sets.union(ra, rb)
         anchor[ra] = max((xa, xb), key=lambda i: (words.get(i, 0), i))
 
-    groups: dict[str, list[str]] = {}
-    for i in ids:
-        groups.setdefault(find(i), []).append(i)
+    groups = sets.groups()
     families = []
     for root, members in groups.items():
         if len(members) < 2:

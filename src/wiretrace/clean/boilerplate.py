@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from wiretrace.config import Config
+from wiretrace.disjoint import DisjointSets
 from wiretrace.fingerprint.hashsets import sorted_intersection, unique_sorted
 from wiretrace.fingerprint.shingles import shingle_paragraphs
 from wiretrace.records import CleanArticle
@@ -181,14 +182,7 @@ def _stories(
     a quote, a stitched-in passage) then holds all of its source, where comparing by that
     added paragraph alone would call them two stories and make every line of the source
     boilerplate; two articles of a site sharing only its template stay apart."""
-    group = {i: i for i in members}
-
-    def find(i: int) -> int:
-        while group[i] != i:
-            group[i] = group[group[i]]
-            i = group[i]
-        return i
-
+    groups = DisjointSets(members)
     for i, j in itertools.combinations(members, 2):
         (a, whole_a), (b, whole_b) = content[i], content[j]
         if len(a) < _MIN_CONTENT and len(b) >= _MIN_CONTENT:
@@ -200,8 +194,8 @@ def _stories(
                 a, b = whole_a, whole_b
             a, b = sorted((a, b), key=len)
         if share_found(a, b) >= max_overlap:
-            group[find(i)] = find(j)
-    return len({find(i) for i in members})
+            groups.union(j, i)
+    return len(groups.groups())
 
 
 def share_found(a: np.ndarray, b: np.ndarray) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from wiretrace.disjoint import DisjointSets
 from wiretrace.records import (
     COPY_RELATIONS,
     VERSION_RELATIONS,
@@ -58,19 +59,10 @@ def lineages(
 ) -> list[Lineage]:
     """Every lineage of two or more versions, largest first."""
     index = RelationIndex(relations)
-    parent: dict[str, str] = {}
+    sets: DisjointSets[str] = DisjointSets()
 
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: str, y: str) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
+    def union(x: str, y: str) -> None:  # a group's root is its least id
+        sets.union(*sorted((sets.find(x), sets.find(y))))
 
     for f in families:
         for m in f.members[1:]:
@@ -78,9 +70,7 @@ def lineages(
     for r in relations:
         if r.relation == RelationKind.REWRITE and r.a in articles and r.b in articles:
             union(r.a, r.b)
-    groups: dict[str, list[str]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
+    groups = sets.groups()
 
     family_of = {m: f.family for f in families for m in f.members}
     story_of = {m: s.story for s in stories for m in s.members}
