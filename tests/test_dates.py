@@ -243,7 +243,6 @@ def test_html_metadata_first_readable_date_is_used(tmp_path):
 
 
 def test_warc_page_without_a_date_takes_the_one_in_its_uri(tmp_path):
-    pytest.importorskip("warcio")
     from tests.test_web_inputs import _write_warc
 
     uri = "https://x.example/world/2021/12/27/solar-farm"

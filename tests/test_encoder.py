@@ -17,7 +17,7 @@ def test_encoder_ranks_translation_above_unrelated(name):
     try:
         (encoder,) = load_encoders(name)
     except EncoderUnavailable as exc:
-        pytest.skip(str(exc))
+        pytest.fail(f"{exc} (the test extra installs it)")
     vectors = encoder.encode(TEXTS)
     assert vectors.shape[0] == 3
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
@@ -54,7 +54,7 @@ def test_progress_comes_after_every_batch_not_every_step(tmp_path):
     try:
         (use,) = load_encoders("use")
     except EncoderUnavailable as exc:
-        pytest.skip(str(exc))
+        pytest.fail(f"{exc} (the test extra installs it)")
     texts = [f"Report number {i} on the council's budget for roads." for i in range(200)]
     told: list[tuple[str, int, int]] = []
     with Store(tmp_path / "index.db") as store:
@@ -74,7 +74,7 @@ def test_kept_workers_embed_as_workers_forked_per_call(tmp_path):
     try:
         (use,) = load_encoders("use")
     except EncoderUnavailable as exc:
-        pytest.skip(str(exc))
+        pytest.fail(f"{exc} (the test extra installs it)")
     if use.processes < 2:
         pytest.skip("one core: the encoder forks no workers")
     texts = [f"Budget report {i}: the council spends {i * 13} on roads." for i in range(150)]

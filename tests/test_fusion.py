@@ -324,7 +324,7 @@ def _use_or_skip():
     try:
         return load_encoders("use")
     except EncoderUnavailable as exc:
-        pytest.skip(str(exc))
+        pytest.fail(f"{exc} (the test extra installs it)")
 
 
 def test_an_old_settings_file_is_told_the_threshold_was_renamed():

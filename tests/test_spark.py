@@ -12,9 +12,8 @@ from tests.conftest import DEMO, synthetic_corpus
 from wiretrace import Config, run
 from wiretrace_bench.pages import page_from_text
 
-pyspark = pytest.importorskip("pyspark", reason="pip install pyspark (in the dev extra)")
 if shutil.which("java") is None:
-    pytest.skip("Spark needs Java (17) on the PATH", allow_module_level=True)
+    pytest.fail("Spark needs Java (17) on the PATH", pytrace=False)
 
 from wiretrace.spark.engine import run_spark, spark_session  # noqa: E402
 

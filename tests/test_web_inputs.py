@@ -9,15 +9,13 @@ from pathlib import Path
 import orjson
 import pytest
 from tests.conftest import SEEDS, need
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from wiretrace import Config, run
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
 from wiretrace_bench.pages import news_page, page_from_text
-
-warcio = pytest.importorskip("warcio")
-from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
-from warcio.warcwriter import WARCWriter  # noqa: E402
 
 STORY = [
     "The harbour authority opened a floating solar farm on the old reservoir on Tuesday, "
