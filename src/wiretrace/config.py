@@ -117,15 +117,16 @@ class Config:
     #: A pair sharing almost no words (word cosine below ``rewrite_foreign_word_similarity``)
     #: whose encoders find it this close (mean calibrated cosine; USE: raw cosine 0.70, far
     #: above the 0.42 of the 90th percentile of random AllSides pairs) is taken to be in two
-    #: languages: the fusion imputes its word view from the other views. No SemEval dev pair
-    #: and no ECB+ dev or test pair meets both conditions (one of the 165,025 ECB+ train pairs).
+    #: languages (unless both are plainly in one: wiretrace.story.language): the fusion
+    #: imputes its word views from the other views. Held apart from the labelled sets the
+    #: fusion is fitted on: see docs/decisions.md.
     story_foreign_min_encoder_similarity: float = 0.6
     #: Event match (wiretrace.story.fusion) at or above which two articles (or, on average,
-    #: two groups of them) are one story. Chosen once on the ECB+ *dev* topics (``wiretrace
-    #: eval ecbplus --sweep``: 0.54 with the default encoder, dev ARI 0.919, and with
-    #: ``encoder: "none"``). Without a fitted fusion (``story_fusion: false``, "e5",
-    #: "e5+use") the match is the mean of the views: then use 0.34 (0.20 with "none").
-    #: The same value serves every data set.
+    #: two groups of them) are one story. The best value on the ECB+ *dev* topics for the
+    #: shipped weights (``wiretrace eval ecbplus --sweep`` chooses it again after ``wiretrace
+    #: train fusion``), and the same for every data set. Without a fitted fusion
+    #: (``story_fusion: false``, "e5", "e5+use") the match is the mean of the views: then use
+    #: 0.34 (0.20 with "none").
     story_min_match: float = 0.54
     #: Articles clustered together at most (a sliding window in publication order).
     story_window: int = 1000
@@ -140,9 +141,8 @@ class Config:
     #: Blocking (wiretrace.story.blocking): only pairs whose names-and-numbers cosine reaches
     #: ``story_block_min_names`` or whose lead word cosine reaches ``story_block_min_word``
     #: (and only the articles in such a pair whose match could reach ``story_min_match``,
-    #: whatever their vectors, are embedded) ...
-    #: (Chosen on the latest 2,000 dated AllSides articles against exhaustive scoring, 99.4%
-    #: of its accepted pairs kept; checked on the 2,000 before them and on ECB+.)
+    #: whatever their vectors, are embedded) ... (chosen against exhaustive scoring on dated
+    #: AllSides articles: ``wiretrace bench blocking``; docs/decisions.md)
     story_block_min_names: float = 0.05
     story_block_min_word: float = 0.08
     #: ... or among each other's this many nearest leads by the encoder, are scored; the
@@ -160,10 +160,9 @@ class Config:
     #: ... and, when they share words (word TF-IDF cosine at least ``rewrite_foreign_word_
     #: similarity``: one language), at least this alike: same-language reports of one story
     #: are alike as wholes too, and aligning them all costs more than the rest of the run.
-    #: Both were 0.35 and 0.55 on the mean of the views; each fused similarity keeps the same
-    #: share of pairs above them (quantiles over the SemEval dev pairs and the ECB+ pairs
-    #: inside one topic: 41% and 7.4% of them), re-derived whenever the weights are retrained.
-    #: On the seeds, 000~001 (a rewrite) scores 0.970 and 003~004 (same story) 0.872.
+    #: Both are quantiles of the fused similarity (41% and 7.4% of the SemEval dev pairs and
+    #: the ECB+ pairs inside one topic lie above them), to re-derive whenever the weights are
+    #: retrained (docs/decisions.md).
     rewrite_min_story_similarity_same_language: float = 0.92
     rewrite_foreign_word_similarity: float = 0.1
     #: Two paragraphs are a reworded pair when their similarity is at least this and beats

@@ -1,4 +1,4 @@
-"""Meaning-level matching: rewrites, same-story relations and story clustering (issue 3).
+"""Meaning-level matching: rewrites, same-story relations and story clustering.
 
 Where the copy engine needs shared wording, these modules compare what
 articles *say*: word and name/number TF-IDF over the corpus (``lexical.py``),

@@ -15,7 +15,7 @@ texts and of their heads, and the numbers written in them
 With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
 config) the views give the *similarity* (the human same-story rating) and the
 *match* (same event: what stories are clustered on). Without one, both are the
-mean of the lead views (lexical, and encoder cosines calibrated), as before.
+mean of the lead views (lexical, and encoder cosines calibrated).
 Shared copy text (a relation from the copy engine) lifts the similarity to at
 least that relation's coverage: a reprint is the same story by definition.
 """

@@ -1,6 +1,6 @@
 """Lineages: the versions of one text in a story, their original, and who derived from whom.
 
-A lineage joins copy families (issue 2's copies) and the rewrites related to
+A lineage joins copy families (the copy engine's) and the rewrites related to
 them: a translated or spun version of a wire story belongs with the story's
 reprints. Inside a lineage the derivation edges form a tree rooted at the
 original, grown greedily from it (Prim's algorithm) along the strongest
