@@ -163,3 +163,33 @@ def small_disk(folder: Path, kib: int, then: str = "") -> list[str]:
         f'mount -t tmpfs -o size={kib}k tmpfs "$0" || exit 99; "$@"; code=$?; {then}; exit $code'
     )
     return ["unshare", "-Urm", "sh", "-c", script, str(folder)]
+
+
+#: Test modules whose tests read ../shared (``need``, ``SEEDS`` or ``DATA``).
+_NEEDS_DATA = {
+    "test_dates",
+    "test_dedup",
+    "test_fusion",
+    "test_report",
+    "test_seeds",
+    "test_service",
+    "test_trace",
+    "test_web_inputs",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers from what each test uses, so that ``-m`` selects by component."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        uses = set(getattr(item, "fixturenames", ()))
+        if module == "test_spark":
+            item.add_marker(pytest.mark.spark)
+            item.add_marker(pytest.mark.slow)
+        if "page" in uses:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        if module == "test_service":
+            item.add_marker(pytest.mark.slow)
+        if module in _NEEDS_DATA:
+            item.add_marker(pytest.mark.needs_data)
