@@ -38,7 +38,7 @@ from scipy import sparse
 from wiretrace.config import Config
 from wiretrace.story.clustering import time_order, windows
 from wiretrace.story.lexical import LexicalSpace
-from wiretrace.story.similarity import StorySpace
+from wiretrace.story.similarity import StorySpace, pieces_read
 
 
 def lexical_pairs(
@@ -98,7 +98,7 @@ def needs_vectors(
     n = len(published)
     needed = np.zeros(n, dtype=bool)
     order = np.array(time_order(published), dtype=np.int64)
-    pieces = min(config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words)
+    pieces = pieces_read(config)
     for rows in windows(order, config.story_window) if n else []:
         codes = lexical_pairs(
             space.lexical, rows, config.story_block_min_word, config.story_block_min_names

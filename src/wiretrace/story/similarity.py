@@ -54,6 +54,13 @@ from wiretrace.story.lexical import (
 PIECE_VIEWS = ENCODER_SUFFIXES[1:]
 
 
+def pieces_read(config: Config) -> int:
+    """Pieces of each lead an encoder reads when the fusion weighs the piece views."""
+    return max(
+        1, min(config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words)
+    )
+
+
 def lead_pieces(lead: str, words: int, most: int) -> list[str]:
     """The lead cut into pieces of ``words`` words, at most ``most`` of them (at least one)."""
     w = lead.split()
@@ -207,14 +214,8 @@ class StorySpace:
         self.embedded = np.isin(source, unique)
         for e in encoders:
             piece_views = bool({e.name + "_mean", e.name + "_pieces"} & self.wanted)
-            most = (
-                min(
-                    config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words
-                )
-                if piece_views
-                else 1
-            )
-            cut = [lead_pieces(texts[i], config.encoder_lead_words, max(most, 1)) for i in unique]
+            most = pieces_read(config) if piece_views else 1
+            cut = [lead_pieces(texts[i], config.encoder_lead_words, most) for i in unique]
             flat = [p for ps in cut for p in ps]
             found = encode_in_steps(e, flat, cache, progress, f"embed ({e.name})")
             # The articles not embedded read the zero row appended last: cosine 0 with all.
