@@ -1,86 +1,25 @@
-"""Blocking proposes the pairs that share what an event is made of, and only those."""
+"""Blocking proposes every pair whose match could reach a story, and embeds only their
+articles."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from wiretrace import Config
+from wiretrace.config import ConfigError
 from wiretrace.records import CleanArticle
-from wiretrace.story.blocking import blocked_match_matrix, candidate_pairs, needs_vectors
+from wiretrace.story.blocking import Candidates, window_matches
+from wiretrace.story.clustering import beyond_horizon, publication_days, windows_to_cluster
 from wiretrace.story.similarity import StorySpace
 
-CONFIG = Config(encoder="none", story_block_neighbours=0)
 
-
-def _article(i: int, text: str) -> CleanArticle:
-    return CleanArticle(id=f"a{i}", title="", paragraphs=[text], removed=[], removed_reasons=[])
-
-
-def _space(texts: list[str]) -> StorySpace:
-    return StorySpace.build([_article(i, t) for i, t in enumerate(texts)], CONFIG)
-
-
-# Articles sharing only the words every article holds, each otherwise on its own subject.
-FILLER = [
-    f"The council said on the day that the plan would go ahead, "
-    f"{' '.join(f'subject{k}word{w}' for w in range(12))}."
-    for k in range(30)
-]
-
-
-def test_pairs_sharing_rare_names_are_candidates_and_common_words_are_not():
-    texts = [
-        *FILLER,
-        "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
-        "In Lindholm, Sallow switched on 14,000 panels on the old reservoir.",
-    ]
-    space = _space(texts)
-    i, j = candidate_pairs(space, np.arange(len(texts)), CONFIG)
-    pairs = set(zip(i.tolist(), j.tolist(), strict=True))
-    assert (30, 31) in pairs
-    # The filler articles share only words every article holds ("council", "plan" ...),
-    # which IDF weighs at next to nothing: no pair among them is proposed, and none of them
-    # needs a vector.
-    assert not {p for p in pairs if p[1] < 30}
-    assert all(a < b for a, b in pairs)
-    needed = needs_vectors(space, [None] * len(texts), CONFIG, [])
-    assert needed.tolist() == [False] * 30 + [True, True]
-
-
-def test_a_blocked_matrix_scores_candidates_as_exhaustive_scoring_does():
-    texts = [
-        *FILLER[:10],
-        "Mayor Edvin Sallow opened the Lindholm floating solar farm on Tuesday.",
-        "In Lindholm, Sallow switched on 14,000 panels on the old reservoir.",
-    ]
-    space = _space(texts)
-    rows = np.arange(len(texts))
-    blocked = blocked_match_matrix(space, rows, CONFIG)
-    full = space.match_matrix(rows)
-    assert blocked[10, 11] == blocked[11, 10] == np.float64(full[10, 11])
-    i, j = candidate_pairs(space, rows, CONFIG)
-    unscored = np.ones_like(blocked, dtype=bool)
-    unscored[i, j] = unscored[j, i] = False
-    np.fill_diagonal(unscored, False)
-    assert (blocked[unscored] == 0).all() and (np.diag(blocked) == 1).all()
-
-
-def test_vector_neighbours_add_pairs_that_share_no_key():
-    texts = ["alpha beta gamma delta", "epsilon zeta eta theta", "iota kappa lambda mu"]
-    space = _space(texts)
-    # Vectors that make 0 and 2 nearest, though the texts share no word at all.
-    space.embeddings = [(0.0, np.array([[1.0, 0.0], [0.0, 1.0], [0.99, 0.14]], dtype=np.float32))]
-    space.embedded = np.ones(3, dtype=bool)
-    i, j = candidate_pairs(space, np.arange(3), replace(CONFIG, story_block_neighbours=1))
-    assert (0, 2) in set(zip(i.tolist(), j.tolist(), strict=True))
-    none, _ = candidate_pairs(space, np.arange(3), CONFIG)
-    assert len(none) == 0
-    # An article without a vector (not in a lexical pair) is nobody's neighbour.
-    space.embedded = np.array([True, True, False])
-    i, j = candidate_pairs(space, np.arange(3), replace(CONFIG, story_block_neighbours=1))
-    assert set(zip(i.tolist(), j.tolist(), strict=True)) == {(0, 1)}
+def _article(i: int, text: str, published: str | None = None) -> CleanArticle:
+    return CleanArticle(
+        id=f"a{i}", title="", paragraphs=[text], removed=[], removed_reasons=[], published=published
+    )
 
 
 # A report, a retelling, an unrelated story sharing one name, and a translation.
@@ -94,6 +33,26 @@ SOLAR = [
     "Les autorités de Lindholm ont inauguré mardi une ferme solaire flottante de 14 000 "
     "panneaux, la plus grande de la région, a annoncé le maire Edvin Sallow.",
 ]
+# Articles sharing only the words every article holds, each otherwise on its own subject.
+FILLER = [
+    f"The council said on the day that the plan would go ahead, "
+    f"{' '.join(f'subject{k}word{w}' for w in range(12))}."
+    for k in range(30)
+]
+
+
+def _blocked(articles, config, encoders):
+    """The space built as the story stage builds it, and its candidates."""
+    published = [a.published for a in articles]
+    spans = windows_to_cluster(published, config.story_window)
+    found: list[Candidates] = []
+
+    def worth_embedding(space):
+        found.append(Candidates.find(space, spans, published, config, [e.name for e in encoders]))
+        return found[0].articles
+
+    space = StorySpace.build(articles, config, encoders, embed_only=worth_embedding)
+    return space, found[0]
 
 
 def test_the_match_bound_is_never_below_the_match_its_vectors_give(counting_use):
@@ -102,26 +61,77 @@ def test_the_match_bound_is_never_below_the_match_its_vectors_give(counting_use)
     space = StorySpace.build(articles, Config(), [counting])
     i, j = np.triu_indices(len(articles), 1)
     _, match = space.pair_scores(i, j)
-    bound = space.match_bound(i, j, ["use"])
+    bound = space.match_bound(space.word_views(i, j), i, j, ["use"])
     assert (bound >= match - 1e-9).all()
     # The translation (0, 3) is one story by its vectors; the chess story (2) cannot be,
     # whatever vectors it had.
     pairs = dict(zip(zip(i.tolist(), j.tolist(), strict=True), bound.tolist(), strict=True))
     assert match[list(zip(i, j, strict=True)).index((0, 3))] >= Config().story_min_match
     assert max(pairs[0, 2], pairs[1, 2], pairs[2, 3]) < Config().story_min_match
+    # The dense bound of a window is the pairs' bound.
+    rows = np.arange(len(articles))
+    dense = space.match_bound(space.word_view_matrices(rows), rows[:, None], rows[None, :], ["use"])
+    assert np.allclose(dense[i, j], bound)
 
 
 def test_only_articles_that_could_join_a_story_are_embedded(counting_use):
     counting, seen = counting_use
     articles = [_article(i, t) for i, t in enumerate(SOLAR)]
-    space = StorySpace.build(
-        articles,
-        Config(),
-        [counting],
-        embed_only=lambda s: needs_vectors(s, [None] * len(SOLAR), Config(), ["use"]),
-    )
-    # The chess story shares "Edvin Sallow" with the others (a lexical candidate), but no
-    # vector could lift its match to a story's: it is not embedded, and reads zero vectors.
+    space, candidates = _blocked(articles, Config(), [counting])
+    # The chess story shares "Edvin Sallow" with the others, but no vector could lift its
+    # match to a story's: it is not embedded, and reads zero vectors.
     assert space.embedded.tolist() == [True, True, False, True]
     assert not any("chess" in text for text in seen)
     assert not space.embeddings[0][1][2].any()
+    # The translation shares almost no word with the report, and is a candidate all the same.
+    assert (0, 3) in set(zip(candidates.i.tolist(), candidates.j.tolist(), strict=True))
+
+
+def test_every_pair_exhaustive_scoring_accepts_is_scored_alike(counting_use):
+    counting, _ = counting_use
+    articles = [_article(i, t) for i, t in enumerate([*FILLER[:12], *SOLAR])]
+    config = Config()
+    space, candidates = _blocked(articles, config, [counting])
+    full = StorySpace.build(articles, config, [counting])
+    rows = np.arange(len(articles))
+    exhaustive, blocked = full.match_matrix(rows), candidates.match_matrix(space, rows)
+    accepted = exhaustive >= config.story_min_match
+    assert accepted[12:, 12:].sum() > 4  # the solar stories: a test that can fail
+    assert np.allclose(blocked[accepted], exhaustive[accepted])
+    # The pairs not proposed count 0, and none of them is near the threshold.
+    scored = np.eye(len(rows), dtype=bool)
+    scored[candidates.i, candidates.j] = scored[candidates.j, candidates.i] = True
+    assert (blocked[~scored] == 0).all()
+    assert (exhaustive[~scored] < config.story_block_min_match).all()
+    # Filler shares only words every article holds: none of it is embedded.
+    assert not space.embedded[:12].any()
+
+
+def test_pairs_beyond_the_horizon_are_not_candidates(counting_use):
+    counting, _ = counting_use
+    dates = ["2024-03-01", "2024-03-02", "2024-03-01", "2024-04-20"]
+    articles = [_article(i, t, d) for i, (t, d) in enumerate(zip(SOLAR, dates, strict=True))]
+    config = Config()
+    _, candidates = _blocked(articles, config, [counting])
+    pairs = set(zip(candidates.i.tolist(), candidates.j.tolist(), strict=True))
+    assert (0, 1) in pairs
+    assert not {(0, 3), (1, 3), (2, 3)} & pairs  # seven weeks later: never compared
+    far = beyond_horizon(publication_days(dates), config.story_horizon_days)
+    assert not far[candidates.i, candidates.j].any()
+
+
+def test_without_a_bound_every_pair_is_scored():
+    articles = [_article(i, t) for i, t in enumerate(SOLAR)]
+    config = Config(encoder="none")
+    space = StorySpace.build(articles, config)
+    candidates = Candidates.find(space, [np.arange(4)], [None] * 4, config, [])
+    assert candidates.every_pair and candidates.articles.all()
+    rows = np.arange(len(articles))
+    assert np.array_equal(window_matches(space, candidates)(rows), space.match_matrix(rows))
+
+
+def test_the_scored_floor_cannot_exceed_the_story_threshold():
+    with pytest.raises(ConfigError, match="story_block_min_match must be at most"):
+        replace(Config(), story_block_min_match=0.9)
+    with pytest.raises(ConfigError, match="story_block_min_match"):
+        Config.from_dict({"story_block_neighbours": 10})

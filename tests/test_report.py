@@ -344,10 +344,12 @@ def test_a_storys_timeline_puts_each_version_at_its_time_by_outlet(page, spread_
     assert x[A003] < x[A001] < x["tribune-lavrov"] < x[A002] < x[A004] < x[A000]
     assert page.locator("#story-timeline .tl-edge").count() == len(lineage["derivations"])
     assert "copy 3" in page.locator("#story-timeline text.tl-legend").all_text_contents()
-    page.locator(f'#story-timeline circle[data-article="{A000}"]').click()
-    page.wait_for_function(f"location.hash.endsWith('version={A000}')")
+    # The picture before the click: a click re-renders the page for the version, and a
+    # screenshot taken then may find the old timeline detached.
     page.locator("#story-timeline").screenshot(path=tmp_path / "timeline.png")
     assert (tmp_path / "timeline.png").stat().st_size > 5000
+    page.locator(f'#story-timeline circle[data-article="{A000}"]').click()
+    page.wait_for_function(f"location.hash.endsWith('version={A000}')")
     assert page.errors == []
 
 

@@ -150,14 +150,26 @@ def _ecbplus_spaces(data_dir: Path, config: Config, splits: tuple[str, ...]):
 def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]]:
     """Stories found among each split's documents, scored against the gold event clusters,
     clustered as the story stage clusters them (blocked pairs, in windows)."""
-    from wiretrace.story.blocking import window_matches
-    from wiretrace.story.clustering import cluster_stories
+    from wiretrace.story.blocking import Candidates, window_matches
+    from wiretrace.story.clustering import cluster_stories, windows_to_cluster
 
     out = {}
     for split, gold, space in _ecbplus_spaces(data_dir, config, ("train", "dev", "test")):
+        undated = [None] * len(gold)
+        candidates = (
+            Candidates.find(
+                space,
+                windows_to_cluster(undated, config.story_window),
+                undated,
+                config,
+                space.encoder_names,
+            )
+            if config.story_blocking
+            else None
+        )
         labels = cluster_stories(
-            [None] * len(gold),
-            window_matches(space, config),
+            undated,
+            window_matches(space, candidates),
             config.story_min_match,
             config.story_window,
             config.story_horizon_days,

@@ -138,16 +138,12 @@ class Config:
     #: answer, 31 articles, 12 days): ``wiretrace bench stories --articles 6000``.
     #: ``null``: no horizon.
     story_horizon_days: float | None = 7.0
-    #: Blocking (wiretrace.story.blocking): only pairs whose names-and-numbers cosine reaches
-    #: ``story_block_min_names`` or whose lead word cosine reaches ``story_block_min_word``
-    #: (and only the articles in such a pair whose match could reach ``story_min_match``,
-    #: whatever their vectors, are embedded) ... (chosen against exhaustive scoring on dated
-    #: AllSides articles: ``wiretrace bench blocking``; docs/decisions.md)
-    story_block_min_names: float = 0.05
-    story_block_min_word: float = 0.08
-    #: ... or among each other's this many nearest leads by the encoder, are scored; the
-    #: rest count 0. ``wiretrace bench blocking`` measures what it keeps and saves.
-    story_block_neighbours: int = 10
+    #: Blocking (wiretrace.story.blocking) scores only the pairs whose match could reach
+    #: this, whatever their vectors, and embeds only the articles of pairs that could reach
+    #: ``story_min_match``; the other pairs count 0 in a window's average link. (Stories
+    #: agree with scoring every pair at ARI 0.995 or more on ECB+ and AllSides: ``wiretrace
+    #: bench blocking``; docs/decisions.md.)
+    story_block_min_match: float = 0.2
     #: False scores every pair of a window (to measure blocking against).
     story_blocking: bool = True
     #: A run over a store compares its undated articles with this many stored undated ones
@@ -217,6 +213,12 @@ class Config:
         problems = [
             p for f in fields(self) if (p := _problem(f.name, str(f.type), getattr(self, f.name)))
         ]
+        if not problems and self.story_block_min_match > self.story_min_match:
+            problems.append(
+                f"story_block_min_match must be at most story_min_match "
+                f"({self.story_min_match:g}), not {self.story_block_min_match:g}: a pair "
+                "that could be accepted would not be scored"
+            )
         if problems:
             raise ConfigError("; ".join(problems))
 
@@ -253,11 +255,22 @@ class Config:
 
 
 #: Settings that were renamed, and why (an old settings file is told, not ignored).
-RENAMED = {"story_min_similarity": "story_min_match"}
+RENAMED = {
+    "story_min_similarity": "story_min_match",
+    "story_block_min_names": "story_block_min_match",
+    "story_block_min_word": "story_block_min_match",
+    "story_block_neighbours": "story_block_min_match",
+}
 RENAMED_WHY = {
     "story_min_similarity": "stories are clustered on the event match, not on the "
     "similarity; re-choose it with `wiretrace eval ecbplus "
-    "--sweep` (0.38 with the default encoder)"
+    "--sweep` (0.38 with the default encoder)",
+    **dict.fromkeys(
+        ("story_block_min_names", "story_block_min_word", "story_block_neighbours"),
+        "blocking now proposes every pair whose match could reach story_min_match, "
+        "whatever its vectors, instead of pairs sharing names or words or near by the "
+        "encoder (wiretrace.story.blocking)",
+    ),
 }
 
 

@@ -1,133 +1,141 @@
 """Blocking: the pairs of a window worth scoring for a story, and the articles worth embedding.
 
-Scoring every pair of a window of n articles costs n(n-1)/2 fused scores, and
-almost all of them are plainly unrelated; embedding every article's lead costs
-more than the rest of the run. Two reports of one event share what the event is
-made of: its names, places and figures, and its rarer words. So a pair is a
-candidate only when
+Embedding every article's lead costs more than the rest of the story stage, and
+almost every pair of a window is plainly unrelated. Stories accept a pair when
+its event match reaches ``story_min_match``; so, before any vector exists,
+every pair of each window the stage clusters gets the highest match that *any*
+vectors could give it (:meth:`StorySpace.match_bound`, from the views that
+read no vector: word, names, numbers). Only a pair whose bound reaches the
+threshold, and whose articles are within ``story_horizon_days`` of each other,
+can ever be accepted: those are the candidates, and their articles the only
+ones embedded (:attr:`Candidates.articles`). Once the vectors are there, the
+candidates are scored in full, once; every other pair of a window counts 0 in
+its match matrix, as exhaustive scoring would count a pair beyond the horizon.
 
-* its names-and-numbers cosine (TF-IDF of the capitalised names and figures of
-  the leads) is at least ``min_names``, or its lead word cosine at least
-  ``min_word``. Both are one sparse product over the window: an inverted index
-  of the terms, each weighed by its rarity (IDF), so that a name every article
-  holds ("Trump" in US politics) adds next to nothing; or
-* it is among each other's ``neighbours`` nearest leads by the first encoder's
-  cosine (exact: one matrix product over the window's vectors, milliseconds for
-  1,000 leads, so no approximate vector index is needed at this size), for
-  what shares meaning and few words.
+So blocking loses no pair that exhaustive scoring accepts: its recall is 1 by
+construction, not by a tuned threshold. It saves the vectors of the articles
+in no candidate pair (half of them, or more, on AllSides) and the fused scores
+of the rest of the pairs (more than 99% of a window's pairs); the word views of
+a window cost one sparse product each, as exhaustive scoring pays.
+``wiretrace bench blocking`` measures it against exhaustive scoring.
 
-An article in no lexical candidate pair whose match could reach the threshold,
-whatever its vectors, cannot join a story through a scored pair, so it is not
-embedded at all (:func:`needs_vectors`): its story is its own. The
-event match leans on the names (:mod:`wiretrace.story.fusion`), which is why the
-thresholds lose almost nothing. ``wiretrace bench blocking`` measures it: the share of
-the pairs that exhaustive scoring accepts (match at least ``story_min_match``) that
-blocking proposes, and the shares of pairs scored and of articles embedded.
-
-Pairs that are not candidates count as 0 in the window's match matrix.
+Without a fitted fusion, or with an encoder reading several pieces of the lead,
+no useful bound exists (:meth:`StorySpace.match_bound`), nor without an encoder
+any vector to save: every pair is then scored, as with ``story_blocking`` off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
+from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from wiretrace.config import Config
-from wiretrace.story.clustering import time_order, windows
-from wiretrace.story.lexical import LexicalSpace
+from wiretrace.story.clustering import beyond_horizon, publication_days
 from wiretrace.story.similarity import StorySpace, pieces_read
 
 
-def lexical_pairs(
-    lexical: LexicalSpace, rows: np.ndarray, min_word: float, min_names: float
-) -> np.ndarray:
-    """Codes ``i * n + j`` (i < j, positions in ``rows``) of the pairs whose lead word cosine
-    reaches ``min_word`` or whose names-and-numbers cosine reaches ``min_names``."""
-    n = len(rows)
-    found = []
-    for x, least in zip(lexical.views, (min_word, min_names), strict=True):
-        part = x[rows]
-        cosine = sparse.triu(part @ part.T, k=1).tocoo()
-        keep = cosine.data >= least
-        found.append(cosine.row[keep].astype(np.int64) * n + cosine.col[keep])
-    return np.unique(np.concatenate(found))
+@dataclass
+class Candidates:
+    """The pairs (rows ``i < j`` of a story space) whose event match could reach
+    ``story_min_match``, with the views of theirs that read no vector."""
+
+    n: int
+    i: np.ndarray
+    j: np.ndarray
+    #: Which pairs could reach ``story_min_match`` (the others only weigh in averages).
+    could: np.ndarray
+    words: dict[str, np.ndarray]
+    #: No bound holds (see the module doc): every pair is a candidate, scored when asked.
+    every_pair: bool = False
+    #: The candidates' event match, once their vectors exist (:meth:`match_matrix`).
+    _match: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def find(
+        cls,
+        space: StorySpace,
+        spans: Sequence[np.ndarray],
+        published: Sequence[str | None],
+        config: Config,
+        encoder_names: Sequence[str],
+    ) -> Candidates:
+        """The candidates among the pairs of each window in ``spans`` (rows of ``space``,
+        which holds no vectors yet), for the encoders ``encoder_names`` to embed."""
+        n = len(published)
+        empty = np.empty(0, dtype=np.int64)
+        pieces = pieces_read(config)
+        if not encoder_names or not space.bounds_match(encoder_names, pieces):
+            return cls(n, empty, empty, np.empty(0, dtype=bool), {}, every_pair=True)
+        days = publication_days(published)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
+        before = np.empty(0, dtype=np.int64)
+        for rows in spans:
+            rows = np.asarray(rows, dtype=np.int64)
+            # The pairs among the articles the window before held too were bounded there:
+            # only the newcomers' pairs are (windows overlap by half).
+            new = rows[~np.isin(rows, before)]
+            before = rows
+            if not len(new):
+                continue
+            views = space.word_view_matrices(new, rows)
+            bound = space.match_bound(views, new[:, None], rows[None, :], encoder_names, pieces)
+            near = ~beyond_horizon(days[new], config.story_horizon_days, days[rows])
+            near &= new[:, None] != rows[None, :]
+            a, b = np.nonzero(near & (bound >= config.story_block_min_match))
+            first, second = np.minimum(new[a], rows[b]), np.maximum(new[a], rows[b])
+            found.append(
+                (
+                    first,
+                    second,
+                    bound[a, b] >= config.story_min_match,
+                    {k: v[a, b] for k, v in views.items()},
+                )
+            )
+        if not found:
+            return cls(n, empty, empty, np.empty(0, dtype=bool), {})
+        # Overlapping windows propose a pair once each: keep one of each.
+        i = np.concatenate([f[0] for f in found])
+        j = np.concatenate([f[1] for f in found])
+        _, first = np.unique(i * n + j, return_index=True)
+        could = np.concatenate([f[2] for f in found])[first]
+        words = {k: np.concatenate([f[3][k] for f in found])[first] for k in found[0][3]}
+        return cls(n, i[first], j[first], could, words)
+
+    @property
+    def articles(self) -> np.ndarray:
+        """Which articles are in a candidate pair: the only ones whose vectors may change a
+        story (any other ends in a story of its own, with or without vectors)."""
+        needed = np.full(self.n, self.every_pair, dtype=bool)
+        needed[self.i[self.could]] = needed[self.j[self.could]] = True
+        return needed
+
+    def match_matrix(self, space: StorySpace, rows: np.ndarray) -> np.ndarray:
+        """Dense event matches among ``rows``: the candidates' (scored the first time one is
+        asked for, with the space's vectors), the other pairs 0."""
+        if self.every_pair:
+            return space.match_matrix(rows)
+        if self._match is None:
+            self._match = (
+                space.pair_scores(self.i, self.j, self.words)[1] if len(self.i) else np.empty(0)
+            )
+        rows = np.asarray(rows, dtype=np.int64)
+        position = np.full(self.n, -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        a, b = position[self.i], position[self.j]
+        inside = (a >= 0) & (b >= 0)
+        matrix = np.zeros((len(rows), len(rows)), dtype=np.float64)
+        matrix[a[inside], b[inside]] = matrix[b[inside], a[inside]] = self._match[inside]
+        np.fill_diagonal(matrix, 1.0)
+        return matrix
 
 
-def candidate_pairs(
-    space: StorySpace, rows: np.ndarray, config: Config
-) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (i < j, positions in ``rows``) among the articles ``rows``."""
-    rows = np.asarray(rows, dtype=np.int64)
-    n = len(rows)
-    if n < 2:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    found = [
-        lexical_pairs(
-            space.lexical, rows, config.story_block_min_word, config.story_block_min_names
-        )
-    ]
-    k = config.story_block_neighbours
-    if space.embeddings and k > 0:
-        present = np.flatnonzero(space.embedded[rows])
-        if len(present) > 1:
-            vectors = space.embeddings[0][1][rows[present]]
-            cosine = vectors @ vectors.T
-            np.fill_diagonal(cosine, -np.inf)
-            k = min(k, len(present) - 1)
-            near = np.argpartition(-cosine, k - 1, axis=1)[:, :k]
-            i = np.repeat(present, k)
-            j = present[near.ravel()]
-            found.append(np.minimum(i, j) * n + np.maximum(i, j))
-    codes = np.unique(np.concatenate(found))
-    return codes // n, codes % n
-
-
-def needs_vectors(
-    space: StorySpace,
-    published: Sequence[str | None],
-    config: Config,
-    encoder_names: Sequence[str],
-) -> np.ndarray:
-    """Which articles are worth embedding: those in a lexical candidate pair, in one of the
-    story stage's windows, whose event match could reach ``story_min_match`` whatever
-    their vectors (:meth:`StorySpace.match_bound`). Any other article ends in a story of
-    its own with or without vectors, so embedding it would change nothing."""
-    n = len(published)
-    needed = np.zeros(n, dtype=bool)
-    order = np.array(time_order(published), dtype=np.int64)
-    pieces = pieces_read(config)
-    for rows in windows(order, config.story_window) if n else []:
-        codes = lexical_pairs(
-            space.lexical, rows, config.story_block_min_word, config.story_block_min_names
-        )
-        i, j = rows[codes // len(rows)], rows[codes % len(rows)]
-        unseen = ~(needed[i] & needed[j])  # a pair whose both ends are needed already is not
-        i, j = i[unseen], j[unseen]
-        if len(i):
-            could = space.match_bound(i, j, encoder_names, pieces) >= config.story_min_match
-            needed[i[could]] = needed[j[could]] = True
-    return needed
-
-
-def blocked_match_matrix(space: StorySpace, rows: np.ndarray, config: Config) -> np.ndarray:
-    """Dense event matches among ``rows``: the candidate pairs scored, the others 0."""
-    rows = np.asarray(rows, dtype=np.int64)
-    n = len(rows)
-    matrix = np.zeros((n, n), dtype=np.float64)
-    i, j = candidate_pairs(space, rows, config)
-    if len(i):
-        _, match = space.pair_scores(rows[i], rows[j])
-        matrix[i, j] = matrix[j, i] = match
-    np.fill_diagonal(matrix, 1.0)
-    return matrix
-
-
-def window_matches(space: StorySpace, config: Config) -> Callable[[np.ndarray], np.ndarray]:
-    """What the story stage clusters a window on: the blocked match matrix, or every pair
-    scored when ``story_blocking`` is off."""
-    if not config.story_blocking:
+def window_matches(
+    space: StorySpace, candidates: Candidates | None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """What the story stage clusters a window on: the candidates' match matrix, or every
+    pair scored (no ``candidates``: ``story_blocking`` off)."""
+    if candidates is None:
         return space.match_matrix
-    return partial(blocked_match_matrix, space, config=config)
+    return lambda rows: candidates.match_matrix(space, rows)

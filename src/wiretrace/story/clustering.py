@@ -65,13 +65,17 @@ def time_order(published: Sequence[str | None]) -> list[int]:
     return sorted(range(len(published)), key=key)
 
 
-def beyond_horizon(days: np.ndarray, horizon_days: float | None) -> np.ndarray:
-    """Pairs of dated articles (``days``: publication time in days, NaN when undated)
-    further apart than the horizon; undated articles are near everything."""
+def beyond_horizon(
+    days: np.ndarray, horizon_days: float | None, other: np.ndarray | None = None
+) -> np.ndarray:
+    """Pairs of dated articles (``days`` with ``other``, ``days`` again by default:
+    publication times in days, NaN when undated) further apart than the horizon; undated
+    articles are near everything."""
+    other = days if other is None else other
     if horizon_days is None:
-        return np.zeros((len(days), len(days)), dtype=bool)
+        return np.zeros((len(days), len(other)), dtype=bool)
     with np.errstate(invalid="ignore"):
-        return np.abs(days[:, None] - days[None, :]) > horizon_days
+        return np.abs(days[:, None] - other[None, :]) > horizon_days
 
 
 def windows(order: np.ndarray, window: int) -> list[np.ndarray]:
@@ -83,6 +87,22 @@ def windows(order: np.ndarray, window: int) -> list[np.ndarray]:
     if starts[-1] + window < n:
         starts.append(n - window)
     return [order[start : start + window] for start in starts]
+
+
+def publication_days(published: Sequence[str | None]) -> np.ndarray:
+    """Publication times in days (NaN: undated or unreadable)."""
+    return np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
+
+
+def windows_to_cluster(
+    published: Sequence[str | None], window: int, known: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """The windows :func:`cluster_stories` clusters: those of the publication order holding
+    an article without a story (``known`` < 0, or all when ``known`` is None)."""
+    if not len(published):
+        return []
+    spans = windows(np.array(time_order(published), dtype=np.int64), window)
+    return spans if known is None else [s for s in spans if (known[s] < 0).any()]
 
 
 def cluster_stories(
@@ -103,16 +123,13 @@ def cluster_stories(
     clustered; known labels never change, and new stories are numbered after them.
     """
     n = len(published)
-    order = np.array(time_order(published), dtype=np.int64)
-    days = np.array([np.nan if (t := timestamp(p)) is None else t / _DAY for p in published])
+    days = publication_days(published)
     story = np.full(n, -1, dtype=np.int64) if known is None else known.astype(np.int64).copy()
     stories = int(story.max()) + 1 if n else 0
-    spans = windows(order, window)
+    spans = windows_to_cluster(published, window, story)
     for k, members in enumerate(spans, start=1):
         if progress:
             progress("story windows", k - 1, len(spans))
-        if (story[members] >= 0).all():
-            continue
         matrix = np.array(similarity_of(members), dtype=np.float64)
         far = beyond_horizon(days[members], horizon_days)
         matrix[far] = 0.0

@@ -237,22 +237,32 @@ class StorySpace:
     def views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
         """The raw views of the row pairs (i[k], j[k]), as :mod:`wiretrace.story.fusion`
         names them (names = word where either row has no names)."""
+        return {**self.word_views(i, j), **self.vector_views(i, j)}
+
+    def word_views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """The views of the row pairs (i[k], j[k]) that read no vector."""
         i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
         word, names = (_row_dots(x, i, j) for x in self.lexical.views)
         present = self.lexical.views[1].getnnz(axis=1) > 0
         out = {"word": word, "names": np.where(present[i] & present[j], names, word)}
-        for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
-            out[name] = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
-        for p in self.pieces:
-            out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(np.float64)
-            if p.name + "_pieces" in self.wanted:
-                out[p.name + "_pieces"] = _best_matches(p, i, j)
         if self.text is not None and self.words is not None:
             out["text"] = _row_dots(self.text, i, j)
             out.update(_lengths(self.words[i], self.words[j]))
         for name, x in self._event_rows():
             out[name] = _row_dots(x, i, j)
         return _short_pairs(out, self.short[i] | self.short[j])
+
+    def vector_views(self, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+        """The encoders' views of the row pairs (i[k], j[k])."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        out = {}
+        for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
+            out[name] = np.einsum("ij,ij->i", vectors[i], vectors[j]).astype(np.float64)
+        for p in self.pieces:
+            out[p.name + "_mean"] = np.einsum("ij,ij->i", p.means[i], p.means[j]).astype(np.float64)
+            if p.name + "_pieces" in self.wanted:
+                out[p.name + "_pieces"] = _best_matches(p, i, j)
+        return out
 
     def pair_views(self, i: np.ndarray, j: np.ndarray) -> list[dict[str, float]]:
         """:meth:`views` of each pair (i[k], j[k]) as one mapping of view name to value: the
@@ -262,12 +272,32 @@ class StorySpace:
 
     def view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """:meth:`views` for all pairs among ``rows``, as dense matrices."""
+        return {**self.word_view_matrices(rows), **self._vector_view_matrices(rows)}
+
+    def word_view_matrices(
+        self, rows: np.ndarray, cols: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """:meth:`word_views` for all pairs of ``rows`` and ``cols`` (``rows`` again by
+        default), as dense matrices: one sparse product for each view."""
         rows = np.asarray(rows, dtype=np.int64)
-        word, names = (
-            (x[rows] @ x[rows].T).toarray().astype(np.float64) for x in self.lexical.views
-        )
-        present = self.lexical.views[1][rows].getnnz(axis=1) > 0
-        out = {"word": word, "names": np.where(np.outer(present, present), names, word)}
+        cols = rows if cols is None else np.asarray(cols, dtype=np.int64)
+
+        def product(x: sparse.csr_matrix) -> np.ndarray:
+            return (x[rows] @ x[cols].T).toarray().astype(np.float64)
+
+        word, names = (product(x) for x in self.lexical.views)
+        present = self.lexical.views[1].getnnz(axis=1) > 0
+        out = {"word": word, "names": np.where(np.outer(present[rows], present[cols]), names, word)}
+        if self.text is not None and self.words is not None:
+            out["text"] = product(self.text)
+            out.update(_lengths(self.words[rows][:, None], self.words[cols][None, :]))
+        for name, x in self._event_rows():
+            out[name] = product(x)
+        return _short_pairs(out, self.short[rows][:, None] | self.short[cols][None, :])
+
+    def _vector_view_matrices(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        rows = np.asarray(rows, dtype=np.int64)
+        out = {}
         for name, (_, vectors) in zip(self.encoder_names, self.embeddings, strict=True):
             e = vectors[rows]
             out[name] = (e @ e.T).astype(np.float64)
@@ -276,14 +306,7 @@ class StorySpace:
             out[p.name + "_mean"] = (m @ m.T).astype(np.float64)
             if p.name + "_pieces" in self.wanted:
                 out[p.name + "_pieces"] = _best_match_matrix(p, rows)
-        if self.text is not None and self.words is not None:
-            t = self.text[rows]
-            out["text"] = (t @ t.T).toarray().astype(np.float64)
-            w = self.words[rows]
-            out.update(_lengths(w[:, None], w[None, :]))
-        for name, x in self._event_rows():
-            out[name] = (x[rows] @ x[rows].T).toarray().astype(np.float64)
-        return _short_pairs(out, self.short[rows][:, None] | self.short[rows][None, :])
+        return out
 
     def _event_rows(self) -> list[tuple[str, sparse.csr_matrix]]:
         """The event views' rows that were computed, by view name. Rows are L2-normalised
@@ -328,11 +351,26 @@ class StorySpace:
             & ~one_language(self.language, i, j)
         )
 
+    def bounds_match(self, encoder_names: Sequence[str], pieces: int = 1) -> bool:
+        """Whether :meth:`match_bound` is below 1 for some pairs: with a fitted fusion, and
+        one piece of the lead read (or no piece view weighed)."""
+        if self.fusion is None:
+            return False
+        read = self.fusion.views_read()
+        return pieces == 1 or not any(n + s in read for n in encoder_names for s in PIECE_VIEWS)
+
     def match_bound(
-        self, i: np.ndarray, j: np.ndarray, encoder_names: Sequence[str], pieces: int = 1
+        self,
+        views: dict[str, np.ndarray],
+        i: np.ndarray,
+        j: np.ndarray,
+        encoder_names: Sequence[str],
+        pieces: int = 1,
     ) -> np.ndarray:
-        """The highest event match the row pairs (i[k], j[k]) could reach, whatever the
-        vectors ``encoder_names`` would give them: what blocking reads before embedding.
+        """The highest event match the pairs (i, j: arrays alike, or broadcasting) with the
+        word views ``views`` (:meth:`word_views`, :meth:`word_view_matrices`) could reach,
+        whatever the vectors ``encoder_names`` would give them: what blocking reads before
+        embedding.
 
         A pair whose bound is below ``story_min_match`` is never accepted, so an article in
         no pair above it ends alone, and its vectors change no story. The fused match grows
@@ -344,27 +382,21 @@ class StorySpace:
         convex function of the cosines on ``[-1, 1]`` and its highest value is at an end.
         That needs one number per encoder: its lead views are equal when it reads one
         piece of the lead (``pieces``, 1 by default). With more pieces they may differ,
-        and the bound is 1 (every pair may need vectors)."""
-        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        and the bound is 1 (every pair may need vectors), as it is without a fitted fusion."""
+        shape = np.shape(views["word"])
+        if not self.bounds_match(encoder_names, pieces):
+            return np.ones(shape)
+        assert self.fusion is not None  # bounds_match's condition
         if not encoder_names:
-            return self.pair_scores(i, j)[1]
-        if self.fusion is None:
-            total, count = self.lexical.pair_sums(i, j)
-            return np.clip(
-                mean_of_views(total + len(encoder_names), count + len(encoder_names)), 0, 1
-            )
-        read = self.fusion.views_read()
-        if pieces > 1 and any(n + s in read for n in encoder_names for s in PIECE_VIEWS):
-            return np.ones(len(i))
-        views = self.views(i, j)  # the word views: no vector is read
+            return self._fused(views, np.zeros(shape, dtype=bool))[1]
         # Taken as in two languages whatever the vectors: the pairs sharing few words.
         maybe = (views["word"] < self.foreign_max_word) & ~one_language(self.language, i, j)
-        best = np.zeros(len(i))
+        best = np.zeros(shape)
         for cosine in (-1.0, 1.0):
             ends = dict(views)
             for name in encoder_names:
                 for suffix in ENCODER_SUFFIXES:
-                    ends[name + suffix] = np.full(len(i), cosine)
+                    ends[name + suffix] = np.full(shape, cosine)
             best = np.maximum(best, self._fused(ends, maybe)[1])
         return best
 
@@ -384,11 +416,17 @@ class StorySpace:
         sim = self._mean(*self.lexical.matrix_sums(rows), cosines)
         return sim, sim
 
-    def pair_scores(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(similarity, match) of the row pairs (i[k], j[k])."""
+    def pair_scores(
+        self, i: np.ndarray, j: np.ndarray, words: dict[str, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(similarity, match) of the row pairs (i[k], j[k]); ``words``, their
+        :meth:`word_views` where already computed."""
         i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
         if self.fusion is not None:
-            views = self.views(i, j)
+            views = {
+                **(self.word_views(i, j) if words is None else words),
+                **self.vector_views(i, j),
+            }
             return self._fused(views, self._in_two_languages(views, i, j))
         cosines = [np.einsum("ij,ij->i", v[i], v[j]) for _, v in self.embeddings]
         sim = self._mean(*self.lexical.pair_sums(i, j), cosines)

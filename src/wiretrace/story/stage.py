@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
@@ -37,8 +36,8 @@ from wiretrace.records import (
     Story,
 )
 from wiretrace.story.align import best_matches, distinct, monotone_alignment
-from wiretrace.story.blocking import needs_vectors, window_matches
-from wiretrace.story.clustering import cluster_stories, time_order
+from wiretrace.story.blocking import Candidates, window_matches
+from wiretrace.story.clustering import cluster_stories, time_order, windows_to_cluster
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import mean_of_views
 from wiretrace.story.similarity import StorySpace
@@ -67,6 +66,27 @@ def find_stories(
     # Copies (duplicate, copy) share their family anchor's vector: embed what is not explained.
     same_text_as = {m: f.members[0] for f in families for m in f.members[1:]}
     published = [a.published for a in articles]
+    names = sorted(set(known.values()))
+    numbered = {name: k for k, name in enumerate(names)}
+    initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
+    candidates: Candidates | None = None
+
+    def worth_embedding(space: StorySpace) -> np.ndarray:
+        """The articles in a candidate pair (:class:`Candidates`), and those in a copy
+        relation, whose similarity the relation reports."""
+        nonlocal candidates
+        candidates = Candidates.find(
+            space,
+            _windows(articles, initial, config),
+            published,
+            config,
+            [e.name for e in encoders],
+        )
+        needed = candidates.articles
+        index = {a.id: i for i, a in enumerate(articles)}
+        needed[[index[x] for r in copy_relations for x in (r.a, r.b) if x in index]] = True
+        return needed
+
     space = StorySpace.build(
         articles,
         config,
@@ -74,21 +94,10 @@ def find_stories(
         same_text_as,
         cache,
         progress,
-        embed_only=partial(
-            _worth_embedding,
-            articles=articles,
-            copy_relations=copy_relations,
-            config=config,
-            encoder_names=[e.name for e in encoders],
-        )
-        if config.story_blocking
-        else None,
+        embed_only=worth_embedding if config.story_blocking else None,
     )
-    names = sorted(set(known.values()))
-    numbered = {name: k for k, name in enumerate(names)}
-    initial = np.array([numbered.get(known.get(a.id, ""), -1) for a in articles], dtype=np.int64)
     labels = _stories_then_short_records(
-        articles, published, window_matches(space, config), config, initial, progress
+        articles, published, window_matches(space, candidates), config, initial, progress
     )
     index = {a.id: i for i, a in enumerate(articles)}
     labels = _keep_families_together(labels, families, index, published, initial >= 0)
@@ -151,20 +160,23 @@ def find_stories(
     return relations, stories
 
 
-def _worth_embedding(
-    space: StorySpace,
-    articles: Sequence[CleanArticle],
-    copy_relations: Sequence[Relation],
-    config: Config,
-    encoder_names: Sequence[str],
-) -> np.ndarray:
-    """The articles whose vectors may change a story (:func:`needs_vectors`), and those in
-    a copy relation, whose similarity the relation reports."""
-    needed = needs_vectors(space, [a.published for a in articles], config, encoder_names)
-    index = {a.id: i for i, a in enumerate(articles)}
-    related = [index[x] for r in copy_relations for x in (r.a, r.b) if x in index]
-    needed[related] = True
-    return needed
+def _windows(
+    articles: Sequence[CleanArticle], initial: np.ndarray, config: Config
+) -> list[np.ndarray]:
+    """The windows :func:`_stories_then_short_records` clusters (rows of ``articles``): the
+    full articles' first, when short records are set apart."""
+    published = [a.published for a in articles]
+    spans = windows_to_cluster(published, config.story_window, initial)
+    short = np.array([a.short for a in articles], dtype=bool)
+    if short.any() and not short.all():
+        full = np.flatnonzero(~short)
+        spans += [
+            full[s]
+            for s in windows_to_cluster(
+                [published[i] for i in full.tolist()], config.story_window, initial[full]
+            )
+        ]
+    return spans
 
 
 def _stories_then_short_records(
