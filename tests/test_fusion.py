@@ -252,8 +252,8 @@ def test_train_fusion_runs_on_a_small_subset(tmp_path):
 
 
 def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
-    """The piece views (mean of the lead's 100-word pieces; their best matches), the
-    whole-text word view and the lengths: pair by pair equal to the dense matrices."""
+    """The piece views (mean of the lead's pieces of encoder_lead_words words; their best
+    matches), the whole-text word view and the lengths: pair by pair equal to the dense matrices."""
     counting, seen = counting_use
     ferry = (
         "The ferry company cut its winter timetable to two crossings a day after the "
@@ -285,8 +285,10 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     shipped = fusion.load("use")
     weighed = {n for n, w in (*shipped.weights.items(), *shipped.match.items()) if w != 0}
     assert set(run_space.views(i, j)) >= weighed - {"bias", "similarity"}
-    with pytest.raises(ValueError, match="refit them"):
+    with pytest.raises(ValueError, match="encoder_lead_pieces 1, it is 3: refit them"):
         StorySpace.build(arts, Config(encoder_lead_pieces=3), [counting])
+    with pytest.raises(ValueError, match="encoder_lead_words 60, it is 100: refit them"):
+        StorySpace.build(arts, Config(encoder_lead_words=100), [counting])
 
 
 def test_similar_events_are_alike_but_do_not_match():

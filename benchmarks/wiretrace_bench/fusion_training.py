@@ -220,6 +220,7 @@ def train(
         "date": datetime.date.today().isoformat(),
         "encoder": config.encoder,
         "lead_pieces": config.encoder_lead_pieces,
+        "lead_words": config.encoder_lead_words,
         "semeval_in_sample_r": _pearson(fitted.score(sem["views"]), sem["target"]),
         "semeval_mean_of_views_r": _pearson(sem["mean"], sem["target"]),
         "semeval_grouped_cv": cv,

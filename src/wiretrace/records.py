@@ -286,7 +286,9 @@ class DiffPassage:
     #: For shared/reworded: the matching paragraph in the other article, and its similarity.
     match: int | None = None
     similarity: float | None = None
-    #: For added/stitched_in: the highest similarity to any passage of the rest of the story.
+    #: For added/stitched_in: the highest similarity to a passage of the rest of the story
+    #: (for an added passage, the highest found before one reached
+    #: ``stitched_max_story_similarity``: at least that).
     story_similarity: float | None = None
     #: Other versions of the lineage that carry this passage.
     found_in: list[str] = field(default_factory=list)

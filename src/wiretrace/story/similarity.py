@@ -61,6 +61,22 @@ def pieces_read(config: Config) -> int:
     )
 
 
+def _check_fitted_reading(about: dict, key: str, config: Config) -> None:
+    """Fitted weights hold for the encoder reading what it read when fitted: the same words
+    of each lead, in the same number of pieces (the encoder views shift with either)."""
+    for setting, fitted_as in (
+        ("encoder_lead_pieces", "lead_pieces"),
+        ("encoder_lead_words", "lead_words"),
+    ):
+        fitted = about.get(fitted_as)
+        if fitted is not None and fitted != getattr(config, setting):
+            raise ValueError(
+                f"the fitted weights for encoder {key!r} were fitted with {setting} "
+                f"{fitted}, it is {getattr(config, setting)}: refit them with "
+                "`wiretrace train fusion`"
+            )
+
+
 def lead_pieces(lead: str, words: int, most: int) -> list[str]:
     """The lead cut into pieces of ``words`` words, at most ``most`` of them (at least one)."""
     w = lead.split()
@@ -138,13 +154,8 @@ class StorySpace:
         texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
         names = tuple(e.name for e in encoders)
         fusion = load(encoder_key(names)) if config.story_fusion else None
-        fitted_pieces = fusion.about.get("lead_pieces") if fusion and names else None
-        if fitted_pieces is not None and fitted_pieces != config.encoder_lead_pieces:
-            raise ValueError(
-                f"the fitted weights for encoder {encoder_key(names)!r} read "
-                f"{fitted_pieces} lead piece(s), encoder_lead_pieces is "
-                f"{config.encoder_lead_pieces}: refit them with `wiretrace train fusion`"
-            )
+        if fusion and names:
+            _check_fitted_reading(fusion.about, encoder_key(names), config)
         wanted = (
             set(view_names(names)) | set(MATCH_VIEWS)
             if every_view

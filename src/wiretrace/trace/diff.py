@@ -298,27 +298,65 @@ def _mark_stitched(
         articles, {q[1] for q in queries} | {c for q in queries for c in q[2]}, len(encoders)
     )
     threshold = config.stitched_max_story_similarity
-    undecided = []
+    undecided: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
     for passage, query, context in queries:
         # The lexical views alone bound the score from below (encoder views count 0):
         # most added paragraphs are plainly on the story and need no embedding.
-        bound = float(scorer.similarity(query, context).max())
-        passage.story_similarity = round(bound, 3)
-        if bound < threshold:
-            undecided.append((passage, query, context))
-    if undecided and encoders:
+        lexical = scorer.similarity(query, context)
+        passage.story_similarity = round(float(lexical.max()), 3)
+        if passage.story_similarity < threshold:
+            # Lexically closest first: the passages most likely to show it on the story.
+            order = np.argsort(-lexical, kind="stable")
+            undecided.append((passage, query, [context[k] for k in order]))
+    if encoders:
+        _rescue_by_meaning(undecided, scorer, threshold, articles, encoders, cache, progress)
+    for passage, _, _ in undecided:
+        passage.kind = "stitched_in"
+
+
+#: Context passages embedded per undecided paragraph in each round of
+#: :func:`_rescue_by_meaning` (the last round takes all the rest).
+_RESCUE_ROUNDS = (4, 32)
+
+
+def _rescue_by_meaning(
+    undecided: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]],
+    scorer: _ParagraphScorer,
+    threshold: float,
+    articles: Mapping[str, CleanArticle],
+    encoders: Sequence[Encoder],
+    cache: VectorCache | None,
+    progress: Progress | None,
+) -> None:
+    """Drop from ``undecided`` each paragraph some context passage (lexically closest
+    first) reaches ``threshold`` with, once embedded.
+
+    Embedding the whole context of every lexically undecided paragraph was most of the
+    trace stage; but an added paragraph on the story is nearly always shown so by one of
+    the passages closest to it in words. So the context is embedded in rounds, all
+    paragraphs' next passages in one batch, and a paragraph leaves once rescued. One
+    rescued, or compared with its whole context, ends as it would with everything
+    embedded; its ``story_similarity`` is the best score among the passages embedded."""
+    start = 0
+    for stop in (*_RESCUE_ROUNDS, None):
+        if not undecided:
+            return
         scorer.embed(
-            {q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx},
+            {q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx[start:stop]},
             articles,
             encoders,
             cache,
             progress,
         )
-    for passage, query, context in undecided:
-        best = float(scorer.similarity(query, context).max())
-        passage.story_similarity = round(best, 3)
-        if best < threshold:
-            passage.kind = "stitched_in"
+        still = []
+        for passage, query, context in undecided:
+            seen = context[:stop]
+            best = float(scorer.similarity(query, seen).max())
+            passage.story_similarity = round(max(best, passage.story_similarity or 0.0), 3)
+            if best < threshold:
+                still.append((passage, query, context))
+        undecided[:] = still
+        start = stop or 0
 
 
 class _ParagraphScorer:
@@ -332,7 +370,9 @@ class _ParagraphScorer:
         self.row = {k: n for n, k in enumerate(sorted(keys))}
         self.lexical = LexicalSpace([articles[a].paragraphs[i] for a, i in sorted(keys)])
         self.n_encoders = n_encoders
-        self.embeddings: list[tuple[float, np.ndarray, np.ndarray]] = []
+        #: Each encoder's floor and vectors (rows not embedded yet are 0), once it has some.
+        self.embeddings: list[tuple[float, np.ndarray]] = []
+        self.embedded = np.zeros(len(self.row), dtype=bool)
 
     def embed(
         self,
@@ -342,22 +382,27 @@ class _ParagraphScorer:
         cache: VectorCache | None,
         progress: Progress | None = None,
     ) -> None:
-        order = sorted(keys)
+        """Embed those paragraphs of ``keys`` that no earlier call embedded."""
+        order = [k for k in sorted(keys) if not self.embedded[self.row[k]]]
+        if not order:
+            return
         rows = np.array([self.row[k] for k in order])
         texts = [articles[a].paragraphs[i] for a, i in order]
-        for e in encoders:
+        for n, e in enumerate(encoders):
             got = encode_in_steps(e, texts, cache, progress, f"trace embed ({e.name})")
-            vectors = np.zeros((len(self.row), got.shape[1]), dtype=np.float32)
-            vectors[rows] = got
-            done = np.zeros(len(self.row), dtype=bool)
-            done[rows] = True
-            self.embeddings.append((e.floor, vectors, done))
+            if n == len(self.embeddings):
+                self.embeddings.append(
+                    (e.floor, np.zeros((len(self.row), got.shape[1]), dtype=np.float32))
+                )
+            self.embeddings[n][1][rows] = got
+        self.embedded[rows] = True
 
     def similarity(self, query: tuple[str, int], context: list[tuple[str, int]]) -> np.ndarray:
         j = np.array([self.row[c] for c in context])
         i = np.full(len(j), self.row[query])
         total, count = self.lexical.pair_sums(i, j)
         count = count + self.n_encoders
-        for floor, vectors, done in self.embeddings:
-            total = total + calibrated(vectors[j] @ vectors[i[0]], floor) * done[j] * done[i[0]]
+        both = self.embedded[j] & self.embedded[i[0]]
+        for floor, vectors in self.embeddings:
+            total = total + calibrated(vectors[j] @ vectors[i[0]], floor) * both
         return mean_of_views(total, count)
