@@ -11,7 +11,7 @@ import pytest
 from wiretrace import Config
 from wiretrace.config import ConfigError
 from wiretrace.records import CleanArticle
-from wiretrace.story.blocking import Candidates, window_matches
+from wiretrace.story.blocking import Candidates, story_scores, window_matches
 from wiretrace.story.clustering import beyond_horizon, publication_days, windows_to_cluster
 from wiretrace.story.similarity import StorySpace
 
@@ -105,6 +105,37 @@ def test_every_pair_exhaustive_scoring_accepts_is_scored_alike(counting_use):
     assert (exhaustive[~scored] < config.story_block_min_match).all()
     # Filler shares only words every article holds: none of it is embedded.
     assert not space.embedded[:12].any()
+
+
+def test_a_storys_members_are_scored_as_their_window_scored_them(counting_use):
+    """A story's few members look their pairs up among the candidates; a window places
+    the candidates in it: both give the scores exhaustive scoring gives the candidates."""
+    counting, _ = counting_use
+    articles = [_article(i, t) for i, t in enumerate([*FILLER[:12], *SOLAR])]
+    config = Config()
+    space, candidates = _blocked(articles, config, [counting])
+    full = StorySpace.build(articles, config, [counting])
+    members = np.array([15, 12, 3])  # any order, and a filler article among them
+    sims, match = story_scores(space, candidates)(members)
+    exhaustive_sims, exhaustive_match = full.scores(members)
+    window = candidates.match_matrix(space, np.arange(len(articles)))[np.ix_(members, members)]
+    proposed = np.zeros((3, 3), dtype=bool)
+    for r, c in zip(*np.triu_indices(3, 1), strict=True):
+        pair = (min(members[r], members[c]), max(members[r], members[c]))
+        proposed[r, c] = proposed[c, r] = pair in set(
+            zip(candidates.i.tolist(), candidates.j.tolist(), strict=True)
+        )
+    assert proposed[0, 1] and not proposed[1, 2]
+    assert len(candidates.i) > len(members) ** 2  # so the members' pairs were looked up
+    assert np.allclose(match[proposed], exhaustive_match[proposed])
+    # Similarities count where a relation may read them: between articles both embedded
+    # (an article in no pair that could reach a story has zero vectors).
+    embedded = space.embedded[members]
+    related = proposed & embedded[:, None] & embedded[None, :]
+    assert related[0, 1] and np.allclose(sims[related], exhaustive_sims[related])
+    assert (match[~proposed] == 0).all() and (sims[~proposed] == 0).all()
+    off_diagonal = ~np.eye(3, dtype=bool)
+    assert np.allclose(window[off_diagonal], match[off_diagonal])
 
 
 def test_pairs_beyond_the_horizon_are_not_candidates(counting_use):

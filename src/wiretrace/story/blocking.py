@@ -49,8 +49,10 @@ class Candidates:
     words: dict[str, np.ndarray]
     #: No bound holds (see the module doc): every pair is a candidate, scored when asked.
     every_pair: bool = False
-    #: The candidates' event match, once their vectors exist (:meth:`match_matrix`).
-    _match: np.ndarray | None = field(default=None, repr=False)
+    #: The candidates' (similarity, event match), once their vectors exist (:meth:`scores`).
+    _scores: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    #: ``i * n + j`` of each candidate, in order: where :meth:`scores` looks a few pairs up.
+    _keys: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def find(
@@ -95,7 +97,8 @@ class Candidates:
             )
         if not found:
             return cls(n, empty, empty, np.empty(0, dtype=bool), {})
-        # Overlapping windows propose a pair once each: keep one of each.
+        # Overlapping windows propose a pair once each: keep one of each (in the order of
+        # i * n + j, which :meth:`scores` looks pairs up by).
         i = np.concatenate([f[0] for f in found])
         j = np.concatenate([f[1] for f in found])
         _, first = np.unique(i * n + j, return_index=True)
@@ -116,19 +119,54 @@ class Candidates:
         asked for, with the space's vectors), the other pairs 0."""
         if self.every_pair:
             return space.match_matrix(rows)
-        if self._match is None:
-            self._match = (
-                space.pair_scores(self.i, self.j, self.words)[1] if len(self.i) else np.empty(0)
-            )
-        rows = np.asarray(rows, dtype=np.int64)
-        position = np.full(self.n, -1, dtype=np.int64)
-        position[rows] = np.arange(len(rows))
-        a, b = position[self.i], position[self.j]
-        inside = (a >= 0) & (b >= 0)
-        matrix = np.zeros((len(rows), len(rows)), dtype=np.float64)
-        matrix[a[inside], b[inside]] = matrix[b[inside], a[inside]] = self._match[inside]
+        matrix = self.scores(space, rows)[1]
         np.fill_diagonal(matrix, 1.0)
         return matrix
+
+    def scores(self, space: StorySpace, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Dense (similarity, event match) among ``rows``: the candidates' scores, 0 for
+        every other pair and on the diagonal (those of a story's members: each pair that
+        could be related is a candidate, and the others are not compared)."""
+        if self.every_pair:
+            return space.scores(rows)
+        rows = np.asarray(rows, dtype=np.int64)
+        m = len(rows)
+        if not len(self.i):
+            return np.zeros((m, m)), np.zeros((m, m))
+        if self._scores is None:
+            self._scores = space.pair_scores(self.i, self.j, self.words)
+            self._keys = self.i * self.n + self.j  # sorted (see find)
+        assert self._keys is not None
+        if m * m < len(self.i):
+            # A few rows (a story's members): look their pairs up among the candidates.
+            a, b = np.triu_indices(m, 1)
+            wanted = np.minimum(rows[a], rows[b]) * self.n + np.maximum(rows[a], rows[b])
+            at = np.minimum(np.searchsorted(self._keys, wanted), len(self._keys) - 1)
+            found = self._keys[at] == wanted
+            a, b, at = a[found], b[found], at[found]
+        else:
+            # Many rows (a window): place each candidate inside them.
+            position = np.full(self.n, -1, dtype=np.int64)
+            position[rows] = np.arange(m)
+            a, b = position[self.i], position[self.j]
+            inside = (a >= 0) & (b >= 0)
+            a, b, at = a[inside], b[inside], np.flatnonzero(inside)
+        out = []
+        for values in self._scores:
+            matrix = np.zeros((m, m), dtype=np.float64)
+            matrix[a, b] = matrix[b, a] = values[at]
+            out.append(matrix)
+        return out[0], out[1]
+
+
+def story_scores(
+    space: StorySpace, candidates: Candidates | None
+) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Dense (similarity, event match) among a story's members: the candidates' scores, or
+    every pair scored (no ``candidates``: ``story_blocking`` off)."""
+    if candidates is None:
+        return space.scores
+    return lambda rows: candidates.scores(space, rows)
 
 
 def window_matches(

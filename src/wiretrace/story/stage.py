@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from wiretrace.records import (
     Story,
 )
 from wiretrace.story.align import best_matches, distinct, monotone_alignment
-from wiretrace.story.blocking import Candidates, window_matches
+from wiretrace.story.blocking import Candidates, story_scores, window_matches
 from wiretrace.story.clustering import cluster_stories, time_order, windows_to_cluster
 from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
 from wiretrace.story.lexical import mean_of_views
@@ -119,10 +120,11 @@ def find_stories(
     groups = [order[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
     groups = [g for g in groups if is_new[g].any()]
     picked: list[list[_Pair]] = []
+    scores = story_scores(space, candidates)
     for members in groups:
         ids = [articles[i].id for i in members]
         if len(members) > 1:
-            picked.append(_story_pairs(articles, members, is_new, space, related, config))
+            picked.append(_story_pairs(articles, members, is_new, scores, space, related, config))
         fams = sorted({family_of[i] for i in ids if i in family_of})
         label = int(labels[members[0]])
         stories.append(
@@ -267,14 +269,15 @@ def _story_pairs(
     articles,
     members: np.ndarray,
     is_new: np.ndarray,
+    scores: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     space: StorySpace,
     related: set,
     config: Config,
 ) -> list[_Pair]:
     """Each member with its best-matching fellow members, for the pairs holding a new
     article (the stored pairs were related when they were new) and not related by the copy
-    engine."""
-    sims, match = space.scores(members)
+    engine. ``scores`` gives the members' (similarity, match) (:func:`story_scores`)."""
+    sims, match = scores(members)
     np.fill_diagonal(match, -1.0)
     chosen: set[tuple[int, int]] = set()
     k = config.story_max_neighbours
@@ -318,13 +321,15 @@ def _story_relations(
 ) -> list[Relation]:
     """The relation of each pair of one story: a rewrite or same_story, by their
     paragraphs (``passages``, embedded) when aligned, else same_story (``words_only``)."""
+    aligned = passages.among([articles[x] for p in pairs if p.aligned for x in (p.a, p.b)])
+    unaligned = words_only.among([articles[x] for p in pairs if not p.aligned for x in (p.a, p.b)])
     out = []
     for p in pairs:
         a, b = articles[p.a], articles[p.b]
         if p.aligned:
-            out.append(meaning_relation(a, b, p.similarity, passages, config))
+            out.append(meaning_relation(a, b, p.similarity, aligned, config))
         else:
-            out.append(same_story(a, b, p.similarity, words_only, config))
+            out.append(same_story(a, b, p.similarity, unaligned, config))
         out[-1].match = round(p.match, 4)
     return out
 
@@ -347,6 +352,12 @@ def _worth_aligning(
         if w < config.rewrite_foreign_word_similarity
         or sims[p] >= config.rewrite_min_story_similarity_same_language
     }
+
+
+class Paragraphs(Protocol):
+    """Paragraph similarities of two articles (rows a's paragraphs, columns b's)."""
+
+    def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray: ...
 
 
 class PassageSpace:
@@ -372,20 +383,47 @@ class PassageSpace:
             for e in (encoders if texts else ())
         ]
 
-    def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
-        ra = np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
-        rb = np.arange(self.offset[b.id], self.offset[b.id] + len(b.paragraphs))
-        assert self.lexical is not None  # made from a's and b's paragraphs
-        total, count = self.lexical.matrix_sums(np.concatenate((ra, rb)))
-        total, count = total[: len(ra), len(ra) :], count[: len(ra), len(ra) :]
+    def _rows(self, a: CleanArticle) -> np.ndarray:
+        return np.arange(self.offset[a.id], self.offset[a.id] + len(a.paragraphs))
+
+    def _similarities(self, rows: np.ndarray) -> np.ndarray:
+        """Dense similarities among the paragraph ``rows``."""
+        assert self.lexical is not None  # made from the articles the rows are of
+        total, count = self.lexical.matrix_sums(rows)
         for floor, vectors in self.embeddings:
-            total = total + calibrated(vectors[ra] @ vectors[rb].T, floor)
+            total = total + calibrated(vectors[rows] @ vectors[rows].T, floor)
             count = count + 1
         return mean_of_views(total, count)
 
+    def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
+        ra, rb = self._rows(a), self._rows(b)
+        return self._similarities(np.concatenate((ra, rb)))[: len(ra), len(ra) :]
+
+    def among(self, articles: Sequence[CleanArticle]) -> _Among:
+        """The similarities among all paragraphs of ``articles`` (a story's), computed at
+        once: a sparse product per view for a story, not one per pair of it."""
+        unique = list({a.id: a for a in articles}.values())
+        rows = [self._rows(a) for a in unique]
+        at = np.cumsum([0] + [len(r) for r in rows])
+        local = {a.id: (int(at[k]), int(at[k + 1])) for k, a in enumerate(unique)}
+        every = self._similarities(np.concatenate(rows)) if unique else np.zeros((0, 0))
+        return _Among(local, every)
+
+
+@dataclass(slots=True)
+class _Among:
+    """:meth:`PassageSpace.among`: the articles' paragraph spans in one similarity matrix."""
+
+    local: dict[str, tuple[int, int]]
+    every: np.ndarray
+
+    def matrix(self, a: CleanArticle, b: CleanArticle) -> np.ndarray:
+        (a0, a1), (b0, b1) = self.local[a.id], self.local[b.id]
+        return self.every[a0:a1, b0:b1]
+
 
 def same_story(
-    a: CleanArticle, b: CleanArticle, similarity: float, passages: PassageSpace, config: Config
+    a: CleanArticle, b: CleanArticle, similarity: float, passages: Paragraphs, config: Config
 ) -> Relation:
     """A ``same_story`` relation, its evidence the paragraph pairs of ``passages`` that are
     each other's best match."""
@@ -401,7 +439,7 @@ def _same_story(
 
 
 def meaning_relation(
-    a: CleanArticle, b: CleanArticle, similarity: float, passages: PassageSpace, config: Config
+    a: CleanArticle, b: CleanArticle, similarity: float, passages: Paragraphs, config: Config
 ) -> Relation:
     """``rewrite`` (with the passages aligned in order as evidence) or ``same_story`` (with
     the paragraph pairs that are each other's best match)."""
