@@ -355,9 +355,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
             workers=args.workers or 0,
             corpus_cache=args.corpus_cache,
         )
+    if args.name == "outputs":
+        if not args.out or not args.against:
+            raise UsageError("bench outputs needs --against OLD_DIR and --out NEW_DIR")
+        return _bench("outputs").main(Path(args.against), Path(args.out), console)
     if args.name == "report":
         if not args.out:
-            raise SystemExit("bench report needs --out DIR (the output folder of a run)")
+            raise UsageError("bench report needs --out DIR (the output folder of a run)")
         return _bench("report_open").main(Path(args.out), console, repeats=args.repeats)
     if args.name == "embed":
         return _bench("embedding").main(data_dir, _config(args), console, n_articles=args.articles)
@@ -597,6 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
             "provenance",
             "dates",
             "inputs",
+            "outputs",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
@@ -607,7 +612,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out",
-        help="bench report: the output folder of a run; bench serve: the server's log file",
+        help="bench report: the output folder of a run; bench serve: the server's log file; "
+        "bench outputs: the output folder compared with --against's",
+    )
+    p.add_argument(
+        "--against",
+        help="bench outputs: the output folder of the run before (the same input)",
     )
     p.add_argument("--repeats", type=int, default=3, help="bench report: page loads to time")
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
