@@ -442,3 +442,38 @@ def test_a_canonical_address_on_the_sources_outlet_credits_it(tmp_path):
     (lineage,) = result.lineages
     assert (lineage.original, lineage.original_certain) == ("ledger", True)
     assert "credited as the source by reprint" in lineage.original_reason
+
+
+def test_an_added_paragraphs_context_is_embedded_until_one_passage_rescues_it(counting_use):
+    """The context of a paragraph the word views leave undecided is embedded in rounds,
+    closest first: one shown on the story by its closest passage costs that round only; one
+    unlike everything is compared with its whole context before it is called stitched in."""
+    from wiretrace.records import DiffPassage
+    from wiretrace.trace.diff import _ParagraphScorer, _rescue_by_meaning
+
+    counting, seen = counting_use
+    ferry = "The ferry operator cancelled every crossing after the storm damaged the pier."
+    reworded = "Every crossing was called off by the ferry company once the gale wrecked its pier."
+    unrelated = [
+        f"Paragraph {k} of the council minutes lists item {k} on the library's opening hours."
+        for k in range(40)
+    ]
+    articles = {
+        "v": CleanArticle("v", "", [ferry, "Brazil won the final on penalties."], [], []),
+        "m": CleanArticle("m", "", [reworded, *unrelated], [], []),
+    }
+    context = [("m", j) for j in range(41)]  # closest first: the reworded ferry leads
+    queries = [
+        (DiffPassage("added", "version", 0, 1, paragraph=0), ("v", 0), context),
+        (DiffPassage("added", "version", 0, 1, paragraph=1), ("v", 1), context[1:]),
+    ]
+    scorer = _ParagraphScorer(articles, {("v", 0), ("v", 1), *context}, 1)
+    undecided = list(queries)
+    _rescue_by_meaning(undecided, scorer, 0.15, articles, [counting], None, None)
+    assert [q[1] for q in undecided] == [("v", 1)]  # the football paragraph: stitched in
+    assert (queries[0][0].story_similarity or 0) >= 0.15
+    # The first round: both queries and 4 passages of each context (5 in all); the rest
+    # of the unrelated ones only for the paragraph never rescued. Each embedded once.
+    first_round = {ferry, "Brazil won the final on penalties.", reworded, *unrelated[:4]}
+    assert set(seen[:7]) == first_round
+    assert len(seen) == len(set(seen)) == 2 + 41
