@@ -34,3 +34,28 @@ def test_a_pair_is_in_one_language_only_when_both_are_known_and_the_same():
     matrix = one_language(codes, rows[:, None], rows[None, :])
     assert matrix.shape == (4, 4) and matrix[0, 1] and not matrix[2, 2 - 1]
     assert not one_language(np.array([], dtype=object), i, j).any()
+
+
+def test_a_long_running_caller_identifies_each_text_once(monkeypatch):
+    """With the term memo on (the service's engine), a stored text asked about again in a
+    later round is not identified again."""
+    from wiretrace.story import language
+    from wiretrace.story.lexical import remember_terms
+
+    asked: list[str] = []
+    identify = language._language
+    monkeypatch.setattr(language, "_language", lambda t: asked.append(t) or identify(t))
+    texts = [
+        "The council approved the new budget for the city's schools on Tuesday evening.",
+        "Le conseil municipal a approuvé mardi soir le nouveau budget des écoles de la ville.",
+    ]
+    remember_terms(100)
+    try:
+        first = language.languages(texts)
+        again = language.languages([*texts, "Ein ganz neuer Satz über das Wetter in Berlin."])
+    finally:
+        remember_terms(None)
+    assert list(first) == ["en", "fr"] and list(again[:2]) == ["en", "fr"]
+    assert len(asked) == 3  # the two texts once, and the new one
+    language.languages(texts)  # the memo off: identified again
+    assert len(asked) == 5

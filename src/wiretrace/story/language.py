@@ -21,6 +21,8 @@ from functools import cache
 
 import numpy as np
 
+from wiretrace.story.lexical import remembered
+
 #: Words of each text the identifier reads: the head of a lead is plenty, and the cost
 #: grows with the length.
 WORDS = 60
@@ -36,16 +38,20 @@ def _identifier():
 
 
 def languages(texts: Sequence[str]) -> np.ndarray:
-    """The ISO 639-1 code of each text's language, or ``""`` where it is not plain."""
+    """The ISO 639-1 code of each text's language, or ``""`` where it is not plain.
+
+    A long-running caller (the service's engine) asks again, each round, for the stored
+    texts around its new ones: with the term memo on (:func:`remember_terms`), each text is
+    identified once."""
     if not texts:
         return np.array([], dtype=object)
-    identify = _identifier().classify
-    out = []
-    for text in texts:
-        head = " ".join(text.split()[:WORDS])
-        code, probability = identify(head) if head else ("", 0.0)
-        out.append(code if probability >= SURE else "")
-    return np.array(out, dtype=object)
+    return np.array([remembered("language", t, _language) for t in texts], dtype=object)
+
+
+def _language(text: str) -> str:
+    head = " ".join(text.split()[:WORDS])
+    code, probability = _identifier().classify(head) if head else ("", 0.0)
+    return code if probability >= SURE else ""
 
 
 def one_language(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -42,7 +42,13 @@ def story_text(title: str, paragraphs: Sequence[str], max_words: int | None = No
     # A short record whose text is its title (wiretrace.clean.article.as_short_record)
     # counts it once, as cleaning makes every other article do.
     lead = paragraphs[1:] if paragraphs and paragraphs[0] == title else paragraphs
-    words = " ".join([title, *lead]).split()
+    if max_words is None:
+        return " ".join(" ".join([title, *lead]).split())
+    words: list[str] = []
+    for piece in (title, *lead):  # a lead is a few paragraphs of a text: split no more
+        words += piece.split()
+        if len(words) >= max_words:
+            break
     return " ".join(words[:max_words])
 
 
@@ -114,6 +120,12 @@ class TermMemo:
 _MEMO: TermMemo | None = None
 
 
+def remembered(kind: Hashable, text: str, compute: Callable[[str], T]) -> T:
+    """``compute(text)``, from the :class:`TermMemo` when one is on (kept under ``kind``)."""
+    memo = _MEMO
+    return compute(text) if memo is None else memo.get(kind, text, compute)
+
+
 def remember_terms(most: int | None) -> None:
     """Remember the terms of up to ``most`` texts per view between runs in this process
     (None: stop, and forget them)."""
@@ -143,8 +155,7 @@ class _Count(_Remembering):
 
 
 def _names_and_numbers(text: str) -> str:
-    memo = _MEMO
-    return names_and_numbers(text) if memo is None else memo.get("names", text, names_and_numbers)
+    return remembered("names", text, names_and_numbers)
 
 
 class LexicalSpace:

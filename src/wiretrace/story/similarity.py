@@ -167,7 +167,8 @@ class StorySpace:
         whole = [story_text(a.title, a.paragraphs) for a in articles]
         if wanted & {"text", "length_ratio", "shorter_length"}:
             text, plain = words_and_plain_rows(whole)
-            words = np.array([len(t.split()) for t in whole], dtype=np.float64)
+            # story_text joins the words by single spaces: counting spaces counts words.
+            words = np.array([t.count(" ") + 1 if t else 0 for t in whole], dtype=np.float64)
         if "plain" in wanted and plain is None:
             plain = plain_rows(whole)
         space = cls(
@@ -183,7 +184,7 @@ class StorySpace:
             [],
             frozenset(wanted),
             plain if "plain" in wanted else None,
-            plain_rows([" ".join(t.split()[:HEAD_WORDS]) for t in whole])
+            plain_rows([" ".join(t.split(" ", HEAD_WORDS)[:HEAD_WORDS]) for t in whole])
             if "head" in wanted
             else None,
             numbers_rows(whole) if "numbers" in wanted else None,
