@@ -18,8 +18,10 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from wiretrace.errors import InputMissing
+from wiretrace.untrusted import printable
 
 #: What names a row of each output file.
 KEYS: dict[str, Callable[[dict], object]] = {
@@ -103,7 +105,10 @@ def main(old_dir: Path, new_dir: Path, console: Console) -> int:
     found = compare(old_dir, new_dir)
     if not found:
         raise InputMissing(f"bench outputs: no output files in {old_dir} or {new_dir}")
-    table = Table(title=f"outputs of {new_dir} against {old_dir} (timing fields left out)")
+    # Ids and field names come from the articles' authors: printed as plain text, never
+    # as markup or escape sequences (wiretrace.untrusted).
+    title = f"outputs of {printable(new_dir)} against {printable(old_dir)} (timing left out)"
+    table = Table(title=Text(title))
     for column in ("file", "same", "changed", "only in old", "only in new"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for name, f in found.items():
@@ -116,11 +121,14 @@ def main(old_dir: Path, new_dir: Path, console: Console) -> int:
         )
     console.print(table)
     for name, f in found.items():
-        for k, fields in list(f["changed"].items())[:SHOWN]:
-            console.print(f"{name}: {k} differs in {', '.join(fields)}")
-        for side in ("only_old", "only_new"):
-            for k in f[side][:SHOWN]:
-                console.print(f"{name}: {k} {side.replace('_', ' in ')}")
+        lines = [
+            f"{k} differs in {', '.join(fields)}"
+            for k, fields in list(f["changed"].items())[:SHOWN]
+        ]
+        lines += [f"{k} only in old" for k in f["only_old"][:SHOWN]]
+        lines += [f"{k} only in new" for k in f["only_new"][:SHOWN]]
+        for line in lines:
+            console.print(Text(printable(f"{name}: {line}")))
     same = identical(found)
     console.print("identical apart from timing fields" if same else "the outputs differ")
     return 0 if same else 1

@@ -65,3 +65,15 @@ def test_the_command_needs_both_folders(tmp_path):
     assert told == "bench outputs: gone: no such folder"
     same = wiretrace("bench", "outputs", "--out", run, "--against", run, cwd=tmp_path)
     assert same.returncode == 0 and "identical apart from timing fields" in same.stdout
+
+
+def test_hostile_ids_are_printed_as_text(tmp_path):
+    hostile = "[bold red]x[/bold red]\x1b]0;owned\x07\u202e"
+    old = _write(tmp_path / "old", {"stories.jsonl": [{"story": hostile, "members": []}]}, 1.0)
+    new = _write(tmp_path / "new", {"stories.jsonl": []}, 1.0)
+    said = tmp_path / "said"
+    with said.open("w") as out:
+        assert main(old, new, Console(file=out, width=200, force_terminal=True)) == 1
+    text = said.read_text()
+    assert "stories.jsonl: [bold red]x[/bold red] only in old" in text
+    assert "owned" not in text and "\u202e" not in text and "\x07" not in text
