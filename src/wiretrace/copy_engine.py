@@ -17,20 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace import executor
 from wiretrace.accounting import Accounting
 from wiretrace.candidates import CandidateStats, sharded_candidate_pairs
-from wiretrace.clean.article import (
-    as_short_record,
-    clean_article,
-    drop_paragraphs,
-    too_short_reason,
-)
+from wiretrace.clean.article import drop_paragraphs
 from wiretrace.clean.boilerplate import (
     KEY_DTYPE,
     frequent_lines,
     judge_in_batches,
-    paragraph_keys,
     split_keys,
 )
 from wiretrace.clean.outlet_blocks import (
@@ -40,7 +33,6 @@ from wiretrace.clean.outlet_blocks import (
     StoredLine,
     find_outlet_blocks,
     outlet_line_rows,
-    outlet_of,
 )
 from wiretrace.codec import article_from_record
 from wiretrace.config import Config
@@ -49,6 +41,17 @@ from wiretrace.fingerprint import Fingerprint, FingerprintSettings, fingerprint_
 from wiretrace.records import Article, CleanArticle, Relation, Skipped
 from wiretrace.shelf import ArticleShelf, Row, shelved_between
 from wiretrace.shelf import article_row as shelf_row
+from wiretrace.steps import (
+    Admit,
+    Clean,
+    Cleaned,
+    DropBoilerplate,
+    Sketch,
+    StepStats,
+    already_stored,
+    duplicate_id,
+    word_count,
+)
 from wiretrace.store import Store, content_hash
 from wiretrace.verify import Verifier
 
@@ -67,28 +70,26 @@ class _Cleaned:
     blocks: bytes = b""
 
 
-def _clean_chunk(articles: list[Article]) -> list[_Cleaned]:
-    out = []
-    for article in articles:
-        cleaned = clean_article(article)
-        out.append(
-            _Cleaned(
-                shelf_row(cleaned),
-                b"".join(paragraph_keys(cleaned)),
-                _word_count(cleaned),
-                cleaned.notes,
-                outlet_of(cleaned.source, cleaned.url),
-            )
-        )
-    return out
+def _to_shelve(cleaned: list[Cleaned]) -> list[_Cleaned]:
+    """What a cleaning worker sends back: each article as a shelf row, and what the main
+    process keeps of it."""
+    return [
+        _Cleaned(shelf_row(c.article), b"".join(c.keys), c.words, c.article.notes, c.outlet)
+        for c in cleaned
+    ]
 
 
-def _word_count(article: CleanArticle) -> int:
-    return sum(p.count(" ") + 1 for p in article.paragraphs)  # paragraphs are single-spaced
+@dataclass(frozen=True, slots=True)
+class _ShelfRange:
+    """Shelved articles by sequence number, read from disk where they are iterated (in a
+    worker process: only the range travels)."""
 
+    path: Path
+    lo: int
+    hi: int
 
-def _fingerprint_range(chunk: tuple[Path, int, int]) -> list[Fingerprint]:
-    return fingerprint_articles(shelved_between(*chunk), executor.CONFIG)  # short: keyless
+    def __iter__(self) -> Iterator[CleanArticle]:
+        return iter(shelved_between(self.path, self.lo, self.hi))
 
 
 _VERIFIER: Verifier | None = None
@@ -129,11 +130,7 @@ def ingest_chunks(
             accounting.skip(record)
             continue
         if record.id in first_seen:
-            accounting.skip(
-                Skipped(
-                    record.origin, f"duplicate id (first at {first_seen[record.id]})", record.id
-                )
-            )
+            accounting.skip(duplicate_id(record, first_seen[record.id]))
             continue
         first_seen[record.id] = record.origin
         articles.append(record)
@@ -160,6 +157,7 @@ def clean_into_shelf(
     shelf: ArticleShelf,
     config: Config,
     accounting: Accounting,
+    stats: StepStats,
     progress: Progress | None,
 ) -> dict[str, _Cleaned]:
     """Read and clean every record onto the shelf (in worker processes when they pay); what
@@ -168,37 +166,50 @@ def clean_into_shelf(
     first = list(itertools.islice(parts, 2))  # enough to tell whether workers pay
     pool = LocalExecutor(config, sum(map(len, first)))
     held: dict[str, _Cleaned] = {}
+    step = Clean()
     try:
-        for part in pool.stream(_clean_chunk, itertools.chain(first, parts), progress, "clean"):
+        for part in pool.stream_step(
+            step, itertools.chain(first, parts), progress, finish=_to_shelve
+        ):
             _shelve(part, shelf, held)
     finally:
         pool.close()
+    stats.add(step)
     return held
 
 
 def fingerprint_shelf(
-    shelf: ArticleShelf, n_articles: int, config: Config, progress: Progress | None
+    shelf: ArticleShelf,
+    n_articles: int,
+    config: Config,
+    stats: StepStats,
+    progress: Progress | None,
 ) -> list[Fingerprint]:
     """Fingerprints of the shelved articles, in shelf order (worker processes read them)."""
     ranges = shelf.seq_ranges(config.chunk_size)
     sizes = [min(config.chunk_size, n_articles - n * config.chunk_size) for n in range(len(ranges))]
     pool = LocalExecutor(config, n_articles)
+    step = Sketch(FingerprintSettings.of(config), config.chunk_size)
     try:
-        parts = pool.map(
-            _fingerprint_range,
-            [(shelf.path, lo, hi) for lo, hi in ranges],
+        parts = pool.map_step(
+            step,
+            [_ShelfRange(shelf.path, lo, hi) for lo, hi in ranges],
             progress,
-            "fingerprint",
             n_articles,
             sizes,
         )
     finally:
         pool.close()
-    return [f for part in parts for f in part]
+    stats.add(step)
+    return [f for part in parts for f in part if not isinstance(f, Skipped)]
 
 
 def remove_learned_boilerplate(
-    held: dict[str, _Cleaned], shelf: ArticleShelf, config: Config, store: Store | None
+    held: dict[str, _Cleaned],
+    shelf: ArticleShelf,
+    config: Config,
+    store: Store | None,
+    stats: StepStats,
 ) -> dict[bytes, int]:
     """Drop boilerplate (learned now, or stored) from the shelved articles; return what was
     learned now."""
@@ -215,30 +226,26 @@ def remove_learned_boilerplate(
 
     new = judge_in_batches(frequent, holders, fetch, config) if frequent else {}
     learned = {**store.boilerplate(), **new} if store else new
-    if not learned:
-        return new
-    flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
-    owner = np.repeat(np.arange(len(ids)), [len(k) // KEY_DTYPE.itemsize for k in packed])
-    hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype=KEY_DTYPE))
+    step = DropBoilerplate(learned)
+    holding: list[int] = []
+    if learned:
+        flat = np.frombuffer(b"".join(packed), dtype=KEY_DTYPE)
+        owner = np.repeat(np.arange(len(ids)), [len(k) // KEY_DTYPE.itemsize for k in packed])
+        hit = np.isin(flat, np.frombuffer(b"".join(learned), dtype=KEY_DTYPE))
+        holding = np.unique(owner[hit]).tolist()
+    step.passed_by(len(ids) - len(holding))
     changed = []
-    for n in np.unique(owner[hit]).tolist():
-        c, article = held[ids[n]], shelf.get(ids[n])
-        article_keys = split_keys(c.keys)
-        drop = {i for i, k in enumerate(article_keys) if k in learned}
-        drop_paragraphs(
-            article,
-            drop,
-            lambda i, k=article_keys: (
-                f"learned boilerplate (in {learned[k[i]]} articles of different stories)"
-            ),
-        )
-        c.keys = b"".join(k for i, k in enumerate(article_keys) if i not in drop)
-        c.words = _word_count(article)
-        changed.append(article)
+    for n in holding:  # only these have a line to drop: read those
+        c = held[ids[n]]
+        got = step.take(Cleaned(shelf.get(ids[n]), split_keys(c.keys), c.words, c.outlet))
+        assert isinstance(got, Cleaned), "dropping lines never skips an article"
+        c.keys, c.words = b"".join(got.keys), got.words
+        changed.append(got.article)
         if len(changed) >= 500:
             shelf.replace(changed)
             changed = []
     shelf.replace(changed)
+    stats.add(step)
     return new
 
 
@@ -297,7 +304,7 @@ def remove_outlet_blocks(
         )
         c.keys = b"".join(k for i, k in enumerate(keys) if i not in drop)
         c.blocks = b"".join(keys[i] for i in sorted(drop))
-        c.words = _word_count(article)
+        c.words = word_count(article)
         changed.append(article)
         if len(changed) >= 500:
             shelf.replace(changed)
@@ -312,36 +319,31 @@ def admit(
     config: Config,
     accounting: Accounting,
     stored: dict[str, str],
+    stats: StepStats,
 ) -> None:
     """Keep (in ``held`` and on the shelf) articles with enough story text, or short ones
-    (a title: see :func:`too_short_reason`, marked ``short`` on the shelf so the
+    (the :class:`~wiretrace.steps.Admit` step: marked ``short`` on the shelf so the
     fingerprint stage passes them by), that are not already stored; account for the
     others."""
+    step = Admit(config.min_words)
     rejected, short = [], []
     for article_id, c in held.items():
-        reason, article = None, None
-        if c.words < config.min_words:
-            article = shelf.get(article_id)
-            reason = too_short_reason(article, c.words)
-            if reason is None:  # before the store's check: it compares the short text
-                article = as_short_record(article)
-        if reason is None and article_id in stored:
-            same = stored[article_id] == content_hash(
-                article if article is not None else shelf.get(article_id)
-            )
-            reason = (
-                "already in the store (same text)"
-                if same
-                else "duplicate id (stored earlier with different text)"
-            )
-        if reason is None:
-            accounting.processed += 1
-            accounting.notes.extend((article_id, note) for note in c.notes)
-            if article is not None:
-                short.append(article)
+        got: Cleaned | Skipped | None = None  # None: long enough, its text left on disk
+        if not step.long_enough(c.words):
+            got = step.take(Cleaned(shelf.get(article_id), [], c.words, c.outlet))
+        # after the length: a short record's stored text is its short form
+        if not isinstance(got, Skipped) and article_id in stored:
+            article = got.article if got else shelf.get(article_id)
+            got = already_stored(article, stored[article_id] == content_hash(article))
+        if isinstance(got, Skipped):
+            accounting.skip(got)
+            rejected.append(article_id)
             continue
-        accounting.skip(Skipped(shelf.get(article_id).origin, reason, article_id))
-        rejected.append(article_id)
+        accounting.processed += 1
+        accounting.notes.extend((article_id, note) for note in c.notes)
+        if got is not None:
+            short.append(got.article)
+    stats.add(step)
     shelf.replace(short)
     accounting.short += len(short)
     shelf.delete(rejected)

@@ -1,18 +1,22 @@
 """Where the per-article stages run: worker processes when there is enough work.
 
-The stages are plain functions over chunks of records; :class:`LocalExecutor` only
-schedules them (a pool forked once per stage, chunks mapped in order, or read lazily
-with a bounded number in flight). The settings reach the workers once, at fork.
+The stages are steps over chunks of records (:mod:`wiretrace.steps`) or plain functions;
+:class:`LocalExecutor` only schedules them (a pool forked once per stage, chunks mapped in
+order, or read lazily with a bounded number in flight). The settings reach the workers
+once, at fork; a step's stats are counted where each chunk ran and added up in the run's
+process.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from wiretrace.config import Config
+from wiretrace.steps import Stats, Step
 
 Progress = Callable[[str, int, int], None]
 
@@ -23,6 +27,17 @@ CONFIG = Config()
 def _init_worker(config: Config) -> None:
     global CONFIG
     CONFIG = config
+
+
+def _step_in_worker(step: Step, finish: Callable[[list], list] | None, chunk: Iterable) -> tuple:
+    """``step`` over one chunk, its outputs (through ``finish``, when given: what the
+    worker sends back) and what it counted on this chunk alone."""
+    kept, step.stats = step.stats, Stats()
+    try:
+        out = list(step.run(chunk))
+        return (finish(out) if finish else out), step.stats
+    finally:
+        step.stats = kept
 
 
 def chunks(items: list, size: int) -> list[list]:
@@ -62,6 +77,36 @@ class LocalExecutor:
             if progress:
                 progress(label, done, total)
         return results
+
+    def map_step(
+        self,
+        step: Step,
+        chunks: list,
+        progress: Progress | None,
+        total: int,
+        sizes: list[int] | None = None,
+        finish: Callable[[list], list] | None = None,
+    ) -> list[list]:
+        """:meth:`map` of ``step`` (each chunk's outputs through ``finish`` in the worker);
+        the stats counted in the workers are added to ``step.stats``."""
+        fn = functools.partial(_step_in_worker, step, finish)
+        parts = self.map(fn, chunks, progress, step.name, total, sizes)
+        for _, stats in parts:
+            step.stats.merge(stats)
+        return [out for out, _ in parts]
+
+    def stream_step(
+        self,
+        step: Step,
+        chunks: Iterator[list],
+        progress: Progress | None,
+        finish: Callable[[list], list] | None = None,
+    ) -> Iterator[list]:
+        """:meth:`stream` of ``step``, as :meth:`map_step`."""
+        fn = functools.partial(_step_in_worker, step, finish)
+        for out, stats in self.stream(fn, chunks, progress, step.name):
+            step.stats.merge(stats)
+            yield out
 
     def stream(self, fn, chunks: Iterator[list], progress: Progress | None, label: str) -> Iterator:
         """Map over chunks read lazily, in order, with at most two chunks a worker in flight,

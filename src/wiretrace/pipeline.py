@@ -46,6 +46,7 @@ from wiretrace.records import (
     VersionDiff,
 )
 from wiretrace.shelf import ArticleLookup, ArticleShelf
+from wiretrace.steps import StepStats
 from wiretrace.store import DerivedUpdate, Store, StoredRun, article_day
 from wiretrace.story.encoder import Encoder, RunVectors, check_installed, load_encoders
 from wiretrace.story.stage import find_stories
@@ -117,20 +118,21 @@ def run_records(
         raise
     try:
         accounting = accounting or Accounting()
-        held = clean_into_shelf(records, shelf, config, accounting, progress)
+        steps = StepStats()
+        held = clean_into_shelf(records, shelf, config, accounting, steps, progress)
         lap(
             "read+clean",
             records=accounting.records,
             articles=len(held),
             skipped=len(accounting.skipped),
         )
-        learned = remove_learned_boilerplate(held, shelf, config, store)
+        learned = remove_learned_boilerplate(held, shelf, config, store, steps)
         stored_hashes = store.content_hashes() if store else {}
         outlets = remove_outlet_blocks(held, shelf, config, store, stored_hashes)
-        admit(held, shelf, config, accounting, stored_hashes)
+        admit(held, shelf, config, accounting, stored_hashes, steps)
         outlet_lines = outlets.rows(held) if store and not read_only else ()
         lap("boilerplate", lines_learned=len(learned), articles=len(held))
-        fingerprints = fingerprint_shelf(shelf, len(held), config, progress)
+        fingerprints = fingerprint_shelf(shelf, len(held), config, steps, progress)
         del held
         lap("fingerprint", articles=len(fingerprints))
 
@@ -251,6 +253,7 @@ def run_records(
         "stories": len(stories),
         "stories_of_two_or_more": sum(len(s.members) > 1 for s in stories),
         "lineages": len(found_lineages),
+        "steps": steps.to_dict(),
         "seconds": clock.seconds,
         "main_process_rss_mb": clock.rss_mb,
     }

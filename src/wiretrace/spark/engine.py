@@ -1,16 +1,23 @@
 """``wiretrace run --engine spark``: the copy engine as Spark jobs.
 
-The same stage functions as the default engine, run by Spark over partitions:
+The same steps (:mod:`wiretrace.steps`) and stage functions as the default engine, run
+by Spark over partitions (:func:`map_step`: Spark schedules, the steps decide):
 
-1. **read**: JSONL (``sc.textFile``, split across tasks), Parquet (``spark.read``) and
-   every other input type the default engine reads (text, CSV, HTML, WARC: one task
-   per file); each record becomes an Article or a Skipped record with its reason;
-2. **clean** each article; duplicate ids are skipped (the first in input order wins);
+1. **read**: Parquet (``spark.read``, split across tasks) and every other input type the
+   default engine reads (JSONL, text, CSV, HTML, WARC), one task per file through the
+   default engine's readers: the same rules for an over-long line, a line in another
+   encoding or a damaged gzip stream (Spark's own text reader has already replaced the
+   bytes it could not decode, and holds any line whole). A corpus in one big JSONL file
+   is read by one task: split it, or give Parquet, to read it in parallel;
+2. **clean** each article (the ``Clean`` step); duplicate ids are skipped (the first in
+   input order wins);
 3. **boilerplate**: line document frequencies by ``reduceByKey``; the frequent lines'
    first holders are judged on the driver (:func:`~wiretrace.clean.boilerplate.judge_boilerplate`,
-   a bounded sample) and the learned lines are removed everywhere;
-4. **fingerprint** per partition; **candidates** by grouping (band key → articles),
-   capped as in :func:`~wiretrace.candidates.candidate_pairs`;
+   a bounded sample) and the learned lines are removed everywhere (``DropBoilerplate``);
+   articles too short are skipped or kept as short records (``Admit``);
+4. **fingerprint** per partition (``Sketch``); **candidates** by
+   :func:`~wiretrace.candidates.candidate_pairs` on shards of the key space, one
+   partition each;
 5. **verify** each candidate pair where both articles were joined to it;
 6. **families**: connected components of the strong edges (label propagation),
    then the anchor-checked join of :func:`~wiretrace.cluster.copy_families` inside
@@ -29,20 +36,32 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from pathlib import Path
 
+import numpy as np
+
 from wiretrace.accounting import Accounting
-from wiretrace.candidates import CandidateStats
-from wiretrace.clean.article import clean_article, drop_paragraphs, too_short_reason
-from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate, paragraph_keys
+from wiretrace.candidates import CandidateStats, candidate_pairs
+from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate
 from wiretrace.cluster import copy_families, joins_family
 from wiretrace.codec import article_table_row, family_row, relation_counts, row
 from wiretrace.config import Config
-from wiretrace.fingerprint import fingerprint_batch
+from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
 from wiretrace.ingest.fields import article_from_fields, row_fields
 from wiretrace.pipeline import StageClock
 from wiretrace.records import Article, Skipped
+from wiretrace.steps import (
+    Admit,
+    Clean,
+    DropBoilerplate,
+    Sketch,
+    Stats,
+    Step,
+    StepStats,
+    duplicate_id,
+)
 from wiretrace.verify import Verifier
 
 
@@ -82,17 +101,7 @@ def _records(spark, inputs, config: Config):
             parts.append(sc.parallelize([((file_no, 0), skipped)], 1))
             continue
         name = path.name.lower()
-        if name.endswith((".jsonl", ".jsonl.gz", ".ndjson")) and path.exists():
-            lines = sc.textFile(str(path)).zipWithIndex()
-            parts.append(
-                lines.filter(lambda x: x[0].strip()).map(
-                    lambda x, p=str(path), f=file_no: (
-                        (f, x[1]),
-                        _from_json(x[0], f"{p}:{x[1] + 1}", config.max_chars),
-                    )
-                )
-            )
-        elif name.endswith(".parquet"):
+        if name.endswith(".parquet"):
             rows = spark.read.parquet(str(path)).rdd.zipWithIndex()
             parts.append(
                 rows.map(
@@ -104,7 +113,7 @@ def _records(spark, inputs, config: Config):
                     )
                 )
             )
-        else:  # one task per file, through the default engine's readers
+        else:  # one task per file, through the default engine's readers (JSONL too)
             parts.append(
                 sc.parallelize([(file_no, str(path))], 1).flatMap(
                     lambda x: [
@@ -115,16 +124,6 @@ def _records(spark, inputs, config: Config):
     if not parts:
         return sc.emptyRDD()
     return sc.union(parts)
-
-
-def _from_json(line: str, origin: str, max_chars: int) -> Article | Skipped:
-    import orjson
-
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        return Skipped(origin, f"malformed JSON: {exc}")
-    return _from_fields(record, origin, max_chars)
 
 
 def _from_fields(record, origin: str, max_chars: int) -> Article | Skipped:
@@ -154,6 +153,7 @@ def run_spark(
     lap, timings = clock.lap, clock.seconds
 
     try:
+        steps = StepStats()
         records = _records(spark, inputs, config).cache()
         n_records = records.count()
         skipped = records.filter(lambda x: isinstance(x[1], Skipped)).collect()
@@ -166,102 +166,52 @@ def run_spark(
         keyed = records.filter(lambda x: isinstance(x[1], Article)).map(lambda x: (x[1].id, x))
         joined = keyed.join(firsts)
         duplicates = joined.filter(lambda x: x[1][0][0] != x[1][1][0]).map(
-            lambda x: (
-                x[1][0][0],
-                Skipped(x[1][0][1].origin, f"duplicate id (first at {x[1][1][1]})", x[0]),
-            )
+            lambda x: (x[1][0][0], duplicate_id(x[1][0][1], x[1][1][1]))
         )
         skipped = sorted(skipped, key=lambda x: x[0]) + sorted(
             duplicates.collect(), key=lambda x: x[0]
         )
         unique = joined.filter(lambda x: x[1][0][0] == x[1][1][0]).map(lambda x: x[1][0])
         ordered = unique.sortByKey().map(lambda x: x[1]).zipWithIndex().map(lambda x: (x[1], x[0]))
-        cleaned = ordered.mapValues(
-            lambda a: (lambda c: (c, paragraph_keys(c)))(clean_article(a))
-        ).cache()
+        cleaned = map_step(ordered, Clean(), steps)
         lap("read+clean")
 
         learned = _learn_boilerplate(cleaned, config)
-        lb = sc.broadcast(learned)
-        reason_text = "learned boilerplate (in {} articles of different stories)"
-
-        def remove(item):
-            article, keys = item
-            table = lb.value
-            drop = {i for i, k in enumerate(keys) if k in table}
-            if drop:
-                drop_paragraphs(article, drop, lambda i: reason_text.format(table[keys[i]]))
-            return article
-
-        min_words = config.min_words
-
-        def words(a) -> int:
-            return sum(p.count(" ") + 1 for p in a.paragraphs)
-
-        articles_all = cleaned.mapValues(remove).cache()
-        # A short record with a title is processed (it belongs in stories, which this engine
-        # does not find) but never fingerprinted; one without a title is skipped, as in the
-        # default engine (wiretrace.clean.article.too_short_reason).
-        below = (
-            articles_all.filter(lambda x: words(x[1]) < min_words)
-            .map(lambda x: (x[0], x[1], too_short_reason(x[1], words(x[1]))))
-            .collect()
-        )
-        n_short = sum(reason is None for _, _, reason in below)
+        judged = map_step(cleaned, DropBoilerplate(learned), steps)
+        admitted = map_step(judged, Admit(config.min_words), steps)
         skipped += sorted(
-            ((k, Skipped(a.origin, reason, a.id)) for k, a, reason in below if reason is not None),
-            key=lambda x: x[0],
+            admitted.filter(lambda x: isinstance(x[1], Skipped)).collect(), key=lambda x: x[0]
         )
-        # admitted articles keep their order; re-index densely as the default engine does
+        # admitted articles (short ones too) keep their order; re-indexed densely as the
+        # default engine does
         articles = (
-            articles_all.filter(lambda x: words(x[1]) >= min_words)
+            admitted.filter(lambda x: not isinstance(x[1], Skipped))
             .sortByKey()
-            .map(lambda x: x[1])
+            .map(lambda x: x[1].article)
             .zipWithIndex()
             .map(lambda x: (x[1], x[0]))
             .cache()
         )
         n_articles = articles.count()
-        cleaned.unpersist()
+        n_short = articles.filter(lambda x: x[1].short).count()
+        notes = [
+            (article_id, note)
+            for article_id, article_notes in articles.sortByKey()
+            .filter(lambda x: x[1].notes)
+            .map(lambda x: (x[1].id, x[1].notes))
+            .collect()
+            for note in article_notes
+        ]
         lap("boilerplate")
 
-        def fingerprint_partition(items):
-            items = list(items)
-            if not items:
-                return []
-            fps = fingerprint_batch(
-                [a.paragraphs for _, a in items], [a.id for _, a in items], config
-            )
-            return [(idx, (a, fp)) for (idx, a), fp in zip(items, fps, strict=True)]
-
-        printed = articles.mapPartitions(fingerprint_partition).cache()
+        # the key carries the article on: (index, article) -> fingerprint
+        sketched = map_step(
+            articles.map(lambda x: (x, x[1])), Sketch(FingerprintSettings.of(config)), steps
+        )
+        printed = sketched.map(lambda x: (x[0][0], (x[0][1], x[1]))).cache()
         lap("fingerprint")
 
-        max_bucket = config.max_bucket
-
-        def bucket_pairs(item):
-            members = sorted(set(item[1]))
-            if len(members) < 2:
-                return []
-            members = members[:max_bucket]
-            return [
-                (members[i], members[j])
-                for i in range(len(members))
-                for j in range(i + 1, len(members))
-            ]
-
-        keys = printed.flatMap(
-            lambda x: [(int(k), x[0]) for k in list(x[1][1].doc_keys) + list(x[1][1].passage_keys)]
-        )
-        buckets = keys.groupByKey().mapValues(list).cache()
-        stats = CandidateStats(
-            keys=keys.count(),
-            buckets=buckets.filter(lambda x: len(set(x[1])) >= 2).count(),
-            capped_buckets=buckets.filter(lambda x: len(set(x[1])) > max_bucket).count(),
-        )
-        pairs = buckets.flatMap(bucket_pairs).distinct().cache()
-        stats.pairs = pairs.count()
-        buckets.unpersist()
+        pairs, stats = _candidate_pairs(printed, config)
         lap("candidates")
 
         by_index = printed.mapValues(lambda v: (v[0], v[1].shingles))
@@ -305,7 +255,7 @@ def run_spark(
         for name in ("stories", "lineages", "diffs"):
             write_output_table(out, name, [], fmt)
         lap("write")
-        counted = Accounting(n_records, n_articles + n_short, n_short)
+        counted = Accounting(n_records, n_articles, n_short, notes=notes)
         for _, record in skipped:  # read, then duplicate ids, then too short
             counted.skip(record)
         accounting = counted.to_dict()
@@ -317,23 +267,97 @@ def run_spark(
             "relations": relation_counts(rels),
             "families": len(families),
             "articles_in_families": sum(len(f.members) for f in families),
+            "steps": steps.to_dict(),
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)
-        assert n_records == n_articles + n_short + counted.skipped_count, (
-            "every record accounted for"
-        )
+        assert n_records == n_articles + counted.skipped_count, "every record accounted for"
         return {"accounting": accounting, "counts": counts, "n_relations": n_relations}
     finally:
         if own:
             spark.stop()
 
 
+class _StatsOf:
+    """What a partition's step counted, sent back as the partition's last item."""
+
+    __slots__ = ("stats",)
+
+    def __init__(self, stats: Stats):
+        self.stats = stats
+
+
+def map_step(rdd, step: Step, stats: StepStats):
+    """``step`` over an RDD of (key, record) pairs, a partition per task; the stats counted
+    in the tasks are added to ``stats`` (for the run's report).
+
+    Each partition sends its stats back as one more item, which is taken out here: an RDD
+    computed again (evicted from the cache, a task retried) gives the same items, where an
+    accumulator would count twice. The step's results are cached once (Spark's cleaner
+    lets them go when the RDD returned is no longer referenced)."""
+
+    def run_partition(items):
+        keys: deque = deque()  # of the records the step has taken and not yet given back
+
+        def records():
+            for key, record in items:
+                keys.append(key)
+                yield record
+
+        step.stats = Stats()
+        for output in step.run(records()):
+            yield keys.popleft(), output
+        yield _StatsOf(step.stats)
+
+    mapped = rdd.mapPartitions(run_partition).cache()
+    counted = Stats()
+    for part in mapped.filter(lambda x: isinstance(x, _StatsOf)).collect():
+        counted.merge(part.stats)
+    stats.setdefault(step.name, Stats()).merge(counted)
+    return mapped.filter(lambda x: not isinstance(x, _StatsOf))
+
+
+def _candidate_pairs(printed, config: Config):
+    """Candidate pairs of the fingerprints ``printed`` ((index, (article, fingerprint))) by
+    :func:`~wiretrace.candidates.candidate_pairs`, run on shards of the key space: every
+    key, with its articles, lands in one partition (the default engine shards the same
+    way, by key, in one process)."""
+    shards = max(2, printed.context.defaultParallelism)
+    max_bucket = config.max_bucket
+
+    def pairs_of_shard(items):
+        keys, owners = [], []
+        for key, owner in items:
+            keys.append(key)
+            owners.append(owner)
+        pairs, stats = candidate_pairs(
+            np.array(keys, dtype=np.uint64), np.array(owners, dtype=np.int64), max_bucket
+        )
+        yield stats
+        yield from ((int(i), int(j)) for i, j in pairs.tolist())
+
+    keyed = printed.flatMap(
+        lambda x: [
+            (int(k), x[0]) for k in [*x[1][1].doc_keys.tolist(), *x[1][1].passage_keys.tolist()]
+        ]
+    )
+    found = keyed.partitionBy(shards).mapPartitions(pairs_of_shard).cache()
+    stats = CandidateStats()
+    for part in found.filter(lambda x: isinstance(x, CandidateStats)).collect():
+        stats.keys += part.keys
+        stats.buckets += part.buckets
+        stats.capped_buckets += part.capped_buckets
+    pairs = found.filter(lambda x: not isinstance(x, CandidateStats)).distinct().cache()
+    stats.pairs = pairs.count()
+    found.unpersist()
+    return pairs, stats
+
+
 def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
     """Document frequency by reduceByKey; the frequent lines judged on a bounded sample."""
     min_df = config.boilerplate_min_df
     df = (
-        cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1][1])])
+        cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1].keys)])
         .reduceByKey(lambda a, b: a + b)
         .filter(lambda x: x[1] >= min_df)
     )
@@ -342,7 +366,7 @@ def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
         return {}
     fb = cleaned.context.broadcast(set(frequent))
     holders = dict(
-        cleaned.flatMap(lambda x: [(k, x[0]) for k in set(x[1][1]) if k in fb.value])
+        cleaned.flatMap(lambda x: [(k, x[0]) for k in set(x[1].keys) if k in fb.value])
         .groupByKey()
         .mapValues(lambda v: sorted(v)[:SAMPLE])
         .collect()
@@ -351,7 +375,7 @@ def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
     wb = cleaned.context.broadcast(wanted)
     sampled = dict(
         cleaned.filter(lambda x: x[0] in wb.value)
-        .mapValues(lambda v: (v[0].paragraphs, v[1]))
+        .mapValues(lambda v: (v.article.paragraphs, v.keys))
         .collect()
     )
     return judge_boilerplate(frequent, holders, sampled, config)
