@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 
@@ -37,6 +37,10 @@ from wiretrace.records import (
     Story,
     VersionDiff,
 )
+
+if TYPE_CHECKING:  # for the annotations only: the codec imports no stage
+    from wiretrace.candidates import CandidateStats
+    from wiretrace.steps import StepStats
 
 #: The records that are written as rows.
 Record = (
@@ -81,6 +85,25 @@ def relation_counts(relations: Iterable[Relation]) -> dict[str, int]:
     """Relations by kind, in the order the kinds first occur (report.json's ``relations``).
     The keys are the kinds' plain values: orjson writes only plain strings as keys."""
     return {kind.value: n for kind, n in Counter(r.relation for r in relations).items()}
+
+
+def run_counts(
+    articles_new: int,
+    candidates: CandidateStats,
+    relations: Sequence[Relation],
+    families: Sequence[CopyFamily],
+    steps: StepStats,
+) -> dict:
+    """The counts every engine's report.json gives (each engine adds its own after them)."""
+    return {
+        "articles_new": articles_new,
+        "candidate_pairs": candidates.pairs,
+        "capped_buckets": candidates.capped_buckets,
+        "relations": relation_counts(relations),
+        "families": len(families),
+        "articles_in_families": sum(len(f.members) for f in families),
+        "steps": steps.to_dict(),
+    }
 
 
 def article_table_row(

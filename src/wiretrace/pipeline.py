@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wiretrace.accounting import Accounting
-from wiretrace.codec import derived_rows, relation_counts
+from wiretrace.codec import derived_rows, run_counts
 from wiretrace.config import Config
 from wiretrace.copy_engine import (
     admit,
@@ -243,17 +243,11 @@ def run_records(
             store.close()
 
     stats = {
-        "articles_new": len(fingerprints),
+        **run_counts(len(fingerprints), cstats, relations, families, steps),
         "articles_stored_before": len(stored_fps),
-        "candidate_pairs": cstats.pairs,
-        "capped_buckets": cstats.capped_buckets,
-        "relations": relation_counts(relations),
-        "families": len(families),
-        "articles_in_families": sum(len(f.members) for f in families),
         "stories": len(stories),
         "stories_of_two_or_more": sum(len(s.members) > 1 for s in stories),
         "lineages": len(found_lineages),
-        "steps": steps.to_dict(),
         "seconds": clock.seconds,
         "main_process_rss_mb": clock.rss_mb,
     }

@@ -45,7 +45,7 @@ from wiretrace.accounting import Accounting
 from wiretrace.candidates import CandidateStats, candidate_pairs
 from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate
 from wiretrace.cluster import copy_families, joins_family
-from wiretrace.codec import article_table_row, family_row, relation_counts, row
+from wiretrace.codec import article_table_row, family_row, row, run_counts
 from wiretrace.config import Config
 from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
@@ -261,13 +261,7 @@ def run_spark(
         accounting = counted.to_dict()
         counts = {
             "engine": f"spark ({sc.master})",
-            "articles_new": n_articles,
-            "candidate_pairs": stats.pairs,
-            "capped_buckets": stats.capped_buckets,
-            "relations": relation_counts(rels),
-            "families": len(families),
-            "articles_in_families": sum(len(f.members) for f in families),
-            "steps": steps.to_dict(),
+            **run_counts(n_articles, stats, rels, families, steps),
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)
