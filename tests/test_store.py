@@ -18,8 +18,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import DEMO, error_line, file_size_limit, synthetic_corpus, wiretrace
 
+from tests.helpers import DEMO, error_line, file_size_limit, synthetic_corpus, wiretrace
 from wiretrace.errors import StoreError
 from wiretrace.store import Store, StoredRun
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import synthetic_corpus
 
+from tests.helpers import synthetic_corpus
 from wiretrace.query import query
 
 CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}

@@ -7,8 +7,8 @@ import shutil
 
 import orjson
 import pytest
-from tests.conftest import DEMO, synthetic_corpus
 
+from tests.helpers import DEMO, synthetic_corpus
 from wiretrace import Config, run
 from wiretrace_bench.pages import page_from_text
 

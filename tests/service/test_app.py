@@ -20,12 +20,11 @@ import httpx
 import orjson
 import pytest
 
+from tests.helpers import SEEDS
 from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
 from wiretrace.pipeline import run
 from wiretrace.records import Skipped
-
-SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 
 
 def seed_records() -> list[dict]:

@@ -1,8 +1,8 @@
 """The trace stage: originals, derivations and per-version diffs (issue 4)."""
 
 import pytest
-from tests.conftest import DEMO, SEEDS, need
 
+from tests.helpers import DEMO, SEEDS, need
 from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
@@ -315,7 +315,7 @@ def test_removed_line_positions_survive_dropping_learned_boilerplate():
 # -- the demo corpus (ships with the package) ----------------------------------------
 @pytest.fixture(scope="module")
 def demo(request):
-    from tests.conftest import DEMO
+    from tests.helpers import DEMO
 
     return run([DEMO], Config(workers=1))
 

@@ -3,64 +3,21 @@
 from __future__ import annotations
 
 import gzip
-import io
 from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import SEEDS, need
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
+from tests.helpers import SEEDS, STORY, need, news_html, write_warc
 from wiretrace import Config, run
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
-from wiretrace_bench.pages import news_page, page_from_text
-
-STORY = [
-    "The harbour authority opened a floating solar farm on the old reservoir on Tuesday, "
-    "the first of its kind in the region, after two years of building work.",
-    "The farm's 12,000 panels will supply about a fifth of the port's electricity, the "
-    "authority said, and cut its emissions by 4,000 tonnes a year.",
-    "Critics said the money would have been better spent insulating council housing.",
-]
-
-
-def _write_warc(path: Path, records: list[tuple]) -> Path:
-    """records: ("response", uri, status, content_type, body) | ("request", uri) |
-    ("revisit", uri)."""
-    with open(path, "wb") as fh:
-        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
-        for rec in records:
-            kind, uri = rec[0], rec[1]
-            if kind == "response":
-                _, _, status, ctype, body = rec
-                http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
-                record = writer.create_warc_record(
-                    uri, "response", payload=io.BytesIO(body), http_headers=http
-                )
-            elif kind == "request":
-                http = StatusAndHeaders(
-                    "GET / HTTP/1.1", [("Host", "x.example")], is_http_request=True
-                )
-                record = writer.create_warc_record(
-                    uri, "request", payload=io.BytesIO(b""), http_headers=http
-                )
-            else:
-                record = writer.create_warc_record(uri, kind, payload=io.BytesIO(b""))
-            writer.write_record(record)
-    return path
-
-
-def _page(title="Harbour city opens floating solar farm", **kw) -> bytes:
-    return news_page(
-        title, STORY, author="Maria Lind", published="2024-05-14T09:30:00", slug="solar-farm", **kw
-    ).encode()
+from wiretrace_bench.pages import page_from_text
 
 
 # -- HTML pages ---------------------------------------------------------------------------
 def test_html_page_gives_main_text_and_metadata(tmp_path):
-    (tmp_path / "solar.html").write_bytes(_page())
+    (tmp_path / "solar.html").write_bytes(news_html())
     (article,) = list(read_inputs([tmp_path]))
     assert isinstance(article, Article) and article.id == "solar"
     assert article.title == "Harbour city opens floating solar farm"
@@ -96,7 +53,7 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
 
 def test_jsonl_record_may_carry_html(tmp_path):
     rows = [
-        {"id": "p1", "html": _page().decode(), "source": "Given Source"},
+        {"id": "p1", "html": news_html().decode(), "source": "Given Source"},
         {"id": "p2", "html": "<html></html>"},
     ]
     path = tmp_path / "pages.jsonl"
@@ -111,12 +68,12 @@ def test_jsonl_record_may_carry_html(tmp_path):
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
 def test_warc_responses_become_articles_and_other_records_are_counted(tmp_path, name):
     uri = "https://dailycourier.example/news/solar-farm"
-    path = _write_warc(
+    path = write_warc(
         tmp_path / name,
         [
             ("warcinfo", None),
             ("request", uri),
-            ("response", uri, "200 OK", "text/html; charset=utf-8", _page()),
+            ("response", uri, "200 OK", "text/html; charset=utf-8", news_html()),
             ("response", "https://x.example/missing", "404 Not Found", "text/html", b"<html/>"),
             ("response", "https://x.example/logo.png", "200 OK", "image/png", b"\x89PNG\r\n"),
             ("response", "https://x.example/moved", "301 Moved Permanently", "text/html", b""),
@@ -142,8 +99,8 @@ def test_warc_responses_become_articles_and_other_records_are_counted(tmp_path, 
 
 def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
     uri = "https://dailycourier.example/news/solar-farm"
-    good = _write_warc(
-        tmp_path / "good.warc.gz", [("response", uri, "200 OK", "text/html", _page())] * 2
+    good = write_warc(
+        tmp_path / "good.warc.gz", [("response", uri, "200 OK", "text/html", news_html())] * 2
     )
     data = good.read_bytes()
     damaged = tmp_path / "damaged.warc.gz"
@@ -159,10 +116,10 @@ def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
 
 def _three_pages(path: Path) -> bytes:
     pages = [
-        ("response", f"https://x.example/{i}", "200 OK", "text/html", _page(title=f"Page {i}"))
+        ("response", f"https://x.example/{i}", "200 OK", "text/html", news_html(title=f"Page {i}"))
         for i in range(3)
     ]
-    return _write_warc(path, pages).read_bytes()
+    return write_warc(path, pages).read_bytes()
 
 
 def _outcomes(path: Path) -> list[str]:
@@ -240,7 +197,7 @@ def test_seed_pages_give_the_same_relations_as_the_text_seeds(seed_pages, text_r
 
 def test_a_warc_of_the_seed_pages_gives_the_same_result_again(seed_pages, text_result, tmp_path):
     _, pages = seed_pages
-    warc = _write_warc(
+    warc = write_warc(
         tmp_path / "seeds.warc.gz",
         [
             ("response", f"https://pages.example/{stem}", "200 OK", "text/html", body)
@@ -273,7 +230,7 @@ def test_metadata_from_json_ld_comes_first(tmp_path):
         ],
     }
     page = (
-        _page()
+        news_html()
         .decode()
         .replace(
             "</head>",

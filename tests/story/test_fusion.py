@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.conftest import DATA, need
 
+from tests.helpers import DATA, need
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle
 from wiretrace.story import fusion

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
-from tests.conftest import DATA, DEMO
 
+from tests.helpers import DATA, DEMO
 from wiretrace.accounting import Accounting
 from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
@@ -243,10 +243,10 @@ def test_html_metadata_first_readable_date_is_used(tmp_path):
 
 
 def test_warc_page_without_a_date_takes_the_one_in_its_uri(tmp_path):
-    from tests.test_web_inputs import _write_warc
+    from tests.helpers import write_warc
 
     uri = "https://x.example/world/2021/12/27/solar-farm"
-    path = _write_warc(
+    path = write_warc(
         tmp_path / "crawl.warc", [("response", uri, "200 OK", "text/html", _page("").encode())]
     )
     (article,) = list(read_inputs([path]))

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import DEMO
 
+from tests.helpers import DEMO
 from wiretrace.config import Config
 from wiretrace.query import query
 from wiretrace.storelock import StoreBusy, StoreLock

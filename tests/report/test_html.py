@@ -6,8 +6,8 @@ import re
 
 import orjson
 import pytest
-from tests.conftest import DEMO, SEEDS, need
 
+from tests.helpers import DEMO, SEEDS, need
 from wiretrace import Config, run
 from wiretrace.cli import main
 from wiretrace.report import write_outputs

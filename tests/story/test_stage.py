@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.helpers import FIXTURES
 from wiretrace.config import Config
 from wiretrace.records import CleanArticle, CopyFamily
 from wiretrace.story.align import monotone_alignment
@@ -144,11 +145,10 @@ def test_copies_share_their_anchor_vector_instead_of_being_embedded(counting_use
 
 
 def test_translation_is_a_rewrite_across_languages(demo_dir):
-    from pathlib import Path
 
     from wiretrace import run
 
-    fixture = Path(__file__).parent / "fixtures" / "solar_farm_fr.txt"
+    fixture = FIXTURES / "solar_farm_fr.txt"
     result = run(
         [demo_dir / "wire_original.txt", demo_dir / "unrelated_story.txt", fixture],
         Config(workers=1),
