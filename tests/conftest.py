@@ -55,13 +55,15 @@ def page():
 
 #: Test files (paths under tests/) whose tests read ../shared (``need``, ``SEEDS`` or ``DATA``).
 NEEDS_DATA = {
-    "ingest/test_dates.py",
+    "bench/test_dates.py",
     "ingest/test_html_page.py",
+    "ingest/test_warc.py",
     "report/test_html.py",
     "service/test_app.py",
     "story/test_fusion.py",
     "test_dedup.py",
     "test_seeds.py",
+    "trace/test_diff.py",
     "trace/test_original.py",
 }
 

@@ -171,3 +171,6 @@ def news_html(title="Harbour city opens floating solar farm", **kw) -> bytes:
     return news_page(
         title, STORY, author="Maria Lind", published="2024-05-14T09:30:00", slug="solar-farm", **kw
     ).encode()
+
+
+SOLAR_TITLE = "Harbour city opens floating solar farm on old reservoir"

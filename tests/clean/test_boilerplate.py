@@ -1,4 +1,4 @@
-import pytest
+"""Boilerplate learned across a corpus: template lines, never a story's shared text."""
 
 from wiretrace.clean.article import clean_article
 from wiretrace.clean.boilerplate import (
@@ -7,70 +7,8 @@ from wiretrace.clean.boilerplate import (
     learn_boilerplate,
     paragraph_keys,
 )
-from wiretrace.clean.chrome import chrome_reason
 from wiretrace.config import Config
 from wiretrace.records import Article
-
-
-def _clean(text, title=""):
-    return clean_article(Article(id="x", text=text, title=title, title_in_text=not title))
-
-
-def test_chrome_lines_removed_with_reasons():
-    page = (
-        "News\n\nA city opens a floating solar farm\n\nBy Ann Example, Associated Press\n\n"
-        "The city switched on a floating solar farm on Tuesday.\n\nAdvertisement\n\n"
-        "Share this article\n\nThe mayor said it took four years to build.\n\n"
-        "Read more: Ferry operator warns of winter cuts\n\nSee also  Another story title\n\n"
-        "Leave a Reply\n\n"
-        "Your email address will not be published. Required fields are marked *\n\n"
-        "Want us to email you top stories each lunch time?\n\nDownload our Apps\n\n"
-        "© Example Media 2024, all rights reserved.\n\nExit mobile version"
-    )
-    art = _clean(page)
-    assert art.title == "A city opens a floating solar farm"
-    assert art.paragraphs == [
-        "The city switched on a floating solar farm on Tuesday.",
-        "The mayor said it took four years to build.",
-    ]
-    assert art.byline == "By Ann Example, Associated Press"
-    reasons = dict(zip(art.removed, art.removed_reasons, strict=True))
-    assert reasons["News"] == "short label (no sentence)"
-    assert reasons["Advertisement"] == "advertisement"
-    assert reasons["Read more: Ferry operator warns of winter cuts"] == "link line"
-    assert reasons["Download our Apps"] == "app prompt"
-    assert len(art.removed) == 12
-
-
-def test_story_sentences_are_not_chrome():
-    for line in [
-        "The company said it would share the costs with the city.",
-        "Readers can subscribe to the print edition for 10 euros.",
-        "“We will read more about this later,” he said.",
-        "Leave a reply? No, the minister said, the letter needs no answer.",
-    ]:
-        assert chrome_reason(line) is None, line
-
-
-def test_hard_wrapped_lines_joined_and_names_kept_apart():
-    art = _clean(
-        "Talks to resume after the holiday\n\nTasha Example\nAssociated Press\n\n"
-        "The talks will resume\nafter the holiday, the minister said.\nThey last ten days."
-    )
-    assert art.paragraphs == [
-        "The talks will resume after the holiday, the minister said.",
-        "They last ten days.",
-    ]
-    assert art.byline == "Tasha Example; Associated Press"
-
-
-def test_title_repeat_removed():
-    art = _clean(
-        "Body text of the article, long enough.\n\nSERGEY LAVROV: TALKS SOON",
-        title="Sergey Lavrov: talks soon",
-    )
-    assert art.removed == ["SERGEY LAVROV: TALKS SOON"]
-    assert art.removed_reasons == ["title repeated"]
 
 
 def _article(i, paragraphs):
@@ -183,49 +121,4 @@ def test_a_paragraph_stitched_into_another_story_is_not_boilerplate():
     assert set(learn_boilerplate(articles, keys, Config())) == {keys[0][2]}
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "This article originally appeared on The Conversation.",
-        "This story was first published by ProPublica.",
-        "Originally published at Kaiser Health News",
-        "Republished with permission from The Texas Tribune.",
-        "Source: Reuters",
-    ],
-)
-def test_credit_lines_are_chrome(line):
-    assert chrome_reason(line) == "credit line"
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "First published on the site in 2019, the report found that 40% of drivers speed.",
-        "The source said the talks would resume on Monday.",
-        "Sources: the ministry and two officials who asked not to be named; both denied it.",
-    ],
-)
-def test_sentences_about_sources_are_not_credit_lines(line):
-    assert chrome_reason(line) != "credit line"
-
-
 # -- mojibake ------------------------------------------------------------------------------------
-GARBLED = "The presidentâ€™s plan was â€œboldâ€\x9d, said cafÃ© owners â€“ all of them."
-
-
-def test_mojibake_is_repaired_with_a_note():
-    article = clean_article(Article(id="m", text=GARBLED, title="Itâ€™s here"))
-    assert article.title == "It’s here"
-    assert article.paragraphs == [
-        "The president’s plan was “bold”, said café owners – all of them."
-    ]
-    assert article.notes == ["mojibake repaired by ftfy (7 marked places)"]
-
-
-def test_text_without_markers_is_left_alone():
-    from wiretrace.clean.mojibake import repair_mojibake
-
-    text = "Straight 'quotes', “curly” ones, a café, naïve, Zürich, 東京."
-    assert repair_mojibake(text) == (text, 0)
-    assert repair_mojibake("A dash¬ and Â alone") == ("A dash¬ and Â alone", 0)
-    assert clean_article(Article(id="c", text=text, title="T")).notes == []

@@ -8,15 +8,13 @@ from datetime import UTC, datetime, timedelta
 import orjson
 import pytest
 
-from tests.helpers import DATA, DEMO
+from tests.helpers import DEMO
 from wiretrace.accounting import Accounting
 from wiretrace.cli import main as cli
 from wiretrace.ingest import read_inputs
 from wiretrace.ingest.dates import DATE_NOTES, date_in_url, date_line, read_date
 from wiretrace.records import Article, Skipped, timestamp
 from wiretrace.trace.original import time_span
-from wiretrace_bench.datasets import allsides_articles
-from wiretrace_bench.dates import compare
 
 #: The run's clock in these tests (the future-date rule is relative to it).
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -265,18 +263,6 @@ def test_plain_text_date_line(tmp_path):
     assert got["undated"].published is None and got["undated"].notes == []
 
 
-def test_accounting_counts_date_notes_by_kind():
-    acc = Accounting(
-        notes=[
-            ("a", read_date("Tuesday", NOW).note),
-            ("b", read_date("2999-01-01", NOW).note),
-            ("c", "text of 500000 chars cut to 400000"),
-        ]
-    )
-    assert acc.to_dict()["dates"] == {"unreadable": 1, "in_the_future": 1, "from_url": 0}
-    assert set(acc.to_dict()["dates"]) == set(DATE_NOTES)
-
-
 # -- a whole run --------------------------------------------------------------------------
 def _demo_record(name: str, **fields) -> dict:
     title, _, body = (DEMO / f"{name}.txt").read_text(encoding="utf-8").partition("\n")
@@ -326,13 +312,15 @@ def test_a_run_over_mixed_forms_writes_iso_and_counts_the_unreadable_one(tmp_pat
 
 
 # -- dates in the wild (wiretrace bench dates) --------------------------------------------
-def test_allsides_raw_dates_read_as_their_curators_read_them():
-    """AllSides' original date strings (ISO, ``M/D/YY``, bogus ``0001-11-30``) against the
-    curated ISO dates: no date read disagrees, the ``M/D/YY`` ones ISO alone missed are read,
-    and no URL-path date disagrees either. Fails (never skips) without ../shared."""
-    assert DATA.exists(), f"{DATA} is missing: this test needs ../shared/data"
-    counts = compare(list(allsides_articles(DATA)))
-    assert not [key for key in counts if key[-1] == "another day"]
-    assert counts[("date_raw", "not read", "read", "same day")] > 0  # M/D/YY
-    assert counts[("date_raw", "ISO, read", "unreadable (noted)", "curated: none")] > 0  # year 1
-    assert counts[("URL path", "not read", "URL date", "same day")] > 0
+
+
+def test_accounting_counts_date_notes_by_kind():
+    acc = Accounting(
+        notes=[
+            ("a", read_date("Tuesday", NOW).note),
+            ("b", read_date("2999-01-01", NOW).note),
+            ("c", "text of 500000 chars cut to 400000"),
+        ]
+    )
+    assert acc.to_dict()["dates"] == {"unreadable": 1, "in_the_future": 1, "from_url": 0}
+    assert set(acc.to_dict()["dates"]) == set(DATE_NOTES)

@@ -1,4 +1,4 @@
-"""The report a person reads: the HTML file (in a real headless Chromium) and ``show``."""
+"""The report a person reads: the HTML file, in a real headless Chromium."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import orjson
 import pytest
 
 from tests.helpers import DEMO, SEEDS, need
-from wiretrace import Config, run
+from tests.report.helpers import cleaned, relation, report_out
 from wiretrace.cli import main
-from wiretrace.report import write_outputs
 from wiretrace.report.browser import report_url
 from wiretrace.report.html import write_html
 
@@ -18,21 +17,9 @@ A000, A001, A002 = "000_893a4a60c7c50d30", "001_4c9c80885384a75a", "002_005f1038
 A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
 
 
-def _out(tmp_path_factory, name, inputs):
-    out = tmp_path_factory.mktemp(name)
-    config = Config(workers=1)
-    write_outputs(run(inputs, config), out, config)
-    return out, write_html(out)
-
-
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory):
-    return _out(tmp_path_factory, "demo", [DEMO])
-
-
 @pytest.fixture(scope="module")
 def seed_report(tmp_path_factory):
-    return _out(tmp_path_factory, "seeds", [need(SEEDS)])
+    return report_out(tmp_path_factory, "seeds", [need(SEEDS)])
 
 
 #: Outlets and publication times given to the seeds and the demo articles, so that the
@@ -82,7 +69,7 @@ def spread_report(tmp_path_factory):
     ]
     corpus = folder / "corpus.jsonl"
     corpus.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [*rows.values(), *extra]))
-    return _out(tmp_path_factory, "spread-out", [corpus])
+    return report_out(tmp_path_factory, "spread-out", [corpus])
 
 
 def _rows(out, name):
@@ -119,58 +106,6 @@ def test_run_writes_the_report_and_report_rewrites_it(tmp_path):
     target = tmp_path / "again.html"
     assert main(["report", str(out), "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == (out / "report.html").read_text(encoding="utf-8")
-
-
-def test_show_prints_story_original_and_diff(demo_report, capsys):
-    out, _ = demo_report
-    assert main(["show", "reprint_with_chrome", "--out", str(out), "--full"]) == 0
-    text = capsys.readouterr().out
-    # the original, and why: the reprint holds text of another story, the wire copy does not
-    assert "Original: wire_original" in text and "text of other stories" in text
-    assert text.count("stitched_in") >= 3 and "from ferry_story" in text
-    assert "independent report" in text
-    assert main(["show", "no_such_article", "--out", str(out)]) == 1
-
-
-def _relation(out, a, b) -> dict:
-    rows = [orjson.loads(x) for x in (out / "relations.jsonl").read_bytes().splitlines()]
-    return next(r for r in rows if {r["a"], r["b"]} == {a, b})
-
-
-def _cleaned(out) -> dict[str, str]:
-    rows = [orjson.loads(x) for x in (out / "articles.jsonl").read_bytes().splitlines()]
-    return {a["id"]: "\n\n".join(a["paragraphs"]) for a in rows}
-
-
-def test_show_lists_every_relation_with_its_evidence(demo_report, capsys, monkeypatch):
-    out, _ = demo_report
-    rel = _relation(out, "ferry_story", "reprint_with_chrome")
-    text = _cleaned(out)
-    monkeypatch.setenv("COLUMNS", "100")
-    assert main(["show", "ferry_story", "--out", str(out)]) == 0
-    shown = capsys.readouterr().out
-    assert "Relations: 1" in shown and "partial with reprint_with_chrome" in shown
-    assert f"coverage {rel['coverage_a']:.2f} here, {rel['coverage_b']:.2f} there" in shown
-    rows = [line for line in shown.splitlines() if "↔" in line]
-    assert len(rows) == len(rel["evidence"])  # one line an aligned passage, shortened
-    for row, e in zip(rows, rel["evidence"], strict=True):
-        assert len(row) <= 100 and "…" in row
-        assert row.split()[0] == f"{e['a_paragraph']}↔{e['b_paragraph']}"
-        assert text["ferry_story"][e["a_start"] : e["a_end"]].split()[1] in row
-
-    monkeypatch.setenv("COLUMNS", "400")
-    assert main(["show", "ferry_story", "--out", str(out), "--full"]) == 0
-    shown = capsys.readouterr().out
-    assert "check that the shared text is the story's" in shown  # what the evidence means
-    for e in rel["evidence"]:  # whole passages, both sides
-        assert " ".join(text["ferry_story"][e["a_start"] : e["a_end"]].split()) in shown
-        assert " ".join(text["reprint_with_chrome"][e["b_start"] : e["b_end"]].split()) in shown
-
-    assert main(["show", "independent_report", "--out", str(out)]) == 0
-    shown = capsys.readouterr().out
-    assert "same_story with wire_original" in shown and "views: word" in shown
-    story = _relation(out, "independent_report", "wire_original")
-    assert story["evidence"] and f"{len(story['evidence'])} pairs" in shown
 
 
 # -- in the browser ----------------------------------------------------------------------
@@ -260,8 +195,8 @@ def test_a_partial_copy_across_stories_opens_side_by_side(page, demo_report):
     compare pane no longer calls it an independent report, and the relation opens side by
     side from both stories and from its own address."""
     out, html = demo_report
-    rel = _relation(out, "ferry_story", "reprint_with_chrome")
-    text = _cleaned(out)
+    rel = relation(out, "ferry_story", "reprint_with_chrome")
+    text = cleaned(out)
     _open(page, html, "story:ferry_story")
     compare = page.inner_text("#compare")
     assert "independent report" not in compare and "shares passages" in compare
@@ -297,7 +232,7 @@ def test_a_partial_copy_across_stories_opens_side_by_side(page, demo_report):
 
 def test_a_same_story_pair_shows_its_matched_paragraphs_and_views(page, demo_report):
     out, html = demo_report
-    rel = _relation(out, "independent_report", "wire_original")
+    rel = relation(out, "independent_report", "wire_original")
     assert rel["relation"] == "same_story"
     _open(page, html, "story:independent_report")
     page.locator(f'#relations tr.relation-row[data-a="{rel["a"]}"][data-b="{rel["b"]}"] a').click()

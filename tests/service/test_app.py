@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 from tests.helpers import SEEDS
-from wiretrace.cli import main as cli
+from tests.service.helpers import new_key
 from wiretrace.ingest import read_inputs
 from wiretrace.pipeline import run
 from wiretrace.records import Skipped
@@ -67,8 +67,8 @@ class Server:
     def __init__(self, db: Path, *flags: str):
         self.db = db
         self.flags = flags
-        self.write_key = _new_key(db, "desk", "write")
-        self.read_key = _new_key(db, "reader", "read")
+        self.write_key = new_key(db, "desk", "write")
+        self.read_key = new_key(db, "reader", "read")
         self.start()
 
     def start(self) -> None:
@@ -107,17 +107,6 @@ class Server:
         self.log.close()
 
 
-def _new_key(db: Path, name: str, scope: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "-m", "wiretrace.cli", "keys", "add", name, "--scope", scope]
-        + ["--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return out.strip().splitlines()[-1]  # the key alone on the last line
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     s = Server(tmp_path_factory.mktemp("serve") / "index.db", "--max-batch", "60")
@@ -131,30 +120,6 @@ def _stored_count(db: Path, table: str = "articles") -> int:
 
 
 # -- keys -------------------------------------------------------------------------------
-def test_keys_are_stored_as_salted_hashes_and_revoked(tmp_path, capsys):
-    db = tmp_path / "k.db"
-    key = _new_key(db, "desk", "write")
-    assert key.startswith("wt_")
-    secret = key.split("_", 2)[2]
-    assert secret.encode() not in db.read_bytes()  # only its hash is kept
-    with sqlite3.connect(db) as con:
-        (salt, digest), *_ = con.execute("SELECT salt, digest FROM api_keys").fetchall()
-    assert len(salt) == 16 and len(digest) == 32
-    other = _new_key(db, "other", "read")
-    with sqlite3.connect(db) as con:
-        salts = [s for (s,) in con.execute("SELECT salt FROM api_keys")]
-    assert len(set(salts)) == 2 and other != key
-
-    assert cli(["keys", "add", "desk", "--scope", "read", "--db", str(db)]) == 2  # name taken
-    assert "exists" in capsys.readouterr().err
-    assert cli(["keys", "list", "--db", str(db)]) == 0
-    listed = capsys.readouterr().out
-    assert "desk\twrite" in listed and "other\tread" in listed and key not in listed
-    assert cli(["keys", "revoke", "desk", "--db", str(db)]) == 0
-    assert cli(["keys", "revoke", "desk", "--db", str(db)]) == 2  # no live key of that name
-    assert "no live key" in capsys.readouterr().err
-    assert cli(["keys", "list", "--db", str(db)]) == 0
-    assert "revoked" in capsys.readouterr().out
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -543,17 +508,3 @@ def test_the_live_report_opens_a_relation_to_a_story_not_on_the_page(tmp_path, p
         assert not page.errors, page.errors
     finally:
         s.stop()
-
-
-def test_rounds_keep_posting_order_and_part_overlapping_posts():
-    from wiretrace.service.engine import Job, rounds
-
-    def job(n: int, *ids: str) -> Job:
-        return Job(n, "ingest", [{"id": i} for i in ids])
-
-    jobs = [job(1, "a", "b"), job(2, "c"), job(3, "b", "d"), job(4, "e"), job(5, "f", "g")]
-    got = [[j.number for j in r] for r in rounds(jobs, max_articles=100)]
-    assert got == [[1, 2], [3, 4, 5]]  # 3 shares "b" with 1: it starts the next round
-    got = [[j.number for j in r] for r in rounds(jobs, max_articles=3)]
-    assert got == [[1, 2], [3, 4], [5]]  # and no round holds more than 3 articles
-    assert [[j.number for j in r] for r in rounds([job(7, "x", "x")], 100)] == [[7]]

@@ -3,13 +3,9 @@ articles."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import pytest
 
 from wiretrace import Config
-from wiretrace.config import ConfigError
 from wiretrace.records import CleanArticle
 from wiretrace.story.blocking import Candidates, story_scores, window_matches
 from wiretrace.story.clustering import beyond_horizon, publication_days, windows_to_cluster
@@ -159,10 +155,3 @@ def test_without_a_bound_every_pair_is_scored():
     assert candidates.every_pair and candidates.articles.all()
     rows = np.arange(len(articles))
     assert np.array_equal(window_matches(space, candidates)(rows), space.match_matrix(rows))
-
-
-def test_the_scored_floor_cannot_exceed_the_story_threshold():
-    with pytest.raises(ConfigError, match="story_block_min_match must be at most"):
-        replace(Config(), story_block_min_match=0.9)
-    with pytest.raises(ConfigError, match="story_block_min_match"):
-        Config.from_dict({"story_block_neighbours": 10})

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from wiretrace.story import lexical
-from wiretrace.story.lexical import LexicalSpace, numbers_rows, plain_rows, words_and_plain_rows
+from wiretrace.story.lexical import (
+    LexicalSpace,
+    names_and_numbers,
+    numbers_rows,
+    plain_rows,
+    words_and_plain_rows,
+)
 
 TEXTS = [
     "Lavrov said Russia and the United States will hold talks in Geneva on January 10.",
@@ -79,3 +85,46 @@ def test_word_and_plain_rows_from_one_tokenisation_are_those_of_two():
     assert abs(words - alone).max() == 0 and abs(plain - plain_rows(texts)).max() == 0
     words, plain = words_and_plain_rows(["", "  "])  # no term at all: zero rows
     assert words.nnz == plain.nnz == 0 and words.shape[0] == plain.shape[0] == 2
+
+
+def test_names_and_numbers_skip_sentence_starts_and_caseless_scripts():
+    text = "The minister met Anna Berg in Oslo. Talks resume on 12 May. They agreed."
+    assert names_and_numbers(text) == "anna berg oslo 12 may"
+    assert names_and_numbers("قال الوزير إن المحادثات ستستأنف") == ""
+    assert names_and_numbers("") == names_and_numbers("  ") == ""
+
+
+def test_lexical_similarity_prefers_the_same_event():
+    texts = [
+        "Actress Tara Reid checked into Promises rehab center in Malibu, her publicist said.",
+        "Tara Reid has entered Promises, a rehab facility in Malibu, a spokesman confirmed.",
+        "Actress Lindsay Lohan checked into the Betty Ford rehab center in California.",
+    ]
+    space = LexicalSpace(texts)
+    sims = space.matrix(np.arange(3))
+    assert sims[0, 1] > sims[0, 2]
+    assert np.allclose(sims, sims.T) and np.allclose(np.diag(sims), 1.0)
+
+
+def test_event_views_plain_words_and_numbers_as_written():
+    from wiretrace.story.lexical import numbers_rows, plain_rows
+
+    numbers = numbers_rows(
+        [
+            "Fined $1,200 on 3 May 2019, 9/11 anniversary.",
+            "The 1,200 dollar fine of 3 May 2019.",
+            "No figures in this one.",
+        ]
+    )
+    dots = (numbers @ numbers.T).toarray()
+    assert dots[0, 1] > 0.5  # "1,200", "3" and "2019" shared, each as written
+    assert dots[0, 2] == dots[1, 2] == 0.0  # no numbers: no agreement, not a match
+    # Digits in a name are no figure: two reports sharing only "COVID-19" or "G20" share no
+    # number, while a score or a season written with a hyphen keeps its figures.
+    numbers = numbers_rows(["COVID-19 cases at the G20", "New COVID-19 rules for G20 F-35s", "3-2"])
+    dots = (numbers @ numbers.T).toarray()
+    assert dots[0, 1] == 0.0 and numbers[0].nnz == 0 and numbers[2].nnz == 2
+    plain = plain_rows(["The visit of the minister", "A minister and the visit", "of the and"])
+    dots = (plain @ plain.T).toarray()
+    assert dots[0, 1] == pytest.approx(1.0, abs=1e-5)  # stop words do not count
+    assert plain[2].nnz == 0
