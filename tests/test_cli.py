@@ -22,9 +22,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import DEMO, SRC, error_line, wiretrace
-from tests.test_web_inputs import _page, _write_warc
 
+from tests.helpers import DEMO, SRC, error_line, news_html, wiretrace, write_warc
 from wiretrace.ingest.jsonl import MAX_LINE_BYTES
 
 #: The child runs this checkout's code, whatever folder it runs in.
@@ -159,7 +158,7 @@ def test_deeply_nested_html_is_skipped_in_every_carrier(good, baseline):
     (good / "deep.html").write_text(page, encoding="utf-8")
     (good / "deep.jsonl").write_bytes(jsonl([{"id": "deep-field", "html": page}]))
     deep = ("response", "https://x.example/deep", "200 OK", "text/html", page.encode())
-    _write_warc(good / "deep.warc.gz", [deep])
+    write_warc(good / "deep.warc.gz", [deep])
     accounting = run_beside_good(good, baseline, "deep.html", "deep.jsonl", "deep.warc.gz")
     assert accounting["skipped_by_reason"] == {"HTML nested over 512 levels deep": 3}
 
@@ -251,10 +250,10 @@ def test_many_bad_lines_cost_counters_not_memory(good, baseline):
 def test_a_warc_record_claiming_a_huge_length_does_not_swallow_the_next(good, baseline):
     """A Content-Length of 100 GB on the first of three records."""
     pages = [
-        ("response", f"https://x.example/{i}", "200 OK", "text/html", _page(title=f"Page {i}"))
+        ("response", f"https://x.example/{i}", "200 OK", "text/html", news_html(title=f"Page {i}"))
         for i in range(3)
     ]
-    data = _write_warc(good / "crawl.warc", pages).read_bytes()
+    data = write_warc(good / "crawl.warc", pages).read_bytes()
     at = data.index(b"Content-Length: ") + len(b"Content-Length: ")
     end = data.index(b"\r\n", at)
     (good / "crawl.warc").write_bytes(data[:at] + b"99999999999" + data[end:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -83,3 +84,18 @@ def test_a_settings_file_must_hold_an_object(tmp_path):
         Config.read_file(path)
     path.write_text('{"workers": 1, "trace": false}')
     assert Config.read_file(path, {"workers": 2}) == Config(workers=2, trace=False)
+
+
+def test_an_old_settings_file_is_told_the_threshold_was_renamed():
+    with pytest.raises(ValueError, match="story_min_match"):
+        Config.from_dict({"story_min_similarity": 0.48})
+    with pytest.raises(ValueError, match="unknown config keys: nonsense"):
+        Config.from_dict({"nonsense": 1})
+    assert Config.from_dict({"story_min_match": 0.4}).story_min_match == 0.4
+
+
+def test_the_scored_floor_cannot_exceed_the_story_threshold():
+    with pytest.raises(ConfigError, match="story_block_min_match must be at most"):
+        replace(Config(), story_block_min_match=0.9)
+    with pytest.raises(ConfigError, match="story_block_min_match"):
+        Config.from_dict({"story_block_neighbours": 10})

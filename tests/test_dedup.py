@@ -10,8 +10,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-from tests.conftest import DATA, DEMO
 
+from tests.helpers import DATA, DEMO
 from wiretrace.dedup import dedup, removed_path
 from wiretrace.records import COPY_RELATIONS
 from wiretrace.tables import read_table

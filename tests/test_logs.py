@@ -16,7 +16,8 @@ import sys
 
 import orjson
 import pytest
-from tests.conftest import DEMO, SRC, wiretrace
+
+from tests.helpers import DEMO, SRC, wiretrace
 
 STAGE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d wiretrace: info: stage (?P<name>\S+): "

@@ -1,8 +1,8 @@
 """What issue 2 asks of the five seed articles in ../shared/seeds."""
 
 import pytest
-from tests.conftest import SEEDS, need
 
+from tests.helpers import SEEDS, need
 from wiretrace import Config, run
 from wiretrace.records import COPY_RELATIONS
 

@@ -5,8 +5,8 @@ import multiprocessing as mp
 import os
 
 import pytest
-from tests.conftest import error_line, file_size_limit, small_disk, synthetic_corpus, wiretrace
 
+from tests.helpers import error_line, file_size_limit, small_disk, synthetic_corpus, wiretrace
 from wiretrace import shelf as shelf_module
 from wiretrace.config import Config
 from wiretrace.pipeline import RunArticles, run
@@ -100,7 +100,7 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
     # Without stories the run never holds every text: its articles are read back lazily,
     # stored ones first (those its new articles touched), and they are the same as a run
     # that keeps them in memory.
-    from tests.conftest import synthetic_corpus
+    from tests.helpers import synthetic_corpus
 
     corpus = synthetic_corpus(tmp_path / "c", 40, seed=3)
     db = tmp_path / "index.db"

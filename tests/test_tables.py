@@ -12,8 +12,8 @@ from pathlib import Path
 import orjson
 import pyarrow.parquet as pq
 import pytest
-from tests.conftest import DEMO
 
+from tests.helpers import DEMO
 from wiretrace import Config, run
 from wiretrace.report import write_outputs
 from wiretrace.report.html import render_html

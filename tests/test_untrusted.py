@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from tests.conftest import wiretrace
 
+from tests.helpers import wiretrace
 from wiretrace.untrusted import printable
 
 ESC = "\x1b"

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from tests.conftest import error_line, wiretrace
 
+from tests.helpers import error_line, wiretrace
 from wiretrace_bench.outputs import compare, identical, main
 
 

@@ -1,0 +1,49 @@
+"""The fingerprint settings' stored tag: changed by every fingerprint setting, only by them."""
+
+from dataclasses import fields, replace
+
+import pytest
+
+from wiretrace.config import Config
+from wiretrace.fingerprint import (
+    FingerprintSettings,
+)
+
+FINGERPRINT_FIELDS = [f.name for f in fields(FingerprintSettings)]
+
+
+def _another(value):
+    """A valid setting other than ``value``."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value / 2
+    if value is None:
+        return 1.0
+    return "none" if value != "none" else "use"
+
+
+@pytest.mark.parametrize("name", FINGERPRINT_FIELDS)
+def test_changing_any_fingerprint_setting_changes_the_stored_tag(name):
+    config = Config()
+    changed = replace(config, **{name: _another(getattr(config, name))})
+    assert FingerprintSettings.of(changed).tag() != FingerprintSettings.of(config).tag()
+
+
+def test_no_other_setting_changes_the_stored_tag():
+    config = Config()
+    tag = FingerprintSettings.of(config).tag()
+    others = [f.name for f in fields(Config) if f.name not in FINGERPRINT_FIELDS]
+    assert len(others) > 30
+    for name in others:
+        changed = replace(config, **{name: _another(getattr(config, name))})
+        assert FingerprintSettings.of(changed).tag() == tag, name
+
+
+def test_the_tag_of_the_shipped_settings_holds():
+    """Every store's fingerprints were made under this tag: changing it (a field added to
+    FingerprintSettings, a default changed, ALGORITHM_VERSION bumped) has every store
+    fingerprint its articles again on its next run. Say so in CHANGELOG.md, then update."""
+    assert FingerprintSettings.of(Config()).tag() == "9c32df7d"
