@@ -54,14 +54,15 @@ def learned_boilerplate(holders: int) -> str:
     return f"learned boilerplate (in {holders} articles of different stories)"
 
 
+#: Why a record whose id and text the store holds is skipped (the service answers such a
+#: record "already stored").
+ALREADY_STORED = "already in the store (same text)"
+
+
 def already_stored(record: CleanArticle, same_text: bool) -> Skipped:
     """A record whose id the store holds: the same text is nothing new; another text under
     a stored id is a conflict the store does not resolve by overwriting."""
-    reason = (
-        "already in the store (same text)"
-        if same_text
-        else "duplicate id (stored earlier with different text)"
-    )
+    reason = ALREADY_STORED if same_text else "duplicate id (stored earlier with different text)"
     return Skipped(record.origin, reason, record.id)
 
 

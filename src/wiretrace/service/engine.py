@@ -43,12 +43,9 @@ from wiretrace.ingest import truncate
 from wiretrace.ingest.fields import article_from_fields
 from wiretrace.lifetime import die_with_parent
 from wiretrace.records import Article, Skipped
+from wiretrace.steps import ALREADY_STORED
 
 log = logging.getLogger("wiretrace.serve")
-
-#: The accounting's reason for an article stored before with the same text.
-ALREADY_STORED = "already in the store (same text)"
-
 
 #: Seconds a round waits for one more post once it has one. Clients answered by the last
 #: round post again within milliseconds, and a round costs seconds, most of it fixed:
