@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from wiretrace import copy_engine
-from wiretrace.config import Config
+from wiretrace.config import SECTIONS, Config, RunSettings, StorySettings
 from wiretrace.fingerprint import (
     FingerprintSettings,
     doc_banding,
@@ -149,33 +149,39 @@ def _another(value):
 
 @pytest.mark.parametrize("name", FINGERPRINT_FIELDS)
 def test_changing_any_fingerprint_setting_changes_the_stored_tag(name):
-    config = Config()
-    changed = replace(config, **{name: _another(getattr(config, name))})
-    assert FingerprintSettings.of(changed).tag() != FingerprintSettings.of(config).tag()
+    settings = Config().fingerprint
+    changed = replace(settings, **{name: _another(getattr(settings, name))})
+    assert changed.tag() != settings.tag()
 
 
 def test_no_other_setting_changes_the_stored_tag():
     config = Config()
-    tag = FingerprintSettings.of(config).tag()
-    others = [f.name for f in fields(Config) if f.name not in FINGERPRINT_FIELDS]
+    tag = config.fingerprint.tag()
+    others = [
+        (section, f.name)
+        for section, kind in SECTIONS.items()
+        if section != "fingerprint"
+        for f in fields(kind)
+    ]
     assert len(others) > 30
-    for name in others:
-        changed = replace(config, **{name: _another(getattr(config, name))})
-        assert FingerprintSettings.of(changed).tag() == tag, name
+    for section, name in others:
+        settings = getattr(config, section)
+        changed = replace(settings, **{name: _another(getattr(settings, name))})
+        assert replace(config, **{section: changed}).fingerprint.tag() == tag, name
 
 
 def test_the_tag_of_the_shipped_settings_holds():
     """Every store's fingerprints were made under this tag: changing it (a field added to
     FingerprintSettings, a default changed, ALGORITHM_VERSION bumped) has every store
     fingerprint its articles again on its next run. Say so in CHANGELOG.md, then update."""
-    assert FingerprintSettings.of(Config()).tag() == "9c32df7d"
+    assert Config().fingerprint.tag() == "9c32df7d"
 
 
 def test_the_stage_reads_its_settings_alike_from_a_config():
     texts = [["the council voted to close the harbour ferry for the winter months " * 3]]
-    config = Config(shingle_size=3, passage_num_perm=16)
+    config = Config(fingerprint=FingerprintSettings(shingle_size=3, passage_num_perm=16))
     [from_config] = fingerprint_batch(texts, ["a"], config)
-    [from_settings] = fingerprint_batch(texts, ["a"], FingerprintSettings.of(config))
+    [from_settings] = fingerprint_batch(texts, ["a"], config.fingerprint)
     assert from_config.doc_keys.tolist() == from_settings.doc_keys.tolist()
     assert from_config.passage_keys.tolist() == from_settings.passage_keys.tolist()
 
@@ -185,7 +191,7 @@ def test_fingerprints_of_another_tag_are_rebuilt_each_once(demo_dir, tmp_path, m
     from wiretrace.store import Store
 
     db = tmp_path / "index.db"
-    run([demo_dir], Config(workers=1, find_stories=False), db=db)
+    run([demo_dir], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)), db=db)
     with sqlite3.connect(db) as con:
         con.execute("UPDATE fingerprints SET tag = 'old'")
     con.close()
@@ -203,4 +209,4 @@ def test_fingerprints_of_another_tag_are_rebuilt_each_once(demo_dir, tmp_path, m
         tags = {t for _, t, _ in store.fingerprints()}
     assert sorted(made) == sorted(ids) and len(ids) > 2
     assert [f.id for f in fps] == ids
-    assert tags == {FingerprintSettings.of(Config()).tag()}
+    assert tags == {Config().fingerprint.tag()}

@@ -9,6 +9,7 @@ import orjson
 
 from wiretrace import Config, run, write_outputs
 from wiretrace.codec import row
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.pipeline import run_records
 from wiretrace.records import COPY_RELATIONS, Article
 from wiretrace.store import Store
@@ -19,7 +20,7 @@ def _read_jsonl(path):
 
 
 def test_demo_corpus_relations_and_families(demo_dir, tmp_path):
-    result = run([demo_dir], Config(workers=1))
+    result = run([demo_dir], Config(run=RunSettings(workers=1)))
     kinds = {frozenset((r.a, r.b)): r.relation for r in result.relations}
     copies = {pair for pair, kind in kinds.items() if kind in COPY_RELATIONS}
     assert kinds[frozenset(("reprint_with_chrome", "wire_original"))] in ("copy", "partial")
@@ -49,7 +50,7 @@ def test_every_record_accounted_for_with_bad_input(tmp_path):
     (src / "a.jsonl").write_bytes(b"\n".join(lines))
     (src / "bin.txt").write_bytes(bytes(range(256)) * 4)
     (src / "empty.txt").write_bytes(b"")
-    result = run([src], Config(workers=1))
+    result = run([src], Config(run=RunSettings(workers=1)))
     acc = result.accounting
     assert acc.records == 7
     assert acc.processed + len(acc.skipped) == acc.records
@@ -76,8 +77,8 @@ def test_parallel_run_gives_same_result_as_serial(demo_dir, tmp_path):
         for i in range(60):
             text = texts[i % len(texts)].replace("Tuesday", f"day {i}")
             fh.write(orjson.dumps({"id": f"d{i}", "text": text, "title": f"t{i}"}) + b"\n")
-    serial = run([corpus], Config(workers=1))
-    parallel = run([corpus], Config(workers=2, chunk_size=10))
+    serial = run([corpus], Config(run=RunSettings(workers=1)))
+    parallel = run([corpus], Config(run=RunSettings(workers=2, chunk_size=10)))
     assert [row(r) for r in serial.relations] == [row(r) for r in parallel.relations]
     assert serial.families == parallel.families
 
@@ -92,9 +93,9 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
         (demo_dir / "reprint_with_chrome.txt").read_text()
     )
     db = tmp_path / "index.db"
-    r1 = run([first], Config(workers=1), db=db)
+    r1 = run([first], Config(run=RunSettings(workers=1)), db=db)
     assert [r for r in r1.relations if r.relation in COPY_RELATIONS] == []
-    r2 = run([second], Config(workers=1), db=db)
+    r2 = run([second], Config(run=RunSettings(workers=1)), db=db)
     pairs = {frozenset((r.a, r.b)) for r in r2.relations if r.relation in COPY_RELATIONS}
     assert frozenset(("reprint_with_chrome", "wire_original")) in pairs
     # The output holds the new article, the story and family it touched, whole, and what it
@@ -107,7 +108,7 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
         assert len(list(store.relations())) == len(copies)
         stories = store.derived("stories")
     # Running the same input again changes nothing and says why.
-    r3 = run([second], Config(workers=1), db=db)
+    r3 = run([second], Config(run=RunSettings(workers=1)), db=db)
     assert [s.reason for s in r3.accounting.skipped] == ["already in the store (same text)"]
     assert r3.relations == [] and r3.stories == []
     with Store(db) as store:
@@ -138,10 +139,12 @@ def test_store_caches_embeddings_between_runs(demo_dir, tmp_path, counting_use, 
     counting, seen = counting_use
     monkeypatch.setattr(wiretrace.pipeline, "load_encoders", lambda *args: [counting])
     db = tmp_path / "index.db"
-    run([demo_dir], Config(workers=1), db=db)
+    run([demo_dir], Config(run=RunSettings(workers=1)), db=db)
     assert seen  # article leads and the paragraphs of pairs worth aligning
     seen.clear()
-    again = run([demo_dir], Config(workers=1), db=db)  # the same articles: all stored already
+    again = run(
+        [demo_dir], Config(run=RunSettings(workers=1)), db=db
+    )  # the same articles: all stored already
     assert seen == []
     assert again.accounting.processed == 0 and again.stories == []
 
@@ -155,8 +158,8 @@ def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
     report = (demo_dir / "independent_report.txt").read_text()
     (second / "independent_report.txt").write_text(report)
     db = tmp_path / "index.db"
-    r1 = run([first], Config(workers=1), db=db)
-    r2 = run([second], Config(workers=1), db=db)
+    r1 = run([first], Config(run=RunSettings(workers=1)), db=db)
+    r2 = run([second], Config(run=RunSettings(workers=1)), db=db)
     name = r1.story_of()["wire_original"]
     assert name == "story:wire_original"
     assert r2.story_of()["independent_report"] == name
@@ -187,7 +190,9 @@ def test_stories_do_not_depend_on_reading_order(demo_dir):
     ]
 
     def stories(rs):
-        return sorted(sorted(s.members) for s in run_records(rs, Config(workers=1)).stories)
+        return sorted(
+            sorted(s.members) for s in run_records(rs, Config(run=RunSettings(workers=1))).stories
+        )
 
     forwards = stories(records)
     assert ["independent_report", "reprint_with_chrome", "wire_original"] in forwards
@@ -200,7 +205,7 @@ def test_a_run_embeds_each_text_once(demo_dir, counting_use, monkeypatch):
 
     counting, seen = counting_use
     monkeypatch.setattr(wiretrace.pipeline, "load_encoders", lambda *args: [counting])
-    result = run([demo_dir], Config(workers=1))
+    result = run([demo_dir], Config(run=RunSettings(workers=1)))
     assert result.lineages and any(d.passages for d in result.diffs)
     assert seen and len(seen) == len(set(seen))
 
@@ -220,7 +225,9 @@ def test_a_copy_garbled_into_mojibake_is_still_found(demo_dir):
         Article(id="curly", text=curly, title_in_text=True),
         Article(id="garbled", text=garbled, title_in_text=True),
     ]
-    result = run_records(rows, Config(workers=1, find_stories=False))
+    result = run_records(
+        rows, Config(run=RunSettings(workers=1), story=StorySettings(enabled=False))
+    )
     assert [(r.a, r.b, r.relation) for r in result.relations] == [("curly", "garbled", "duplicate")]
     assert dict(result.accounting.notes)["garbled"].startswith("mojibake repaired by ftfy")
 
@@ -229,7 +236,7 @@ def test_every_stage_with_a_loop_reports_progress_to_the_end(demo_dir):
     told: dict[str, list[tuple[int, int]]] = {}
     run(
         [demo_dir],
-        Config(workers=1),
+        Config(run=RunSettings(workers=1)),
         progress=lambda s, d, t: told.setdefault(s, []).append((d, t)),
     )
     assert set(told) >= {"clean", "fingerprint", "verify", "embed (use)", "stories", "trace"}

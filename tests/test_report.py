@@ -10,6 +10,7 @@ from tests.conftest import DEMO, SEEDS, need
 
 from wiretrace import Config, run
 from wiretrace.cli import main
+from wiretrace.config import RunSettings
 from wiretrace.report import write_outputs
 from wiretrace.report.browser import report_url
 from wiretrace.report.html import write_html
@@ -20,7 +21,7 @@ A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
 
 def _out(tmp_path_factory, name, inputs):
     out = tmp_path_factory.mktemp(name)
-    config = Config(workers=1)
+    config = Config(run=RunSettings(workers=1))
     write_outputs(run(inputs, config), out, config)
     return out, write_html(out)
 

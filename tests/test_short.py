@@ -9,12 +9,13 @@ import pytest
 
 from wiretrace import Config, run, write_outputs
 from wiretrace.clean.article import as_short_record, clean_article, too_short_reason
+from wiretrace.config import FingerprintSettings, RunSettings, StorySettings
 from wiretrace.records import Article
 from wiretrace.store import Store
 
 #: The shipped scoring (the packaged encoder): the demo's independent report shares too few
 #: words with the wire story for the lexical event match alone.
-CONFIG = Config(workers=1)
+CONFIG = Config(run=RunSettings(workers=1))
 
 SOLAR_TITLE = "Harbour city opens floating solar farm on old reservoir"
 
@@ -119,7 +120,15 @@ def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
     assert keys["no-body"] == 0 and keys["wire_original"] > 0
     # A second run rebuilds fingerprints under other copy settings: short ones stay keyless,
     # and the stored headlines are still in their story.
-    again = run([feed], Config(workers=1, encoder="none", shingle_size=4), db=db)
+    again = run(
+        [feed],
+        Config(
+            run=RunSettings(workers=1),
+            story=StorySettings(encoder="none"),
+            fingerprint=FingerprintSettings(shingle_size=4),
+        ),
+        db=db,
+    )
     with Store(db) as store:
         keys = {i: len(fp.doc_keys) + len(fp.passage_keys) for i, _, fp in store.fingerprints()}
     assert keys["no-body"] == 0

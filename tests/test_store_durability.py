@@ -23,7 +23,7 @@ from tests.conftest import synthetic_corpus
 
 from wiretrace.query import query
 
-CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}
+CONFIG = {"story": {"encoder": "none", "min_match": 0.2}, "run": {"workers": 1}}
 
 
 def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:

@@ -5,6 +5,7 @@ from tests.conftest import DEMO, SEEDS, need
 
 from wiretrace import Config, run
 from wiretrace.clean.article import drop_paragraphs
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.records import AlignedPassage, CleanArticle, CopyFamily, Relation, Story
 from wiretrace.trace import choose_original, trace, wire_credit
 from wiretrace.trace.lineage import lost_in_cleaning
@@ -203,7 +204,9 @@ def test_derivations_follow_time_and_flag_what_time_contradicts():
     rels = [_copy("a", "b", [(0, 0), (1, 1)], 0.66, 1.0), _copy("b", "c", [(0, 0), (1, 1)], 1, 1)]
     fam = CopyFamily("family:a", ["a", "b", "c"])
     story = Story("story:a", ["a", "b", "c"], ["family:a"])
-    (lineage,), diffs = trace([a, b, c], rels, [fam], [story], Config(encoder="none"))
+    (lineage,), diffs = trace(
+        [a, b, c], rels, [fam], [story], Config(story=StorySettings(encoder="none"))
+    )
     assert lineage.original == "a" and not lineage.original_certain  # c is undated
     edges = {(d.source, d.derived): d for d in lineage.derivations}
     assert edges[("a", "b")].basis == "published earlier" and edges[("a", "b")].certain
@@ -254,7 +257,7 @@ def test_text_a_version_got_from_its_source_is_not_stitched_in():
         rels,
         [fam],
         [Story("story:source", members, ["family:source"])],
-        Config(encoder="none"),
+        Config(story=StorySettings(encoder="none")),
     )
     assert lineage.original == "source"
     by_id = {d.id: d for d in diffs}
@@ -296,7 +299,7 @@ def test_a_paragraph_the_source_lost_in_cleaning_does_not_make_it_look_cut():
         [rel],
         [fam],
         [Story("story:source", ["source", "copy"], [fam.family])],
-        Config(encoder="none"),
+        Config(story=StorySettings(encoder="none")),
     )
     assert not (lineage.original == "copy" and lineage.original_certain)
 
@@ -317,7 +320,7 @@ def test_removed_line_positions_survive_dropping_learned_boilerplate():
 def demo(request):
     from tests.conftest import DEMO
 
-    return run([DEMO], Config(workers=1))
+    return run([DEMO], Config(run=RunSettings(workers=1)))
 
 
 def _diff(result, article_id):
@@ -339,7 +342,7 @@ def test_demo_reprint_has_stitched_paragraphs_named_with_their_source(demo):
     stitched = [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
     assert [p.from_article for p in stitched] == ["ferry_story", "ferry_story"]
     assert all("ferry" in _passage_text(demo, diff, p).lower() for p in stitched)
-    assert all(p.story_similarity < Config().stitched_max_story_similarity for p in stitched)
+    assert all(p.story_similarity < Config().trace.stitched_max_story_similarity for p in stitched)
     dropped = [p for p in diff.passages if p.kind == "dropped"]
     assert [p.paragraph for p in dropped] == [4, 5] and all(p.side == "against" for p in dropped)
     original = _diff(demo, "wire_original")
@@ -361,7 +364,7 @@ def test_every_offset_points_at_its_text(demo):
 # -- the seeds ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seeds():
-    return run([need(SEEDS)], Config(workers=1))
+    return run([need(SEEDS)], Config(run=RunSettings(workers=1)))
 
 
 def test_seed_001_is_the_original_for_its_wire_byline(seeds):

@@ -13,6 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wiretrace import Config, run
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
 from wiretrace_bench.pages import news_page, page_from_text
@@ -90,7 +91,7 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
     assert reasons["blank"] == "no main text found in the HTML page"
     assert reasons["broken"] == "article"  # unclosed tags: the text is still there
     assert reasons["nothing"] == "no main text found in the HTML page"  # navigation only
-    result = run([tmp_path], Config(workers=1, find_stories=False))
+    result = run([tmp_path], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)))
     assert result.accounting.records == 5 and result.accounting.processed == 1
 
 
@@ -151,7 +152,7 @@ def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
     records = list(read_inputs([damaged]))
     assert sum(isinstance(r, Article) for r in records) == 2
     assert isinstance(records[-1], Skipped) and "damaged WARC" in records[-1].reason
-    result = run([damaged], Config(workers=1, find_stories=False))
+    result = run([damaged], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)))
     acc = result.accounting
     assert acc.records == acc.processed + len(acc.skipped)
     assert any("duplicate id" in s.reason for s in acc.skipped)  # the same URI twice
@@ -224,12 +225,12 @@ def seed_pages(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def text_result():
-    return run([need(SEEDS)], Config(workers=1))
+    return run([need(SEEDS)], Config(run=RunSettings(workers=1)))
 
 
 def test_seed_pages_give_the_same_relations_as_the_text_seeds(seed_pages, text_result):
     folder, _ = seed_pages
-    html_result = run([folder], Config(workers=1))
+    html_result = run([folder], Config(run=RunSettings(workers=1)))
     assert _relations(html_result) == _relations(text_result)
     assert [f.members for f in html_result.families] == [f.members for f in text_result.families]
     assert [sorted(s.members) for s in html_result.stories] == [
@@ -247,7 +248,7 @@ def test_a_warc_of_the_seed_pages_gives_the_same_result_again(seed_pages, text_r
             for stem, body in pages.items()
         ],
     )
-    result = run([warc], Config(workers=1))
+    result = run([warc], Config(run=RunSettings(workers=1)))
     strip = {f"https://pages.example/{stem}": stem for stem in pages}
     got = {(strip[r.a], strip[r.b], r.relation, len(r.evidence)) for r in result.relations}
     assert got == _relations(text_result)

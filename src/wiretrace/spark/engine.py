@@ -88,7 +88,7 @@ def _records(spark, inputs, config: Config):
                 lines.filter(lambda x: x[0].strip()).map(
                     lambda x, p=str(path), f=file_no: (
                         (f, x[1]),
-                        _from_json(x[0], f"{p}:{x[1] + 1}", config.max_chars),
+                        _from_json(x[0], f"{p}:{x[1] + 1}", config.ingest.max_chars),
                     )
                 )
             )
@@ -99,7 +99,7 @@ def _records(spark, inputs, config: Config):
                     lambda x, p=str(path), f=file_no: (
                         (f, x[1]),
                         _from_fields(
-                            row_fields(x[0].asDict()), f"{p}:{x[1] + 1}", config.max_chars
+                            row_fields(x[0].asDict()), f"{p}:{x[1] + 1}", config.ingest.max_chars
                         ),
                     )
                 )
@@ -108,7 +108,8 @@ def _records(spark, inputs, config: Config):
             parts.append(
                 sc.parallelize([(file_no, str(path))], 1).flatMap(
                     lambda x: [
-                        ((x[0], n), r) for n, r in enumerate(read_files([x[1]], config.max_chars))
+                        ((x[0], n), r)
+                        for n, r in enumerate(read_files([x[1]], config.ingest.max_chars))
                     ]
                 )
             )
@@ -193,7 +194,7 @@ def run_spark(
                 drop_paragraphs(article, drop, lambda i: reason_text.format(table[keys[i]]))
             return article
 
-        min_words = config.min_words
+        min_words = config.ingest.min_words
 
         def words(a) -> int:
             return sum(p.count(" ") + 1 for p in a.paragraphs)
@@ -237,7 +238,7 @@ def run_spark(
         printed = articles.mapPartitions(fingerprint_partition).cache()
         lap("fingerprint")
 
-        max_bucket = config.max_bucket
+        max_bucket = config.candidates.max_bucket
 
         def bucket_pairs(item):
             members = sorted(set(item[1]))
@@ -331,7 +332,7 @@ def run_spark(
 
 def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
     """Document frequency by reduceByKey; the frequent lines judged on a bounded sample."""
-    min_df = config.boilerplate_min_df
+    min_df = config.clean.boilerplate_min_df
     df = (
         cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1][1])])
         .reduceByKey(lambda a, b: a + b)
@@ -360,7 +361,7 @@ def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
 def _families(relations, printed, config: Config):
     """Connected components of the strong edges by label propagation in Spark, then the
     anchor-checked join inside each component."""
-    min_cov = config.family_min_coverage
+    min_cov = config.cluster.family_min_coverage
     strong = relations.filter(lambda r: joins_family(r, min_cov)).map(lambda r: (r.a, r.b)).cache()
     if strong.isEmpty():
         return []

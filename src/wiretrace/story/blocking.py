@@ -83,15 +83,15 @@ class Candidates:
                 continue
             views = space.word_view_matrices(new, rows)
             bound = space.match_bound(views, new[:, None], rows[None, :], encoder_names, pieces)
-            near = ~beyond_horizon(days[new], config.story_horizon_days, days[rows])
+            near = ~beyond_horizon(days[new], config.story.horizon_days, days[rows])
             near &= new[:, None] != rows[None, :]
-            a, b = np.nonzero(near & (bound >= config.story_block_min_match))
+            a, b = np.nonzero(near & (bound >= config.story.block_min_match))
             first, second = np.minimum(new[a], rows[b]), np.maximum(new[a], rows[b])
             found.append(
                 (
                     first,
                     second,
-                    bound[a, b] >= config.story_min_match,
+                    bound[a, b] >= config.story.min_match,
                     {k: v[a, b] for k, v in views.items()},
                 )
             )
