@@ -2,10 +2,10 @@
 
 On the ECB+ documents (dev topics, then test topics), on the latest ``--articles`` dated
 AllSides articles and on as many before them: one story space each (the configured
-encoder), cut into windows of ``story_window`` articles in time order as the story stage
+encoder), cut into windows of ``story.window`` articles in time order as the story stage
 cuts them. In each window,
 every pair is scored (exhaustive); the pairs it accepts (event match at least
-``story_min_match``, within ``story_horizon_days``: what clustering can join) are the
+``story.min_match``, within ``story.horizon_days``: what clustering can join) are the
 reference. Blocking proposes them all by construction (:mod:`wiretrace.story.blocking`);
 the recall column checks it. Blocking's recall is the share of them that
 blocking proposes; its savings are the shares of pairs it does not score and of articles

@@ -184,7 +184,7 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
 
 
 def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
-    """The documented training step for ``story_min_match``: ARI on the ECB+ *dev*
+    """The documented training step for ``story.min_match``: ARI on the ECB+ *dev*
     topics only, over a grid; prints the grid and returns the best value."""
     from wiretrace.story.clustering import average_link
 
@@ -192,7 +192,7 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
     matrix = space.match_matrix()
     grid = [round(0.10 + 0.02 * k, 2) for k in range(41)]  # 0.10 .. 0.90
     results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
-    table = Table(title="story_min_match on ECB+ dev topics", header_style="bold")
+    table = Table(title="story.min_match on ECB+ dev topics", header_style="bold")
     table.add_column("threshold", justify="right")
     table.add_column("dev ARI", justify="right")
     for t, ari in results.items():

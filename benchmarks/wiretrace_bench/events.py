@@ -10,7 +10,7 @@ neither to fit the weights nor to choose the threshold):
   subset. The threshold is chosen on the fitting subset's clustered sets (best
   mean ARI over 0.10..0.90), or, fitted on SemEval alone, on its same-event F1.
 * **Against the baseline.** On every labelled set, the shipped weights and
-  ``story_min_match`` against plain TF-IDF (sublinear tf, English stop words)
+  ``story.min_match`` against plain TF-IDF (sublinear tf, English stop words)
   with average link on cosine distance, its one distance threshold chosen on
   the ECB+ dev topics (0.80) and applied unchanged.
 
@@ -361,7 +361,7 @@ def print_event_tables(results: dict, console: Console) -> None:
     console.print(table)
     base, ours = results["baseline"], results["wiretrace"]
     table = Table(
-        title="Shipped weights and story_min_match vs plain TF-IDF average link "
+        title="Shipped weights and story.min_match vs plain TF-IDF average link "
         f"(threshold chosen on ECB+ dev: distance {1 - base['threshold']:.2f})",
         header_style="bold",
     )

@@ -21,7 +21,7 @@ sd over ``seeds`` shuffles), per language; and the leave-one-language-out r.
 Then it writes the weights with these figures into the file given (``--out``); to
 refit the shipped weights, name them from a checkout:
 ``--out src/wiretrace/story/fusion_weights.json``.
-``story_min_match`` is chosen afterwards on the ECB+ dev topics with
+``story.min_match`` is chosen afterwards on the ECB+ dev topics with
 ``wiretrace eval ecbplus --sweep``.
 """
 
@@ -286,7 +286,7 @@ def main(
     console.print(table)
     fusion.save(key, fitted, out)
     console.print(
-        f"weights written to {out}; now choose story_min_match with "
+        f"weights written to {out}; now choose story.min_match with "
         "`wiretrace eval ecbplus --sweep`"
     )
     return 0

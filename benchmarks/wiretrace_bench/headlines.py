@@ -109,7 +109,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     )  # lineages are not scored here
     console.print(
         f"{len(rows)} dated AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
-        f"encoder {config.story.encoder}, story_min_match {config.story.min_match}, "
+        f"encoder {config.story.encoder}, story.min_match {config.story.min_match}, "
         f"horizon {config.story.horizon_days} days, min_words {config.ingest.min_words}"
     )
     ids = [r["id"] for r in rows]

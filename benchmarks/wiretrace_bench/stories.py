@@ -3,8 +3,8 @@
 AllSides has no story labels, so this is not an accuracy figure: it shows
 what the story settings do to a stream of a few months of US news. The
 latest ``--articles`` dated articles get one story space (the configured
-encoder), and are clustered with the configured ``story_min_match`` and
-``story_window`` under several ``story_horizon_days``: stories of two or more
+encoder), and are clustered with the configured ``story.min_match`` and
+``story.window`` under several ``story.horizon_days``: stories of two or more
 articles, the largest ones, how many days the largest spans, and a few of its
 headlines to judge by eye whether it is one story or a topic; and how much
 the stories change when the same articles are read in the opposite order.
@@ -61,7 +61,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         else (*HORIZONS, config.story.horizon_days)
     )
     table = Table(
-        title=f"stories at story_min_match {config.story.min_match}, window {config.story.window}",
+        title=f"stories at story.min_match {config.story.min_match}, window {config.story.window}",
         header_style="bold",
     )
     for col in (

@@ -563,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sweep",
         action="store_true",
-        help="ecbplus: choose story_min_match on the dev topics only",
+        help="ecbplus: choose story.min_match on the dev topics only",
     )
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")

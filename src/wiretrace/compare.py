@@ -4,7 +4,7 @@ its evidence.
 Input lines of ``compare`` are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in
 the JSONL input; each output line is the pair's relation (:func:`answer`), or ``{"id",
 "error"}`` for a line that cannot be compared, so every input line is answered.
-``relation`` is ``same_story`` when the pair's event match reaches ``story_min_match``
+``relation`` is ``same_story`` when the pair's event match reaches ``story.min_match``
 (and no copy or rewrite relation holds); the answer also carries that ``match``. IDF
 statistics are fitted on all articles of the file together.
 

@@ -6,9 +6,9 @@ A run over a store does not recompute the store. Its new articles can change onl
   articles): :meth:`Neighbourhood.families` recomputes the connected part of the
   copy graph they are in, and nothing else;
 * the stories near them in time: the stored articles published within
-  ``story_horizon_days`` of a new article (an index on the publication day), the
+  ``story.horizon_days`` of a new article (an index on the publication day), the
   stored members of the families they joined, and, for undated new articles, the
-  ``story_undated_context`` latest stored undated articles (undated articles have no
+  ``story.undated_context`` latest stored undated articles (undated articles have no
   horizon: this is the bound). These come with their stories, which they keep; the
   new articles join one of them or start new ones (:meth:`Neighbourhood.story_context`);
 * the lineages and diffs of the stories they joined: only the lineages holding a new

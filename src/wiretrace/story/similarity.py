@@ -6,13 +6,13 @@ leads, of the whole texts), the names-and-numbers cosine
 (:mod:`wiretrace.story.encoder`) three cosines of its vectors of the lead --
 the lead's first piece, the mean of the lead's pieces, and how well each piece
 finds a match among the other's pieces -- and two descriptors of the pair's
-lengths. The lead is the title and first ``story_lead_words`` words; its pieces
+lengths. The lead is the title and first ``story.lead_words`` words; its pieces
 are ``encoder_lead_words`` words each. The event match also reads three event
 views (:data:`wiretrace.story.fusion.MATCH_VIEWS`): plain TF-IDF of the whole
 texts and of their heads, and the numbers written in them
 (:mod:`wiretrace.story.lexical`).
 
-With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
+With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story.fusion`` in the
 config) the views give the *similarity* (the human same-story rating) and the
 *match* (same event: what stories are clustered on). Without one, both are the
 mean of the lead views (lexical, and encoder cosines calibrated).
@@ -388,7 +388,7 @@ class StorySpace:
         whatever the vectors ``encoder_names`` would give them: what blocking reads before
         embedding.
 
-        A pair whose bound is below ``story_min_match`` is never accepted, so an article in
+        A pair whose bound is below ``story.min_match`` is never accepted, so an article in
         no pair above it ends alone, and its vectors change no story. The fused match grows
         with the similarity, which grows with each encoder cosine (the weights of
         similarity views are at least 0); the word views a pair in two languages has

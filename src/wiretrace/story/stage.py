@@ -7,7 +7,7 @@ It runs after the copy engine, on its results:
    copy family always end in one story, since a reprint is the same story by
    definition (they move to the story holding most of them);
 2. inside each story, every article's best-matching fellow members (match at
-   least ``story_min_match``, at most ``story_max_neighbours``) not already
+   least ``story.min_match``, at most ``story.max_neighbours``) not already
    related by the copy engine are checked for a rewrite: their paragraphs are
    aligned by meaning, in order (:mod:`wiretrace.story.align`); aligned
    passages covering most of both articles make a ``rewrite``, with the
