@@ -193,7 +193,11 @@ def test_a_settings_file_of_sections(tmp_path):
     [
         ({"story_min_match": 0.5}, "config key 'story_min_match' is now 'story.min_match'"),
         ({"find_stories": False}, "config key 'find_stories' is now 'story.enabled'"),
-        ({"trace": False}, "config key 'trace': the trace settings, a JSON object"),
+        (
+            {"trace": False},
+            "config key 'trace': the trace settings, a JSON object of names and values (not "
+            "false); the old setting 'trace' is now 'trace.enabled'",
+        ),
         ({"max_bucket": 10}, "config key 'max_bucket' is now 'candidates.max_bucket'"),
         ({"story": {"story_window": 9}}, "config key 'story.story_window' is now 'story.window'"),
         ({"verify": {"max_bucket": 9}}, "config key 'verify.max_bucket' is now 'candidates.max_"),

@@ -177,16 +177,17 @@ def _key_problems(data: dict) -> list[str]:
     for key, value in data.items():
         if key in SECTIONS:
             if not isinstance(value, dict):
+                was = f"; the old setting {key!r} is now {RENAMED[key]!r}" if key in RENAMED else ""
                 problems.append(
                     f"config key {key!r}: the {key} settings, a JSON object of names and "
-                    f"values (not {orjson.dumps(value, default=repr).decode()})"
+                    f"values (not {orjson.dumps(value, default=repr).decode()}){was}"
                 )
                 continue
             known = _section_names(SECTIONS[key])
             for name in value:
                 if name in known:
                     continue
-                place = _new_place(name) or _new_place(f"{key}_{name}")
+                place = _new_place(name)
                 if place and place != f"{key}.{name}":
                     problems.append(f"config key '{key}.{name}' is now {place!r}")
                 else:
