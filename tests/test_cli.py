@@ -384,7 +384,7 @@ def test_a_run_that_reads_no_record_is_an_error(tmp_path):
             "story.encoder: 'bert': no encoder named 'bert' (known: none, e5, use",
         ),
         ({"story_min_similarity": 0.4}, "config key 'story_min_similarity' is now 'story.min_"),
-        ({"story_min_match": 0.4}, "config key 'story_min_match' is now 'story.min_match'"),
+        (dict(story_min_match=0.4), "config key 'story_min_match' is now 'story.min_match'"),
         ({"nonsense": 1, "fingerprint": {"edit_rate": 0.1}}, "unknown config keys: nonsense"),
         ({"story": 0.5}, "config key 'story': the story settings, a JSON object"),
         ([1, 2], "a JSON object of sections"),
@@ -413,7 +413,7 @@ def test_every_wrong_setting_is_told_at_once(tmp_path):
 
 def test_a_settings_file_of_flat_names_is_told_where_each_is_now(tmp_path):
     config = tmp_path / "settings.json"
-    config.write_bytes(orjson.dumps({"story_min_match": 0.5, "workers": 1}))
+    config.write_bytes(orjson.dumps(dict(story_min_match=0.5, workers=1)))  # as they were
     line = error_line(wiretrace("run", DEMO, "--out", tmp_path / "o", "--config", config), 2)
     assert line == (
         "config key 'story_min_match' is now 'story.min_match'; "

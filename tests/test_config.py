@@ -191,14 +191,15 @@ def test_a_settings_file_of_sections(tmp_path):
 @pytest.mark.parametrize(
     ("settings", "said"),
     [
-        ({"story_min_match": 0.5}, "config key 'story_min_match' is now 'story.min_match'"),
-        ({"find_stories": False}, "config key 'find_stories' is now 'story.enabled'"),
+        # old flat settings files, as they were (written with dict() to stay as they were)
+        (dict(story_min_match=0.5), "config key 'story_min_match' is now 'story.min_match'"),
+        (dict(find_stories=False), "config key 'find_stories' is now 'story.enabled'"),
         (
             {"trace": False},
             "config key 'trace': the trace settings, a JSON object of names and values (not "
             "false); the old setting 'trace' is now 'trace.enabled'",
         ),
-        ({"max_bucket": 10}, "config key 'max_bucket' is now 'candidates.max_bucket'"),
+        (dict(max_bucket=10), "config key 'max_bucket' is now 'candidates.max_bucket'"),
         ({"story": {"story_window": 9}}, "config key 'story.story_window' is now 'story.window'"),
         ({"verify": {"max_bucket": 9}}, "config key 'verify.max_bucket' is now 'candidates.max_"),
         ({"story_min_similarity": 0.4}, "config key 'story_min_similarity' is now 'story.min_"),

@@ -23,7 +23,7 @@ from tests.conftest import DEMO, error_line, file_size_limit, synthetic_corpus, 
 from wiretrace.errors import StoreError
 from wiretrace.store import Store, StoredRun
 
-FAST = {"encoder": "none", "workers": 1}
+FAST = {"story": {"encoder": "none"}, "run": {"workers": 1}}
 
 #: Run as root without the capabilities that let root ignore file permissions.
 POWERLESS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
@@ -235,7 +235,7 @@ def test_a_failed_cache_write_does_not_stop_the_run(stored, tmp_path):
     con.commit()
     con.close()
     config = tmp_path / "use.json"
-    config.write_bytes(orjson.dumps({"encoder": "use", "workers": 1}))
+    config.write_bytes(orjson.dumps({"story": {"encoder": "use"}, "run": {"workers": 1}}))
     more = synthetic_corpus(tmp_path / "more", 6, seed=9)
     proc = wiretrace("run", more, "--out", tmp_path / "out", "--db", store, "--config", config)
     assert proc.returncode == 0, proc.stderr
