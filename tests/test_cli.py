@@ -24,6 +24,7 @@ import orjson
 import pytest
 
 from tests.helpers import DEMO, SRC, error_line, news_html, wiretrace, write_warc
+from wiretrace.config import Config
 from wiretrace.ingest.jsonl import MAX_LINE_BYTES
 
 #: The child runs this checkout's code, whatever folder it runs in.
@@ -373,14 +374,19 @@ def test_a_run_that_reads_no_record_is_an_error(tmp_path):
 @pytest.mark.parametrize(
     ("settings", "said"),
     [
-        ({"story_min_match": "high"}, 'story_min_match: "high" is not a number'),
-        ({"max_chars": -1}, "max_chars: -1 must be >= 1"),
-        ({"find_stories": "no"}, 'find_stories: "no" is not true or false'),
-        ({"workers": 10000}, "workers: 10000 must be >= 0 and <= "),
-        ({"encoder": "bert"}, "encoder: 'bert': no encoder named 'bert' (known: none, e5, use"),
-        ({"story_min_similarity": 0.4}, "config key 'story_min_similarity' is now"),
-        ({"nonsense": 1, "edit_rate": 1.0}, "unknown config keys: nonsense"),
-        ([1, 2], "a JSON object of names and values"),
+        ({"story": {"min_match": "high"}}, 'story.min_match: "high" is not a number'),
+        ({"ingest": {"max_chars": -1}}, "ingest.max_chars: -1 must be >= 1"),
+        ({"story": {"enabled": "no"}}, 'story.enabled: "no" is not true or false'),
+        ({"run": {"workers": 10000}}, "run.workers: 10000 must be >= 0 and <= "),
+        (
+            {"story": {"encoder": "bert"}},
+            "story.encoder: 'bert': no encoder named 'bert' (known: none, e5, use",
+        ),
+        ({"story_min_similarity": 0.4}, "config key 'story_min_similarity' is now 'story.min_"),
+        (dict(story_min_match=0.4), "config key 'story_min_match' is now 'story.min_match'"),
+        ({"nonsense": 1, "fingerprint": {"edit_rate": 0.1}}, "unknown config keys: nonsense"),
+        ({"story": 0.5}, "config key 'story': the story settings, a JSON object"),
+        ([1, 2], "a JSON object of sections"),
     ],
 )
 def test_a_wrong_setting_is_told_before_any_input_is_read(tmp_path, settings, said):
@@ -395,12 +401,49 @@ def test_a_wrong_setting_is_told_before_any_input_is_read(tmp_path, settings, sa
 
 def test_every_wrong_setting_is_told_at_once(tmp_path):
     config = tmp_path / "settings.json"
-    config.write_bytes(orjson.dumps({"max_chars": 0, "story_window": "many", "trace": 1}))
+    settings = {"ingest": {"max_chars": 0}, "story": {"window": "many"}, "trace": {"enabled": 1}}
+    config.write_bytes(orjson.dumps(settings))
     line = error_line(wiretrace("run", DEMO, "--out", tmp_path, "--config", config), 2)
     assert line == (
-        'max_chars: 0 must be >= 1; story_window: "many" is not a whole number; '
-        "trace: 1 is not true or false"
+        'ingest.max_chars: 0 must be >= 1; story.window: "many" is not a whole number; '
+        "trace.enabled: 1 is not true or false"
     )
+
+
+def test_a_settings_file_of_flat_names_is_told_where_each_is_now(tmp_path):
+    config = tmp_path / "settings.json"
+    config.write_bytes(orjson.dumps(dict(story_min_match=0.5, workers=1)))  # as they were
+    line = error_line(wiretrace("run", DEMO, "--out", tmp_path / "o", "--config", config), 2)
+    assert line == (
+        "config key 'story_min_match' is now 'story.min_match'; "
+        "config key 'workers' is now 'run.workers'"
+    )
+
+
+def test_a_run_reads_a_settings_file_of_sections(tmp_path):
+    """End to end on the demo articles: the file's sections reach the stages (no stories,
+    no trace), the command line's --workers goes on top of its run section, and
+    report.json gives the settings back in the same sections."""
+    config = tmp_path / "settings.json"
+    settings = {
+        "story": {"enabled": False, "min_match": 0.5},
+        "trace": {"enabled": False},
+        "run": {"workers": 2, "chunk_size": 7},
+        "verify": {"min_shared": 20},
+    }
+    config.write_bytes(orjson.dumps(settings))
+    out = tmp_path / "out"
+    proc = wiretrace("run", DEMO, "--out", out, "--config", config, "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    report = orjson.loads((out / "report.json").read_bytes())
+    written = report["config"]
+    assert written["story"]["enabled"] is False and written["story"]["min_match"] == 0.5
+    assert written["trace"]["enabled"] is False and written["verify"]["min_shared"] == 20
+    assert written["run"] == {**written["run"], "workers": 1, "chunk_size": 7}
+    relations = [orjson.loads(line) for line in (out / "relations.jsonl").read_text().splitlines()]
+    assert relations and {r["relation"] for r in relations} <= {"duplicate", "copy", "partial"}
+    assert not (out / "stories.jsonl").read_text().strip()
+    assert Config.from_dict(written) == Config.read_file(config, {"run": {"workers": 1}})
 
 
 def test_a_settings_file_that_is_not_json_or_not_there(tmp_path):
@@ -415,12 +458,12 @@ def test_a_settings_file_that_is_not_json_or_not_there(tmp_path):
 
 def test_workers_on_the_command_line_are_checked_too(tmp_path):
     line = error_line(wiretrace("run", DEMO, "--out", tmp_path, "--workers", "-3"), 2)
-    assert line.startswith("workers: -3 must be >= 0")
+    assert line.startswith("run.workers: -3 must be >= 0")
 
 
 def test_serve_checks_its_settings_before_making_the_store(tmp_path):
     config = tmp_path / "settings.json"
-    config.write_bytes(orjson.dumps({"encoder": "e6"}))
+    config.write_bytes(orjson.dumps({"story": {"encoder": "e6"}}))
     db = tmp_path / "index.db"
     proc = wiretrace("serve", "--db", db, "--config", config, "--port", "0")
     assert "no encoder named 'e6'" in error_line(proc, 2)

@@ -3,9 +3,8 @@
 import sqlite3
 
 from wiretrace import copy_engine
-from wiretrace.config import Config
+from wiretrace.config import Config, RunSettings, StorySettings
 from wiretrace.fingerprint import (
-    FingerprintSettings,
     fingerprint_articles,
 )
 
@@ -15,7 +14,7 @@ def test_fingerprints_of_another_tag_are_rebuilt_each_once(demo_dir, tmp_path, m
     from wiretrace.store import Store
 
     db = tmp_path / "index.db"
-    run([demo_dir], Config(workers=1, find_stories=False), db=db)
+    run([demo_dir], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)), db=db)
     with sqlite3.connect(db) as con:
         con.execute("UPDATE fingerprints SET tag = 'old'")
     con.close()
@@ -33,4 +32,4 @@ def test_fingerprints_of_another_tag_are_rebuilt_each_once(demo_dir, tmp_path, m
         tags = {t for _, t, _ in store.fingerprints()}
     assert sorted(made) == sorted(ids) and len(ids) > 2
     assert [f.id for f in fps] == ids
-    assert tags == {FingerprintSettings.of(Config()).tag()}
+    assert tags == {Config().fingerprint.tag()}

@@ -40,7 +40,7 @@ EVERY_STAGE = [
 @pytest.fixture(scope="module")
 def config(tmp_path_factory):
     path = tmp_path_factory.mktemp("logs") / "fast.json"
-    path.write_bytes(orjson.dumps({"encoder": "none", "workers": 1}))
+    path.write_bytes(orjson.dumps({"story": {"encoder": "none"}, "run": {"workers": 1}}))
     return path
 
 

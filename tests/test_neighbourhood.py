@@ -7,10 +7,11 @@ import sqlite3
 import orjson
 
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace.store import SCHEMA_VERSION, Store
 
 # Lexical scoring keeps these tests quick; what is tested is which articles are compared.
-LEXICAL = {"encoder": "none", "story_min_match": 0.4, "workers": 1}
+LEXICAL = {"story": {"encoder": "none", "min_match": 0.4}, "run": {"workers": 1}}
 DEMO_NAMES = [
     "wire_original",
     "reprint_with_chrome",
@@ -42,7 +43,9 @@ def _stories(db) -> set[frozenset[str]]:
 
 
 def test_successive_runs_give_the_stories_of_one_batch_run(demo_dir, tmp_path):
-    config = Config(workers=1)  # the shipped scoring: the demo's story needs the encoder
+    config = Config(
+        run=RunSettings(workers=1)
+    )  # the shipped scoring: the demo's story needs the encoder
     first = _corpus(demo_dir, tmp_path / "a", DEMO_NAMES[:2] + DEMO_NAMES[3:4], day=1)
     second = _corpus(demo_dir, tmp_path / "b", DEMO_NAMES[2:3] + DEMO_NAMES[4:], day=2)
     run([first], config, db=tmp_path / "successive.db")
@@ -56,7 +59,7 @@ def test_successive_runs_give_the_stories_of_one_batch_run(demo_dir, tmp_path):
 
 def test_a_run_reads_only_the_stored_articles_within_the_horizon(demo_dir, tmp_path):
     db = tmp_path / "index.db"
-    config = Config(**LEXICAL)
+    config = Config.from_dict(LEXICAL)
     run([_corpus(demo_dir, tmp_path / "may", DEMO_NAMES[:1], day=1)], config, db=db)
     run([_corpus(demo_dir, tmp_path / "later", DEMO_NAMES[3:4], day=20)], config, db=db)
     with Store(db) as store:
@@ -72,7 +75,7 @@ def test_a_run_reads_only_the_stored_articles_within_the_horizon(demo_dir, tmp_p
 
 def test_output_holds_the_touched_story_whole_and_the_store_keeps_the_rest(demo_dir, tmp_path):
     db = tmp_path / "index.db"
-    config = Config(**LEXICAL)
+    config = Config.from_dict(LEXICAL)
     run([_corpus(demo_dir, tmp_path / "a", ["wire_original", "ferry_story"], day=1)], config, db=db)
     before = _stories(db)
     result = run([_corpus(demo_dir, tmp_path / "b", ["independent_report"], day=2)], config, db=db)
@@ -91,7 +94,7 @@ def test_output_holds_the_touched_story_whole_and_the_store_keeps_the_rest(demo_
 
 def test_a_schema_2_store_is_upgraded_in_place(demo_dir, tmp_path):
     db = tmp_path / "index.db"
-    config = Config(**LEXICAL)
+    config = Config.from_dict(LEXICAL)
     run([_corpus(demo_dir, tmp_path / "a", DEMO_NAMES[:3], day=1)], config, db=db)
     with Store(db) as store:
         expected = store.story_of(DEMO_NAMES[:3])

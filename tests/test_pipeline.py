@@ -11,6 +11,7 @@ import pytest
 from tests.helpers import SOLAR_TITLE
 from wiretrace import Config, run, write_outputs
 from wiretrace.codec import row
+from wiretrace.config import FingerprintSettings, RunSettings, StorySettings
 from wiretrace.pipeline import run_records
 from wiretrace.records import COPY_RELATIONS, Article
 from wiretrace.store import Store
@@ -21,7 +22,7 @@ def _read_jsonl(path):
 
 
 def test_demo_corpus_relations_and_families(demo_dir, tmp_path):
-    result = run([demo_dir], Config(workers=1))
+    result = run([demo_dir], Config(run=RunSettings(workers=1)))
     kinds = {frozenset((r.a, r.b)): r.relation for r in result.relations}
     copies = {pair for pair, kind in kinds.items() if kind in COPY_RELATIONS}
     assert kinds[frozenset(("reprint_with_chrome", "wire_original"))] in ("copy", "partial")
@@ -51,7 +52,7 @@ def test_every_record_accounted_for_with_bad_input(tmp_path):
     (src / "a.jsonl").write_bytes(b"\n".join(lines))
     (src / "bin.txt").write_bytes(bytes(range(256)) * 4)
     (src / "empty.txt").write_bytes(b"")
-    result = run([src], Config(workers=1))
+    result = run([src], Config(run=RunSettings(workers=1)))
     acc = result.accounting
     assert acc.records == 7
     assert acc.processed + len(acc.skipped) == acc.records
@@ -78,8 +79,8 @@ def test_parallel_run_gives_same_result_as_serial(demo_dir, tmp_path):
         for i in range(60):
             text = texts[i % len(texts)].replace("Tuesday", f"day {i}")
             fh.write(orjson.dumps({"id": f"d{i}", "text": text, "title": f"t{i}"}) + b"\n")
-    serial = run([corpus], Config(workers=1))
-    parallel = run([corpus], Config(workers=2, chunk_size=10))
+    serial = run([corpus], Config(run=RunSettings(workers=1)))
+    parallel = run([corpus], Config(run=RunSettings(workers=2, chunk_size=10)))
     assert [row(r) for r in serial.relations] == [row(r) for r in parallel.relations]
     assert serial.families == parallel.families
 
@@ -94,9 +95,9 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
         (demo_dir / "reprint_with_chrome.txt").read_text()
     )
     db = tmp_path / "index.db"
-    r1 = run([first], Config(workers=1), db=db)
+    r1 = run([first], Config(run=RunSettings(workers=1)), db=db)
     assert [r for r in r1.relations if r.relation in COPY_RELATIONS] == []
-    r2 = run([second], Config(workers=1), db=db)
+    r2 = run([second], Config(run=RunSettings(workers=1)), db=db)
     pairs = {frozenset((r.a, r.b)) for r in r2.relations if r.relation in COPY_RELATIONS}
     assert frozenset(("reprint_with_chrome", "wire_original")) in pairs
     # The output holds the new article, the story and family it touched, whole, and what it
@@ -109,7 +110,7 @@ def test_store_compares_new_articles_with_stored_ones(demo_dir, tmp_path):
         assert len(list(store.relations())) == len(copies)
         stories = store.derived("stories")
     # Running the same input again changes nothing and says why.
-    r3 = run([second], Config(workers=1), db=db)
+    r3 = run([second], Config(run=RunSettings(workers=1)), db=db)
     assert [s.reason for s in r3.accounting.skipped] == ["already in the store (same text)"]
     assert r3.relations == [] and r3.stories == []
     with Store(db) as store:
@@ -140,10 +141,12 @@ def test_store_caches_embeddings_between_runs(demo_dir, tmp_path, counting_use, 
     counting, seen = counting_use
     monkeypatch.setattr(wiretrace.pipeline, "load_encoders", lambda *args: [counting])
     db = tmp_path / "index.db"
-    run([demo_dir], Config(workers=1), db=db)
+    run([demo_dir], Config(run=RunSettings(workers=1)), db=db)
     assert seen  # article leads and the paragraphs of pairs worth aligning
     seen.clear()
-    again = run([demo_dir], Config(workers=1), db=db)  # the same articles: all stored already
+    again = run(
+        [demo_dir], Config(run=RunSettings(workers=1)), db=db
+    )  # the same articles: all stored already
     assert seen == []
     assert again.accounting.processed == 0 and again.stories == []
 
@@ -157,8 +160,8 @@ def test_new_article_joins_a_stored_story_under_its_name(demo_dir, tmp_path):
     report = (demo_dir / "independent_report.txt").read_text()
     (second / "independent_report.txt").write_text(report)
     db = tmp_path / "index.db"
-    r1 = run([first], Config(workers=1), db=db)
-    r2 = run([second], Config(workers=1), db=db)
+    r1 = run([first], Config(run=RunSettings(workers=1)), db=db)
+    r2 = run([second], Config(run=RunSettings(workers=1)), db=db)
     name = r1.story_of()["wire_original"]
     assert name == "story:wire_original"
     assert r2.story_of()["independent_report"] == name
@@ -189,7 +192,9 @@ def test_stories_do_not_depend_on_reading_order(demo_dir):
     ]
 
     def stories(rs):
-        return sorted(sorted(s.members) for s in run_records(rs, Config(workers=1)).stories)
+        return sorted(
+            sorted(s.members) for s in run_records(rs, Config(run=RunSettings(workers=1))).stories
+        )
 
     forwards = stories(records)
     assert ["independent_report", "reprint_with_chrome", "wire_original"] in forwards
@@ -202,7 +207,7 @@ def test_a_run_embeds_each_text_once(demo_dir, counting_use, monkeypatch):
 
     counting, seen = counting_use
     monkeypatch.setattr(wiretrace.pipeline, "load_encoders", lambda *args: [counting])
-    result = run([demo_dir], Config(workers=1))
+    result = run([demo_dir], Config(run=RunSettings(workers=1)))
     assert result.lineages and any(d.passages for d in result.diffs)
     assert seen and len(seen) == len(set(seen))
 
@@ -222,7 +227,9 @@ def test_a_copy_garbled_into_mojibake_is_still_found(demo_dir):
         Article(id="curly", text=curly, title_in_text=True),
         Article(id="garbled", text=garbled, title_in_text=True),
     ]
-    result = run_records(rows, Config(workers=1, find_stories=False))
+    result = run_records(
+        rows, Config(run=RunSettings(workers=1), story=StorySettings(enabled=False))
+    )
     assert [(r.a, r.b, r.relation) for r in result.relations] == [("curly", "garbled", "duplicate")]
     assert dict(result.accounting.notes)["garbled"].startswith("mojibake repaired by ftfy")
 
@@ -231,7 +238,7 @@ def test_every_stage_with_a_loop_reports_progress_to_the_end(demo_dir):
     told: dict[str, list[tuple[int, int]]] = {}
     run(
         [demo_dir],
-        Config(workers=1),
+        Config(run=RunSettings(workers=1)),
         progress=lambda s, d, t: told.setdefault(s, []).append((d, t)),
     )
     assert set(told) >= {"clean", "fingerprint", "verify", "embed (use)", "stories", "trace"}
@@ -247,7 +254,7 @@ def test_every_stage_with_a_loop_reports_progress_to_the_end(demo_dir):
 
 #: The shipped scoring (the packaged encoder): the demo's independent report shares too few
 #: words with the wire story for the lexical event match alone.
-CONFIG = Config(workers=1)
+CONFIG = Config(run=RunSettings(workers=1))
 
 
 @pytest.fixture
@@ -340,7 +347,15 @@ def test_short_records_stay_out_of_copy_detection_in_the_store(feed, tmp_path):
     assert keys["no-body"] == 0 and keys["wire_original"] > 0
     # A second run rebuilds fingerprints under other copy settings: short ones stay keyless,
     # and the stored headlines are still in their story.
-    again = run([feed], Config(workers=1, encoder="none", shingle_size=4), db=db)
+    again = run(
+        [feed],
+        Config(
+            run=RunSettings(workers=1),
+            story=StorySettings(encoder="none"),
+            fingerprint=FingerprintSettings(shingle_size=4),
+        ),
+        db=db,
+    )
     with Store(db) as store:
         keys = {i: len(fp.doc_keys) + len(fp.passage_keys) for i, _, fp in store.fingerprints()}
     assert keys["no-body"] == 0

@@ -4,6 +4,7 @@ import pytest
 
 from tests.helpers import SEEDS, need
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace.records import COPY_RELATIONS
 
 #: Chrome lines listed in ../shared/seeds/README.md (and their neighbours in the files).
@@ -30,7 +31,7 @@ A003, A004 = "003_9733e8d9997f7d75", "004_8e093685829c3042"
 
 @pytest.fixture(scope="module")
 def seeds():
-    return run([need(SEEDS)], Config(workers=1))
+    return run([need(SEEDS)], Config(run=RunSettings(workers=1)))
 
 
 def _text(result, article_id):
@@ -91,7 +92,7 @@ def test_independent_reports_are_same_story_and_all_five_one_story(seeds):
     pair = _relation(seeds, A003, A004)
     assert pair.relation == "same_story"
     # The event match put them together; the similarity says how alike they are.
-    assert pair.match >= Config().story_min_match and 0 < pair.similarity <= 1
+    assert pair.match >= Config().story.min_match and 0 < pair.similarity <= 1
     assert all(r.match is None for r in seeds.relations if r.relation in ("copy", "partial"))
     assert len(seeds.stories) == 1
     assert sorted(seeds.stories[0].members) == sorted(a.id for a in seeds.articles)

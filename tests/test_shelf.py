@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import error_line, file_size_limit, small_disk, synthetic_corpus, wiretrace
 from wiretrace import shelf as shelf_module
-from wiretrace.config import Config
+from wiretrace.config import Config, RunSettings, StorySettings
 from wiretrace.pipeline import RunArticles, run
 from wiretrace.records import CleanArticle
 from wiretrace.shelf import ArticleLookup, ArticleShelf, article_row, shelved_between
@@ -104,7 +104,7 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
 
     corpus = synthetic_corpus(tmp_path / "c", 40, seed=3)
     db = tmp_path / "index.db"
-    copy_only = Config(find_stories=False, workers=1)
+    copy_only = Config(story=StorySettings(enabled=False), run=RunSettings(workers=1))
     first = run([corpus], copy_only, db=db)
     assert isinstance(first.articles, RunArticles)
     more = synthetic_corpus(tmp_path / "d", 10, seed=4)
@@ -116,7 +116,9 @@ def test_copy_run_reads_its_articles_from_disk(tmp_path):
     stored = ids[:-10]  # members of the families they touched, in store order
     assert stored and stored == [a.id for a in first.articles if a.id in set(stored)]
     assert second.articles[-1].id == ids[-1]
-    in_memory = run([corpus], Config(workers=1))  # with stories: the texts in memory
+    in_memory = run(
+        [corpus], Config(run=RunSettings(workers=1))
+    )  # with stories: the texts in memory
     assert isinstance(in_memory.articles, list)
     assert [(a.id, a.text, a.removed) for a in in_memory.articles] == [
         (a.id, a.text, a.removed) for a in first.articles

@@ -7,9 +7,8 @@ import random
 
 import numpy as np
 
-from wiretrace.config import Config
+from wiretrace.config import Config, RunSettings
 from wiretrace.executor import LocalExecutor, chunks
-from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.records import Article, Skipped
 from wiretrace.steps import Admit, Clean, Cleaned, DropBoilerplate, Sketch, StepStats
 
@@ -74,7 +73,7 @@ def test_sketching_in_batches_gives_the_fingerprints_of_one_batch():
     articles = [
         c.article for c in Clean().run([_article(n) for n in range(7)]) if isinstance(c, Cleaned)
     ]
-    settings = FingerprintSettings.of(Config())
+    settings = Config().fingerprint
     one = list(Sketch(settings, batch=100).run(articles))
     step = Sketch(settings, batch=3)
     batched = list(step.run(articles))
@@ -89,7 +88,9 @@ def test_worker_processes_count_what_one_process_counts():
     one = Clean()
     list(one.run(articles))
     for workers in (1, 2):
-        executor = LocalExecutor(Config(workers=workers, chunk_size=5), len(articles))
+        executor = LocalExecutor(
+            Config(run=RunSettings(workers=workers, chunk_size=5)), len(articles)
+        )
         assert (executor.pool is not None) == (workers == 2)
         step = Clean()
         try:

@@ -29,7 +29,7 @@ from wiretrace.errors import StoreError
 from wiretrace.query import query
 from wiretrace.store import Store, StoredRun
 
-FAST = {"encoder": "none", "workers": 1}
+FAST = {"story": {"encoder": "none"}, "run": {"workers": 1}}
 
 #: Run as root without the capabilities that let root ignore file permissions.
 POWERLESS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
@@ -241,7 +241,7 @@ def test_a_failed_cache_write_does_not_stop_the_run(stored, tmp_path):
     con.commit()
     con.close()
     config = tmp_path / "use.json"
-    config.write_bytes(orjson.dumps({"encoder": "use", "workers": 1}))
+    config.write_bytes(orjson.dumps({"story": {"encoder": "use"}, "run": {"workers": 1}}))
     more = synthetic_corpus(tmp_path / "more", 6, seed=9)
     proc = wiretrace("run", more, "--out", tmp_path / "out", "--db", store, "--config", config)
     assert proc.returncode == 0, proc.stderr
@@ -284,7 +284,7 @@ def test_band_keys_pack_into_four_and_a_half_bytes():
 # subprocesses run ``wiretrace run --db``; they are killed with SIGKILL at random points, and
 # the store must then hold exactly the state of the last finished run (one transaction per
 # run), and a rerun must reach exactly the state of runs that were never killed.
-CONFIG = {"encoder": "none", "story_min_match": 0.2, "workers": 1}
+CONFIG = {"story": {"encoder": "none", "min_match": 0.2}, "run": {"workers": 1}}
 
 
 def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:

@@ -27,7 +27,8 @@ from wiretrace.query import query
 from wiretrace.storelock import StoreBusy, StoreLock
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-CONFIG = {"encoder": "none", "workers": 1}  # stories on (families are stored with them)
+# stories on (families are stored with them)
+CONFIG = {"story": {"encoder": "none"}, "run": {"workers": 1}}
 COPY = ("wire_original", "reprint_with_chrome")  # the copy pair, one half in each input
 
 

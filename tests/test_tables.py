@@ -15,6 +15,7 @@ import pytest
 
 from tests.helpers import DEMO
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace.report import write_outputs
 from wiretrace.report.html import render_html
 from wiretrace.report.outputs import TABLES, Outputs
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def demo_outputs(tmp_path_factory):
     """One run of the demo corpus, its outputs written in each format."""
-    config = Config(workers=1)
+    config = Config(run=RunSettings(workers=1))
     result = run([DEMO], config)
     folders = {}
     for fmt in ("jsonl", "parquet", "csv"):

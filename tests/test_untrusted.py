@@ -65,7 +65,7 @@ def evil_run(tmp_path_factory):
     (root / "in" / "news.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     (root / "in" / f"notes{ESC}[31m.md").write_text("not an article")
     config = root / "fast.json"
-    config.write_bytes(orjson.dumps({"encoder": "none", "workers": 1}))
+    config.write_bytes(orjson.dumps({"story": {"encoder": "none"}, "run": {"workers": 1}}))
     out = root / "out"
     proc = wiretrace("run", root / "in", "--out", out, "--config", config)
     return root, config, out, proc

@@ -2,10 +2,10 @@
 
 On the ECB+ documents (dev topics, then test topics), on the latest ``--articles`` dated
 AllSides articles and on as many before them: one story space each (the configured
-encoder), cut into windows of ``story_window`` articles in time order as the story stage
+encoder), cut into windows of ``story.window`` articles in time order as the story stage
 cuts them. In each window,
 every pair is scored (exhaustive); the pairs it accepts (event match at least
-``story_min_match``, within ``story_horizon_days``: what clustering can join) are the
+``story.min_match``, within ``story.horizon_days``: what clustering can join) are the
 reference. Blocking proposes them all by construction (:mod:`wiretrace.story.blocking`);
 the recall column checks it. Blocking's recall is the share of them that
 blocking proposes; its savings are the shares of pairs it does not score and of articles
@@ -40,7 +40,7 @@ from wiretrace_bench.datasets import MissingData, ecbplus_documents, latest_date
 
 def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
     published = [a.published for a in articles]
-    spans = windows_to_cluster(published, config.story_window)
+    spans = windows_to_cluster(published, config.story.window)
     t0 = time.perf_counter()
     space = StorySpace.build(articles, config, encoders)
     build_all = time.perf_counter() - t0
@@ -66,8 +66,8 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
         candidates.match_matrix(lazy, rows)
         seconds_blocked += time.perf_counter() - t0
         # What clustering can accept: pairs at the threshold within the horizon.
-        upper = np.triu(match >= config.story_min_match, k=1)
-        upper &= ~beyond_horizon(days[rows], config.story_horizon_days)
+        upper = np.triu(match >= config.story.min_match, k=1)
+        upper &= ~beyond_horizon(days[rows], config.story.horizon_days)
         a, b = np.nonzero(upper)
         accepted += len(a)
         proposed += sum(
@@ -78,16 +78,16 @@ def measure_set(articles: list[CleanArticle], config: Config, encoders) -> dict:
     exhaustive = cluster_stories(
         published,
         space.match_matrix,
-        config.story_min_match,
-        config.story_window,
-        config.story_horizon_days,
+        config.story.min_match,
+        config.story.window,
+        config.story.horizon_days,
     )
     blocked = cluster_stories(
         published,
         window_matches(lazy, candidates),
-        config.story_min_match,
-        config.story_window,
-        config.story_horizon_days,
+        config.story.min_match,
+        config.story.window,
+        config.story.horizon_days,
     )
     return {
         "articles": len(articles),
@@ -109,7 +109,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     sets = {
         f"ECB+ {split}": [
             clean_article(Article(id=d["doc_id"], text=d["text"], title=""))
@@ -130,9 +130,9 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
             for r in rows
         ]
     table = Table(
-        title=f"bench blocking (pairs whose match could reach {config.story_min_match}, "
-        f"window {config.story_window}, horizon {config.story_horizon_days} days, "
-        f"encoder {config.encoder})",
+        title=f"bench blocking (pairs whose match could reach {config.story.min_match}, "
+        f"window {config.story.window}, horizon {config.story.horizon_days} days, "
+        f"encoder {config.story.encoder})",
         header_style="bold",
     )
     for col in (

@@ -38,7 +38,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     for name in ENCODERS:
         try:
             t0 = time.perf_counter()
-            (encoder,) = load_encoders(name, config.encoder_lead_words)
+            (encoder,) = load_encoders(name, config.story.encoder_lead_words)
             load = time.perf_counter() - t0
         except EncoderUnavailable as exc:
             speed.add_row(name, "-", "-", str(exc))
@@ -60,7 +60,9 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         write_corpus(rows, corpus)
         for spec in ("none", *ENCODERS):
             settings = Path(tmp) / f"{spec}.json"
-            settings.write_bytes(orjson.dumps({**config.to_dict(), "encoder": spec}))
+            written = config.to_dict()
+            written["story"] = {**written["story"], "encoder": spec}
+            settings.write_bytes(orjson.dumps(written))
             out = Path(tmp) / f"out-{spec}"
             m = measure_run(corpus, out, settings)
             if m.returncode != 0:

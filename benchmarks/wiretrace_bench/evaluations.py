@@ -140,7 +140,7 @@ def _ecbplus_spaces(data_dir: Path, config: Config, splits: tuple[str, ...]):
     from wiretrace.story.similarity import StorySpace
 
     docs = ecbplus_documents(data_dir)
-    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     for split in splits:
         part = [d for d in docs if d["split"] == split]
         articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in part]
@@ -159,20 +159,20 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
         candidates = (
             Candidates.find(
                 space,
-                windows_to_cluster(undated, config.story_window),
+                windows_to_cluster(undated, config.story.window),
                 undated,
                 config,
                 space.encoder_names,
             )
-            if config.story_blocking
+            if config.story.blocking
             else None
         )
         labels = cluster_stories(
             undated,
             window_matches(space, candidates),
-            config.story_min_match,
-            config.story_window,
-            config.story_horizon_days,
+            config.story.min_match,
+            config.story.window,
+            config.story.horizon_days,
         )
         out[split] = {
             **scores(gold, labels),
@@ -184,7 +184,7 @@ def ecbplus_scores(data_dir: Path, config: Config) -> dict[str, dict[str, float]
 
 
 def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
-    """The documented training step for ``story_min_match``: ARI on the ECB+ *dev*
+    """The documented training step for ``story.min_match``: ARI on the ECB+ *dev*
     topics only, over a grid; prints the grid and returns the best value."""
     from wiretrace.story.clustering import average_link
 
@@ -192,14 +192,14 @@ def ecbplus_sweep(data_dir: Path, config: Config, console: Console) -> float:
     matrix = space.match_matrix()
     grid = [round(0.10 + 0.02 * k, 2) for k in range(41)]  # 0.10 .. 0.90
     results = {t: scores(gold, average_link(matrix, t))["ari"] for t in grid}
-    table = Table(title="story_min_match on ECB+ dev topics", header_style="bold")
+    table = Table(title="story.min_match on ECB+ dev topics", header_style="bold")
     table.add_column("threshold", justify="right")
     table.add_column("dev ARI", justify="right")
     for t, ari in results.items():
         table.add_row(f"{t:.2f}", f"{ari:.3f}")
     console.print(table)
     best = max(results, key=lambda t: results[t])
-    console.print(f"best on dev: {best:.2f} (configured: {config.story_min_match:.2f})")
+    console.print(f"best on dev: {best:.2f} (configured: {config.story.min_match:.2f})")
     return best
 
 

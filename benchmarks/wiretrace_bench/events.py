@@ -10,7 +10,7 @@ neither to fit the weights nor to choose the threshold):
   subset. The threshold is chosen on the fitting subset's clustered sets (best
   mean ARI over 0.10..0.90), or, fitted on SemEval alone, on its same-event F1.
 * **Against the baseline.** On every labelled set, the shipped weights and
-  ``story_min_match`` against plain TF-IDF (sublinear tf, English stop words)
+  ``story.min_match`` against plain TF-IDF (sublinear tf, English stop words)
   with average link on cosine distance, its one distance threshold chosen on
   the ECB+ dev topics (0.80) and applied unchanged.
 
@@ -108,7 +108,10 @@ def _clustered(
     from wiretrace.story.similarity import StorySpace
 
     space = StorySpace.build(
-        articles, replace(config, story_fusion=False), encoders, every_view=True
+        articles,
+        replace(config, story=replace(config.story, fusion=False)),
+        encoders,
+        every_view=True,
     )
     return Clustered(
         name,
@@ -291,10 +294,10 @@ def _baseline(sets: dict) -> dict:
 
 def event_tables(data_dir: Path, config: Config) -> dict:
     """The leave-data-sets-out table, the baseline and the shipped configuration's figures."""
-    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     key = fusion.encoder_key([e.name for e in encoders])
     shipped = fusion.load(key)
-    if shipped is None or not config.story_fusion:
+    if shipped is None or not config.story.fusion:
         raise ValueError(f"no fitted fusion for encoder {key!r}: run `wiretrace train fusion`")
     sets = load_sets(data_dir, config, encoders)
     sem = sets["SemEval"]
@@ -314,7 +317,7 @@ def event_tables(data_dir: Path, config: Config) -> dict:
                 }
             )
     ours = {
-        n: scorer.figures(n, shipped.match, config.story_min_match) for n in SETS if n != "ECB+ dev"
+        n: scorer.figures(n, shipped.match, config.story.min_match) for n in SETS if n != "ECB+ dev"
     }
     ours["SemEval"]["similarity_r"] = _pearson(sem.similarity, sem.target)
     return {
@@ -322,7 +325,7 @@ def event_tables(data_dir: Path, config: Config) -> dict:
         "lodo": lodo,
         "baseline": _baseline(sets),
         "wiretrace": ours,
-        "story_min_match": config.story_min_match,
+        "story_min_match": config.story.min_match,
         "sizes": {
             n: (len(s.gold) if isinstance(s, Clustered) else len(s.target)) for n, s in sets.items()
         },
@@ -358,7 +361,7 @@ def print_event_tables(results: dict, console: Console) -> None:
     console.print(table)
     base, ours = results["baseline"], results["wiretrace"]
     table = Table(
-        title="Shipped weights and story_min_match vs plain TF-IDF average link "
+        title="Shipped weights and story.min_match vs plain TF-IDF average link "
         f"(threshold chosen on ECB+ dev: distance {1 - base['threshold']:.2f})",
         header_style="bold",
     )
@@ -380,7 +383,7 @@ def print_event_tables(results: dict, console: Console) -> None:
     )
     console.print(table)
     console.print(
-        f"wiretrace: story_min_match {results['story_min_match']:.2f}, match fitted on "
+        f"wiretrace: story.min_match {results['story_min_match']:.2f}, match fitted on "
         "ECB+ dev (`wiretrace train fusion`); ECB+ dev is where both thresholds were "
         "chosen, so it has no held-out row here."
     )

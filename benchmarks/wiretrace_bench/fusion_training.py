@@ -21,7 +21,7 @@ sd over ``seeds`` shuffles), per language; and the leave-one-language-out r.
 Then it writes the weights with these figures into the file given (``--out``); to
 refit the shipped weights, name them from a checkout:
 ``--out src/wiretrace/story/fusion_weights.json``.
-``story_min_match`` is chosen afterwards on the ECB+ dev topics with
+``story.min_match`` is chosen afterwards on the ECB+ dev topics with
 ``wiretrace eval ecbplus --sweep``.
 """
 
@@ -61,7 +61,10 @@ def semeval_set(
     if len(articles) != 2 * len(rows):
         raise ValueError("every SemEval pair should parse")
     space = StorySpace.build(
-        articles, replace(config, story_fusion=False), encoders, every_view=True
+        articles,
+        replace(config, story=replace(config.story, fusion=False)),
+        encoders,
+        every_view=True,
     )
     left = np.arange(0, len(articles), 2)
     right = left + 1
@@ -112,7 +115,10 @@ def ecbplus_dev_set(
         docs = [d for d in docs if d["topic"] in keep]
     articles = [clean_article(Article(id=d["doc_id"], text=d["text"], title="")) for d in docs]
     space = StorySpace.build(
-        articles, replace(config, story_fusion=False), encoders, every_view=True
+        articles,
+        replace(config, story=replace(config.story, fusion=False)),
+        encoders,
+        every_view=True,
     )
     i, j = np.triu_indices(len(docs), 1)
     topic = np.array([d["topic"] for d in docs])
@@ -184,14 +190,14 @@ def train(
 ) -> tuple[str, fusion.Fusion, dict]:
     """Fit the fusion for ``config.encoder`` on all dev data: the encoder set's key in the
     weights file, the fit (its figures inside) and the figures."""
-    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     names = fusion.view_names([e.name for e in encoders])
     sem = semeval_set(data_dir, config, encoders, limit)
     ecb = ecbplus_dev_set(data_dir, config, encoders, topics)
     fitted = fusion.fit(
         [(_matrix(sem["views"], names), sem["target"])],
         names,
-        config.rewrite_foreign_word_similarity,
+        config.story.rewrite_foreign_word_similarity,
     )
     ecb_sim = fitted.score(ecb["views"])
     fitted = replace(fitted, match=fusion.fit_match(ecb_sim, ecb["views"], ecb["target"]))
@@ -202,7 +208,10 @@ def train(
         word_from={
             **fitted.word_from,
             **fusion.word_regressions(
-                sem["views"], names, fusion.EVENT_WORD_VIEWS, config.rewrite_foreign_word_similarity
+                sem["views"],
+                names,
+                fusion.EVENT_WORD_VIEWS,
+                config.story.rewrite_foreign_word_similarity,
             ),
         },
     )
@@ -218,9 +227,9 @@ def train(
             },
         },
         "date": datetime.date.today().isoformat(),
-        "encoder": config.encoder,
-        "lead_pieces": config.encoder_lead_pieces,
-        "lead_words": config.encoder_lead_words,
+        "encoder": config.story.encoder,
+        "lead_pieces": config.story.encoder_lead_pieces,
+        "lead_words": config.story.encoder_lead_words,
         "semeval_in_sample_r": _pearson(fitted.score(sem["views"]), sem["target"]),
         "semeval_mean_of_views_r": _pearson(sem["mean"], sem["target"]),
         "semeval_grouped_cv": cv,
@@ -248,7 +257,7 @@ def main(
         return 2
     cv = figures["semeval_grouped_cv"]
     console.print(
-        f"fusion for encoder {config.encoder!r}: sim = sigmoid({fitted.bias:+.4f} "
+        f"fusion for encoder {config.story.encoder!r}: sim = sigmoid({fitted.bias:+.4f} "
         + " ".join(f"{w:+.4f}*{n}" for n, w in fitted.weights.items())
         + ")"
     )
@@ -277,7 +286,7 @@ def main(
     console.print(table)
     fusion.save(key, fitted, out)
     console.print(
-        f"weights written to {out}; now choose story_min_match with "
+        f"weights written to {out}; now choose story.min_match with "
         "`wiretrace eval ecbplus --sweep`"
     )
     return 0

@@ -61,7 +61,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from wiretrace.config import Config
+from wiretrace.config import Config, FingerprintSettings
 from wiretrace.fingerprint import fingerprint_batch
 from wiretrace.fingerprint.minhash import estimate_jaccard, sketch
 from wiretrace.fingerprint.shingles import shingle_paragraphs
@@ -375,7 +375,7 @@ def main(data_dir: Path, console: Console, n_articles: int = 20000) -> int:
         console.print(f"[red]no article with text among the first {n_articles} of {path}[/]")
         return 2
     py_docs = spread_sample(docs, PY_CAP)
-    config = Config(shingle_size=K, doc_num_perm=NUM_PERM)
+    config = Config(fingerprint=FingerprintSettings(shingle_size=K, doc_num_perm=NUM_PERM))
 
     def datasketch_hash(shingles: list[str]) -> object:
         m = MinHash(num_perm=NUM_PERM, seed=SEED)

@@ -104,11 +104,13 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         console.print(f"[red]{exc}[/red]")
         return 2
     rows = rows[-n_articles:]
-    config = replace(config, trace=False)  # lineages are not scored here
+    config = replace(
+        config, trace=replace(config.trace, enabled=False)
+    )  # lineages are not scored here
     console.print(
         f"{len(rows)} dated AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
-        f"encoder {config.encoder}, story_min_match {config.story_min_match}, "
-        f"horizon {config.story_horizon_days} days, min_words {config.min_words}"
+        f"encoder {config.story.encoder}, story.min_match {config.story.min_match}, "
+        f"horizon {config.story.horizon_days} days, min_words {config.ingest.min_words}"
     )
     ids = [r["id"] for r in rows]
     headline = np.array([n % 3 == 0 for n in range(len(rows))])

@@ -3,8 +3,8 @@
 AllSides has no story labels, so this is not an accuracy figure: it shows
 what the story settings do to a stream of a few months of US news. The
 latest ``--articles`` dated articles get one story space (the configured
-encoder), and are clustered with the configured ``story_min_match`` and
-``story_window`` under several ``story_horizon_days``: stories of two or more
+encoder), and are clustered with the configured ``story.min_match`` and
+``story.window`` under several ``story.horizon_days``: stories of two or more
 articles, the largest ones, how many days the largest spans, and a few of its
 headlines to judge by eye whether it is one story or a topic; and how much
 the stories change when the same articles are read in the opposite order.
@@ -47,21 +47,21 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     ]
     t0 = time.perf_counter()
     space = StorySpace.build(
-        articles, config, load_encoders(config.encoder, config.encoder_lead_words)
+        articles, config, load_encoders(config.story.encoder, config.story.encoder_lead_words)
     )
     console.print(
         f"{len(rows)} AllSides articles {rows[0]['date']} .. {rows[-1]['date']}; "
-        f"story space ({config.encoder}) {time.perf_counter() - t0:.1f} s"
+        f"story space ({config.story.encoder}) {time.perf_counter() - t0:.1f} s"
     )
     # Every row has a date that reads (latest_dated_allsides keeps only those).
     days = np.array([(timestamp(r["date"]) or 0.0) / 86400.0 for r in rows])
     horizons = (
         HORIZONS
-        if config.story_horizon_days in HORIZONS
-        else (*HORIZONS, config.story_horizon_days)
+        if config.story.horizon_days in HORIZONS
+        else (*HORIZONS, config.story.horizon_days)
     )
     table = Table(
-        title=f"stories at story_min_match {config.story_min_match}, window {config.story_window}",
+        title=f"stories at story.min_match {config.story.min_match}, window {config.story.window}",
         header_style="bold",
     )
     for col in (
@@ -79,8 +79,8 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         labels = cluster_stories(
             [r["date"] for r in rows],
             space.match_matrix,
-            config.story_min_match,
-            config.story_window,
+            config.story.min_match,
+            config.story.window,
             horizon,
         )
         seconds = time.perf_counter() - t0
@@ -90,7 +90,7 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
         top = sizes.most_common(1)[0][0]
         members = np.flatnonzero(labels == top)
         largest[horizon] = members
-        mark = " (configured)" if horizon == config.story_horizon_days else ""
+        mark = " (configured)" if horizon == config.story.horizon_days else ""
         table.add_row(
             f"{'none' if horizon is None else f'{horizon:g}'}{mark}",
             f"{len(multi):,}",
@@ -106,19 +106,19 @@ def main(data_dir: Path, config: Config, console: Console, n_articles: int) -> i
     labels = cluster_stories(
         [rows[i]["date"] for i in back],
         lambda idx: space.match_matrix(back[idx]),
-        config.story_min_match,
-        config.story_window,
-        config.story_horizon_days,
+        config.story.min_match,
+        config.story.window,
+        config.story.horizon_days,
     )
     backwards = np.empty_like(labels)
     backwards[back] = labels
-    forwards = found[config.story_horizon_days]
+    forwards = found[config.story.horizon_days]
     console.print(
         f"read backwards vs forwards (configured horizon): ARI "
         f"{adjusted_rand_score(forwards, backwards):.3f}, pairwise F1 "
         f"{pairwise_f1(forwards.tolist(), backwards.tolist()):.3f}"
     )
-    for horizon in (None, config.story_horizon_days):
+    for horizon in (None, config.story.horizon_days):
         members = largest[horizon]
         pick = members[np.linspace(0, len(members) - 1, min(8, len(members))).astype(int)]
         console.print(f"largest story, horizon {horizon}: {len(members)} articles")

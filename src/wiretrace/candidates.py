@@ -22,6 +22,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wiretrace.settings import Bounds, Settings
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatesSettings(Settings):
+    """Which pairs of the fingerprints' buckets go on to be verified (section
+    ``candidates`` of a settings file). Not a fingerprint setting: stored fingerprints do
+    not depend on it, so changing it must not rebuild them (it would, in their tag)."""
+
+    SECTION = "candidates"
+    BOUNDS = {"max_bucket": Bounds(2)}
+
+    #: Buckets with more members than this emit pairs only to their first members.
+    max_bucket: int = 400
+
 
 @dataclass(slots=True)
 class CandidateStats:

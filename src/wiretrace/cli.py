@@ -52,15 +52,18 @@ def shared_data() -> Path:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    data = {}
+    """The run's settings: the ``--config`` file's, with the command-line options on top."""
+    run: dict[str, object] = {}
+    story: dict[str, object] = {}
     if getattr(args, "workers", None) is not None:
-        data["workers"] = args.workers
+        run["workers"] = args.workers
     if getattr(args, "wait", None) is not None:
-        data["store_wait_seconds"] = args.wait
+        run["store_wait_seconds"] = args.wait
     if getattr(args, "no_stories", False):
-        data["find_stories"] = False
+        story["enabled"] = False
     if getattr(args, "name", None) == "copies" and not getattr(args, "stories", False):
-        data["find_stories"] = False  # bench copies times the copy engine unless --stories
+        story["enabled"] = False  # bench copies times the copy engine unless --stories
+    data = {name: section for name, section in (("run", run), ("story", story)) if section}
     if getattr(args, "config", None):
         return Config.read_file(args.config, data)
     return Config.from_dict(data)
@@ -120,14 +123,14 @@ def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> in
 
     if args.db:
         raise UsageError("--engine spark writes output files; --db is for the default engine")
-    if config.find_stories:
+    if config.story.enabled:
         console.print(
             "spark engine: copy engine only (duplicates, copies, partials, families); "
             "run the default engine for stories"
         )
     counts = run_spark(
         args.inputs,
-        replace(config, find_stories=False),
+        replace(config, story=replace(config.story, enabled=False)),
         args.out,
         master=args.spark_master,
         fmt=args.format,
@@ -177,7 +180,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         rate_per_second=args.rate,
         rate_burst=max(1, int(args.rate * 2)),
     )
-    Store(settings.db, wait=settings.config.store_wait_seconds).close()  # made or upgraded now
+    Store(settings.db, wait=settings.config.run.store_wait_seconds).close()  # made or upgraded now
     logs.configure(args.verbose, args.quiet, service=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", workers=1)
     return 0
@@ -261,7 +264,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from wiretrace.story.encoder import load_encoders
 
     config = _config(args)
-    encoders = load_encoders(config.encoder, config.encoder_lead_words)
+    encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     if args.db:
         pair = diff_stored(args.db, args.a, args.b, config, encoders)
     else:
@@ -560,7 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sweep",
         action="store_true",
-        help="ecbplus: choose story_min_match on the dev topics only",
+        help="ecbplus: choose story.min_match on the dev topics only",
     )
     p.add_argument("--data", help="folder holding the data sets (default ../shared/data)")
     p.add_argument("--config", help="JSON file of settings")

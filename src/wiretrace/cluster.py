@@ -17,9 +17,23 @@ documents that shared only boilerplate. Here:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from wiretrace.disjoint import DisjointSets
 from wiretrace.records import COPY_RELATIONS, WHOLE_COPY_RELATIONS, CopyFamily, Relation
+from wiretrace.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings(Settings):
+    """How relations join copy families (section ``cluster`` of a settings file)."""
+
+    SECTION = "cluster"
+
+    #: A relation joins two families only if the families' largest members are
+    #: related with at least this coverage of the smaller one (no chaining).
+    family_min_coverage: float = 0.5
+
 
 _RANK = {kind: len(COPY_RELATIONS) - k for k, kind in enumerate(COPY_RELATIONS)}
 

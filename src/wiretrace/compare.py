@@ -4,7 +4,7 @@ its evidence.
 Input lines of ``compare`` are ``{"id", "a": ARTICLE, "b": ARTICLE}`` with ARTICLE as in
 the JSONL input; each output line is the pair's relation (:func:`answer`), or ``{"id",
 "error"}`` for a line that cannot be compared, so every input line is answered.
-``relation`` is ``same_story`` when the pair's event match reaches ``story_min_match``
+``relation`` is ``same_story`` when the pair's event match reaches ``story.min_match``
 (and no copy or rewrite relation holds); the answer also carries that ``match``. IDF
 statistics are fitted on all articles of the file together.
 
@@ -80,7 +80,7 @@ def relate(
     left = np.array([index[a.id] for a, _ in pairs])
     right = np.array([index[b.id] for _, b in pairs])
     similarity, match = space.pair_scores(left, right)
-    close = similarity >= config.rewrite_min_story_similarity
+    close = similarity >= config.story.rewrite_min_story_similarity
     # As in the story stage: paragraphs are embedded only for pairs close enough to be a
     # rewrite; a same-story pair's evidence otherwise compares them by the word views.
     passages = PassageSpace(_sides(pairs, close), space, encoders)
@@ -94,7 +94,7 @@ def relate(
             rel.similarity = round(max(score, min(rel.coverage_a, rel.coverage_b)), 4)
         elif close[k]:
             rel = meaning_relation(a, b, score, passages, config)
-        elif match[k] >= config.story_min_match:
+        elif match[k] >= config.story.min_match:
             rel = same_story(a, b, score, words_only, config)
         else:
             rel = Relation.by_meaning(a.id, b.id, RelationKind.UNRELATED, score)
@@ -129,7 +129,7 @@ def compare_pairs(
     """One answer per input line, in input order."""
     config = config or Config()
     if encoders is None:
-        encoders = load_encoders(config.encoder, config.encoder_lead_words)
+        encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
     parsed, articles = parse_pairs(lines)
     pairs = list(zip(articles[0::2], articles[1::2], strict=True))
     relations = iter(zip(pairs, relate(pairs, config, encoders), strict=True))
@@ -158,7 +158,7 @@ class PairDiff:
 
 def one_article(path: str | Path, config: Config) -> CleanArticle:
     """The one article of a file in any input format, cleaned."""
-    records = list(read_inputs([path], config.max_chars))
+    records = list(read_inputs([path], config.ingest.max_chars))
     articles = [r for r in records if isinstance(r, Article)]
     if len(articles) != 1:
         reasons = "; ".join(f"{s.origin}: {s.reason}" for s in records if isinstance(s, Skipped))

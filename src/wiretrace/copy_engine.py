@@ -106,7 +106,7 @@ def verify(
     """Relations among candidate pairs, in worker processes forked with the articles."""
     global _VERIFIER
     _VERIFIER = verifier
-    parts_in = chunks(pairs, 4 * config.chunk_size)
+    parts_in = chunks(pairs, 4 * config.run.chunk_size)
     pool = LocalExecutor(config, len(pairs), fork_only=True)
     try:
         parts = pool.map(_verify_chunk, parts_in, progress, "verify", len(pairs))
@@ -162,7 +162,7 @@ def clean_into_shelf(
 ) -> dict[str, _Cleaned]:
     """Read and clean every record onto the shelf (in worker processes when they pay); what
     the later stages need of each article, by id in reading order."""
-    parts = ingest_chunks(records, accounting, config.chunk_size)
+    parts = ingest_chunks(records, accounting, config.run.chunk_size)
     first = list(itertools.islice(parts, 2))  # enough to tell whether workers pay
     pool = LocalExecutor(config, sum(map(len, first)))
     held: dict[str, _Cleaned] = {}
@@ -186,10 +186,13 @@ def fingerprint_shelf(
     progress: Progress | None,
 ) -> list[Fingerprint]:
     """Fingerprints of the shelved articles, in shelf order (worker processes read them)."""
-    ranges = shelf.seq_ranges(config.chunk_size)
-    sizes = [min(config.chunk_size, n_articles - n * config.chunk_size) for n in range(len(ranges))]
+    ranges = shelf.seq_ranges(config.run.chunk_size)
+    sizes = [
+        min(config.run.chunk_size, n_articles - n * config.run.chunk_size)
+        for n in range(len(ranges))
+    ]
     pool = LocalExecutor(config, n_articles)
-    step = Sketch(FingerprintSettings.of(config), config.chunk_size)
+    step = Sketch(config.fingerprint, config.run.chunk_size)
     try:
         parts = pool.map_step(
             step,
@@ -215,7 +218,7 @@ def remove_learned_boilerplate(
     learned now."""
     ids = list(held)
     packed = [held[i].keys for i in ids]
-    frequent, holders = frequent_lines(packed, config.boilerplate_min_df)
+    frequent, holders = frequent_lines(packed, config.clean.boilerplate_min_df)
 
     def fetch(members: list[int]) -> dict[int, tuple[list[str], list[bytes]]]:
         found = shelf.records([ids[n] for n in members])
@@ -325,7 +328,7 @@ def admit(
     (the :class:`~wiretrace.steps.Admit` step: marked ``short`` on the shelf so the
     fingerprint stage passes them by), that are not already stored; account for the
     others."""
-    step = Admit(config.min_words)
+    step = Admit(config.ingest.min_words)
     rejected, short = [], []
     for article_id, c in held.items():
         got: Cleaned | Skipped | None = None  # None: long enough, its text left on disk
@@ -358,7 +361,7 @@ REBUILD_BATCH = 1000
 def stored_fingerprints(store: Store, config: Config) -> list[Fingerprint]:
     """Fingerprints of the stored articles, in order; those of another settings tag (or
     none) are rebuilt from the stored text."""
-    settings = FingerprintSettings.of(config)
+    settings = config.fingerprint
     tag = settings.tag()
     fps = {id_: fp for id_, t, fp in store.fingerprints() if t == tag}
     ids = store.article_ids()
@@ -403,4 +406,4 @@ def candidate_pairs(fps: list[Fingerprint], config: Config, new_from: int):
     keys = np.concatenate(key_parts)
     owners = np.concatenate(owner_parts)
     del key_parts, owner_parts
-    return sharded_candidate_pairs(keys, owners, config.max_bucket, new_from=new_from)
+    return sharded_candidate_pairs(keys, owners, config.candidates.max_bucket, new_from=new_from)

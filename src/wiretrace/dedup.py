@@ -114,7 +114,11 @@ def dedup_config(config: Config, keep: str) -> Config:
     if keep not in KEEP:
         raise DedupProblem(f"--keep {keep}: one of {', '.join(KEEP)}")
     needs_trace = keep == "original"
-    return replace(config, find_stories=needs_trace, trace=needs_trace or config.trace)
+    return replace(
+        config,
+        story=replace(config.story, enabled=needs_trace),
+        trace=replace(config.trace, enabled=needs_trace or config.trace.enabled),
+    )
 
 
 def dedup(
@@ -141,7 +145,7 @@ def dedup(
             written += 1
             yield row
 
-    write_table(out, counted(records_as_read(kept, config.max_chars)))
+    write_table(out, counted(records_as_read(kept, config.ingest.max_chars)))
     drop_list = write_table(removed_path(out), (r.to_dict() for r in removed))
     return Deduplicated(out, drop_list, written, removed, result)
 

@@ -48,11 +48,11 @@ class LocalExecutor:
     """Maps a stage over chunks, in worker processes when there is enough work."""
 
     def __init__(self, config: Config, n_items: int, fork_only: bool = False):
-        workers = config.workers or os.cpu_count() or 1
+        workers = config.run.workers or os.cpu_count() or 1
         self.workers = workers
         self.pool = None
         can_fork = "fork" in mp.get_all_start_methods()
-        if workers > 1 and n_items >= 2 * config.chunk_size and (can_fork or not fork_only):
+        if workers > 1 and n_items >= 2 * config.run.chunk_size and (can_fork or not fork_only):
             ctx = mp.get_context("fork") if can_fork else mp.get_context()
             self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
         else:

@@ -6,9 +6,9 @@ A run over a store does not recompute the store. Its new articles can change onl
   articles): :meth:`Neighbourhood.families` recomputes the connected part of the
   copy graph they are in, and nothing else;
 * the stories near them in time: the stored articles published within
-  ``story_horizon_days`` of a new article (an index on the publication day), the
+  ``story.horizon_days`` of a new article (an index on the publication day), the
   stored members of the families they joined, and, for undated new articles, the
-  ``story_undated_context`` latest stored undated articles (undated articles have no
+  ``story.undated_context`` latest stored undated articles (undated articles have no
   horizon: this is the bound). These come with their stories, which they keep; the
   new articles join one of them or start new ones (:meth:`Neighbourhood.story_context`);
 * the lineages and diffs of the stories they joined: only the lineages holding a new
@@ -77,7 +77,11 @@ class Neighbourhood:
         if self.store is None:
             return (
                 copy_families(
-                    self.lookup.ids, new_relations, words, relate, config.family_min_coverage
+                    self.lookup.ids,
+                    new_relations,
+                    words,
+                    relate,
+                    config.cluster.family_min_coverage,
                 ),
                 new_relations,
             )
@@ -85,7 +89,7 @@ class Neighbourhood:
         component = self.store.copy_component(linked) if linked else set()
         relations = self.store.relations_among(component) + new_relations
         ids = [i for i in self.lookup.ids if i in component or i in self.new]
-        families = copy_families(ids, relations, words, relate, config.family_min_coverage)
+        families = copy_families(ids, relations, words, relate, config.cluster.family_min_coverage)
         self.families_replaced = sorted(self.store.families_of(component)) if component else []
         return families, relations
 
@@ -100,7 +104,7 @@ class Neighbourhood:
         days = [d for a in new_articles.values() if (d := article_day(a.published)) is not None]
         undated = len(days) < len(new_articles)
         known = self.store.stories_near(
-            days, config.story_horizon_days, config.story_undated_context if undated else 0
+            days, config.story.horizon_days, config.story.undated_context if undated else 0
         )
         in_families = {m for f in families for m in f.members if m not in self.new}
         known.update(self.store.story_of(in_families - known.keys()))

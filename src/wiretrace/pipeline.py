@@ -32,7 +32,6 @@ from wiretrace.copy_engine import (
     verify,
 )
 from wiretrace.executor import Progress
-from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import read_inputs
 from wiretrace.neighbourhood import Neighbourhood, TraceInputs
 from wiretrace.records import (
@@ -85,7 +84,7 @@ def run(
     """Find every copy and story among the articles in the files and folders ``inputs``
     (and, with ``db``, add them to that store)."""
     config = config or Config()
-    return run_records(read_inputs(inputs, config.max_chars), config, db, progress)
+    return run_records(read_inputs(inputs, config.ingest.max_chars), config, db, progress)
 
 
 def run_records(
@@ -103,12 +102,12 @@ def run_records(
     ``accounting`` is where the run counts its records (``Accounting(keep_all=True)`` keeps
     every skipped record, for a caller that answers for each)."""
     config = config or Config()
-    if config.find_stories and encoders is None:
-        check_installed(config.encoder)  # now, not after the copy engine has run
+    if config.story.enabled and encoders is None:
+        check_installed(config.story.encoder)  # now, not after the copy engine has run
     clock = StageClock()
     lap = clock.lap
     # a writer waits here for the store's writer lock, before reading anything from it
-    store = Store(db, read_only=read_only, wait=config.store_wait_seconds) if db else None
+    store = Store(db, read_only=read_only, wait=config.run.store_wait_seconds) if db else None
     lookup: ArticleLookup | None = None
     try:
         shelf = ArticleShelf()
@@ -164,9 +163,9 @@ def run_records(
         diffs: list[VersionDiff] = []
         update = None
         inputs: TraceInputs | None = None  # with stories, when they are traced
-        if config.find_stories:
+        if config.story.enabled:
             if encoders is None:
-                encoders = load_encoders(config.encoder, config.encoder_lead_words)
+                encoders = load_encoders(config.story.encoder, config.story.encoder_lead_words)
             vectors = RunVectors(store)
             context = hood.story_context(families, copy_relations, config)
             story_relations, stories = find_stories(
@@ -181,11 +180,11 @@ def run_records(
             )
             stories = hood.whole_stories(stories, families)
             lap("stories", stories=len(stories), relations=len(story_relations))
-            if config.trace:
+            if config.trace.enabled:
                 inputs = hood.trace_inputs(stories, families, new_relations + story_relations)
                 by_id = {a.id: a for a in inputs.articles}
                 found = lineages(
-                    by_id, inputs.relations, inputs.families, inputs.stories, config.trace_margin
+                    by_id, inputs.relations, inputs.families, inputs.stories, config.trace.margin
                 )
                 found_lineages = [
                     g for g in found if inputs.changed is None or inputs.changed & set(g.members)
@@ -201,7 +200,7 @@ def run_records(
                     progress,
                 )
                 lap("trace", lineages=len(found_lineages), diffs=len(diffs))
-        if config.find_stories and store and not read_only:  # rows only for a store to keep
+        if config.story.enabled and store and not read_only:  # rows only for a store to keep
             rows = derived_rows(families, stories, found_lineages, diffs)
             update = DerivedUpdate(
                 rows["stories"],
@@ -221,7 +220,7 @@ def run_records(
                 StoredRun(
                     shelf.rows(),
                     fingerprints,
-                    FingerprintSettings.of(config).tag(),
+                    config.fingerprint.tag(),
                     new_relations,
                     learned,
                     story_relations,

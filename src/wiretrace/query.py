@@ -57,7 +57,7 @@ def query(
     """ "Have we seen this?": each article's relations to the stored ones. The store is
     opened read-only and left as it was."""
     config = config or Config()
-    return query_records(read_inputs(inputs, config.max_chars), db, config, progress)
+    return query_records(read_inputs(inputs, config.ingest.max_chars), db, config, progress)
 
 
 def query_records(

@@ -24,13 +24,42 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from wiretrace.config import Config
 from wiretrace.fingerprint.hashsets import member, sorted_intersection, unique_sorted
 from wiretrace.fingerprint.shingles import Shingled, shingle_paragraphs
 from wiretrace.records import AlignedPassage, CleanArticle, Relation, RelationKind
+from wiretrace.settings import Settings
+
+if TYPE_CHECKING:
+    from wiretrace.config import Config
+
+
+@dataclass(frozen=True, slots=True)
+class VerifySettings(Settings):
+    """When a candidate pair is a copy, a partial copy or nothing (section ``verify`` of a
+    settings file)."""
+
+    SECTION = "verify"
+
+    #: Candidates sharing fewer shingles than this (or than half the smaller article's)
+    #: are dropped before alignment. A 40-word block (``partial_min_block_words``) with 10%
+    #: of its words edited keeps about 40 * 0.9^4 = 26 shingles; fewer is no relation.
+    min_shared: int = 24
+    #: Two paragraphs align when this share of the smaller one's shingles is in the other.
+    align_min_containment: float = 0.3
+    #: ... and they share at least this many shingles.
+    align_min_shared: int = 4
+    #: ``copy`` when aligned passages cover this share of both articles.
+    copy_min_coverage: float = 0.7
+    #: ``partial`` when they cover this share of the smaller article ...
+    partial_min_coverage: float = 0.5
+    #: ... or the shared block has at least this many words and this share of the smaller
+    #: article (one quoted paragraph in a long article is not a partial copy of it).
+    partial_min_block_words: int = 40
+    partial_min_block_share: float = 0.1
 
 
 @dataclass
@@ -42,14 +71,14 @@ class ShingledArticle:
 
     @classmethod
     def of(cls, article: CleanArticle, config: Config) -> ShingledArticle:
-        return cls(article, shingle_paragraphs(article.paragraphs, config.shingle_size))
+        return cls(article, shingle_paragraphs(article.paragraphs, config.fingerprint.shingle_size))
 
     @classmethod
     def many(cls, articles: list[CleanArticle], config: Config) -> list[ShingledArticle]:
         """Shingle many articles in one vectorised pass (as :func:`of` one by one)."""
         counts = np.array([len(a.paragraphs) for a in articles], dtype=np.int64)
         flat = [p for a in articles for p in a.paragraphs]
-        sh = shingle_paragraphs(flat, config.shingle_size)
+        sh = shingle_paragraphs(flat, config.fingerprint.shingle_size)
         par_start = np.concatenate(([0], np.cumsum(counts)))
         sh_start = np.searchsorted(sh.paragraph, par_start)
         out = []
@@ -95,8 +124,8 @@ class ShingledArticle:
 
 def enough_shared(a: np.ndarray, b: np.ndarray, config: Config) -> bool:
     """Whether two sorted unique shingle sets share enough for any relation to rest on."""
-    needed = min(config.verify_min_shared, len(a) // 2, len(b) // 2)
-    return len(sorted_intersection(a, b)) >= max(needed, config.align_min_shared)
+    needed = min(config.verify.min_shared, len(a) // 2, len(b) // 2)
+    return len(sorted_intersection(a, b)) >= max(needed, config.verify.align_min_shared)
 
 
 class Verifier:
@@ -190,11 +219,13 @@ def compare(a: ShingledArticle, b: ShingledArticle, config: Config) -> Relation 
     par_a, par_b = pairs // n_b, pairs % n_b
     smaller = np.minimum(a.per_paragraph[par_a], b.per_paragraph[par_b])
     similarity = counts / np.maximum(smaller, 1)
-    aligned = (counts >= config.align_min_shared) & (similarity >= config.align_min_containment)
+    aligned = (counts >= config.verify.align_min_shared) & (
+        similarity >= config.verify.align_min_containment
+    )
     if not aligned.any():
         return None
 
-    k = config.shingle_size
+    k = config.fingerprint.shingle_size
     first_a, last_a = np.minimum.reduceat(pos_a, starts), np.maximum.reduceat(pos_a, starts)
     first_b, last_b = np.minimum.reduceat(pos_b, starts), np.maximum.reduceat(pos_b, starts)
 
@@ -248,13 +279,13 @@ def classify(
 ) -> RelationKind | None:
     if np.array_equal(a.shingles.hashes, b.shingles.hashes):
         return RelationKind.DUPLICATE
-    if min(cov_a, cov_b) >= config.copy_min_coverage:
+    if min(cov_a, cov_b) >= config.verify.copy_min_coverage:
         return RelationKind.COPY
     smaller_cov = cov_a if a.total_words <= b.total_words else cov_b
-    if smaller_cov >= config.partial_min_coverage:
+    if smaller_cov >= config.verify.partial_min_coverage:
         return RelationKind.PARTIAL
-    if block >= config.partial_min_block_words and (
-        block >= config.partial_min_block_share * min(a.total_words, b.total_words)
+    if block >= config.verify.partial_min_block_words and (
+        block >= config.verify.partial_min_block_share * min(a.total_words, b.total_words)
     ):
         return RelationKind.PARTIAL
     return None

@@ -71,7 +71,9 @@ def test_boilerplate_judged_in_batches_as_at_once():
     articles = [_article(i, s + [TEMPLATE, second]) for i, s in enumerate(stories)]
     articles += [_article(10 + i, stories[0] + [shared]) for i in range(3)]
     keys = [paragraph_keys(a) for a in articles]
-    frequent, holders = frequent_lines([b"".join(k) for k in keys], Config().boilerplate_min_df)
+    frequent, holders = frequent_lines(
+        [b"".join(k) for k in keys], Config().clean.boilerplate_min_df
+    )
     assert set(frequent) >= {keys[0][-1], keys[0][-2], keys[-1][-1]}
     assert holders[keys[0][-1]] == [0, 1, 2, 3]  # the first articles holding it, in order
     fetched: list[list[int]] = []

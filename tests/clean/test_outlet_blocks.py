@@ -17,10 +17,11 @@ from wiretrace import Config, run
 from wiretrace.clean.article import clean_article
 from wiretrace.clean.boilerplate import line_key
 from wiretrace.clean.outlet_blocks import Holder, outlet_of, shared_blocks
+from wiretrace.config import CleanSettings, RunSettings, StorySettings
 from wiretrace.records import COPY_RELATIONS, Article
 from wiretrace.store import SCHEMA_VERSION, Store
 
-COPY_ONLY = Config(find_stories=False, workers=1)
+COPY_ONLY = Config(story=StorySettings(enabled=False), run=RunSettings(workers=1))
 
 PITCH = (
     "Before you go: the Harbour Gazette Morning Brief lands in your inbox at six every "
@@ -138,7 +139,14 @@ def test_pitch_shared_by_two_unrelated_articles_of_one_outlet_is_removed(tmp_pat
             _record("gazette-library", [*LIBRARY, PITCH], "Harbour Gazette"),
         ],
     )
-    before = run([path], Config(find_stories=False, workers=1, outlet_block_min_words=10_000))
+    before = run(
+        [path],
+        Config(
+            story=StorySettings(enabled=False),
+            run=RunSettings(workers=1),
+            clean=CleanSettings(outlet_block_min_words=10_000),
+        ),
+    )
     assert _copies(before) == {frozenset(("gazette-ferry", "gazette-library")): "partial"}
 
     result = run([path], COPY_ONLY)

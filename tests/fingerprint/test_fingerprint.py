@@ -28,8 +28,8 @@ def test_fingerprints_share_keys_for_copies_only():
 
 def test_the_stage_reads_its_settings_alike_from_a_config():
     texts = [["the council voted to close the harbour ferry for the winter months " * 3]]
-    config = Config(shingle_size=3, passage_num_perm=16)
+    config = Config(fingerprint=FingerprintSettings(shingle_size=3, passage_num_perm=16))
     [from_config] = fingerprint_batch(texts, ["a"], config)
-    [from_settings] = fingerprint_batch(texts, ["a"], FingerprintSettings.of(config))
+    [from_settings] = fingerprint_batch(texts, ["a"], config.fingerprint)
     assert from_config.doc_keys.tolist() == from_settings.doc_keys.tolist()
     assert from_config.passage_keys.tolist() == from_settings.passage_keys.tolist()

@@ -29,21 +29,21 @@ def _another(value):
 def test_changing_any_fingerprint_setting_changes_the_stored_tag(name):
     config = Config()
     changed = replace(config, **{name: _another(getattr(config, name))})
-    assert FingerprintSettings.of(changed).tag() != FingerprintSettings.of(config).tag()
+    assert changed.fingerprint.tag() != config.fingerprint.tag()
 
 
 def test_no_other_setting_changes_the_stored_tag():
     config = Config()
-    tag = FingerprintSettings.of(config).tag()
+    tag = config.fingerprint.tag()
     others = [f.name for f in fields(Config) if f.name not in FINGERPRINT_FIELDS]
     assert len(others) > 30
     for name in others:
         changed = replace(config, **{name: _another(getattr(config, name))})
-        assert FingerprintSettings.of(changed).tag() == tag, name
+        assert changed.fingerprint.tag() == tag, name
 
 
 def test_the_tag_of_the_shipped_settings_holds():
     """Every store's fingerprints were made under this tag: changing it (a field added to
     FingerprintSettings, a default changed, ALGORITHM_VERSION bumped) has every store
     fingerprint its articles again on its next run. Say so in CHANGELOG.md, then update."""
-    assert FingerprintSettings.of(Config()).tag() == "9c32df7d"
+    assert Config().fingerprint.tag() == "9c32df7d"

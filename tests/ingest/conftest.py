@@ -6,6 +6,7 @@ import pytest
 
 from tests.helpers import SEEDS, need
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace_bench.pages import page_from_text
 
 
@@ -23,4 +24,4 @@ def seed_pages(tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def text_result():
-    return run([need(SEEDS)], Config(workers=1))
+    return run([need(SEEDS)], Config(run=RunSettings(workers=1)))

@@ -7,6 +7,7 @@ import orjson
 from tests.helpers import STORY, news_html
 from tests.ingest.helpers import relations
 from wiretrace import Config, run
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
 
@@ -43,7 +44,7 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
     assert reasons["blank"] == "no main text found in the HTML page"
     assert reasons["broken"] == "article"  # unclosed tags: the text is still there
     assert reasons["nothing"] == "no main text found in the HTML page"  # navigation only
-    result = run([tmp_path], Config(workers=1, find_stories=False))
+    result = run([tmp_path], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)))
     assert result.accounting.records == 5 and result.accounting.processed == 1
 
 
@@ -55,7 +56,7 @@ def test_bad_html_is_skipped_with_a_reason(tmp_path):
 
 def test_seed_pages_give_the_same_relations_as_the_text_seeds(seed_pages, text_result):
     folder, _ = seed_pages
-    html_result = run([folder], Config(workers=1))
+    html_result = run([folder], Config(run=RunSettings(workers=1)))
     assert relations(html_result) == relations(text_result)
     assert [f.members for f in html_result.families] == [f.members for f in text_result.families]
     assert [sorted(s.members) for s in html_result.stories] == [

@@ -10,6 +10,7 @@ import pytest
 from tests.helpers import news_html, write_warc
 from tests.ingest.helpers import relations
 from wiretrace import Config, run
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.ingest import read_inputs
 from wiretrace.records import Article, Skipped
 
@@ -57,7 +58,7 @@ def test_damaged_warc_is_reported_from_where_it_breaks(tmp_path):
     records = list(read_inputs([damaged]))
     assert sum(isinstance(r, Article) for r in records) == 2
     assert isinstance(records[-1], Skipped) and "damaged WARC" in records[-1].reason
-    result = run([damaged], Config(workers=1, find_stories=False))
+    result = run([damaged], Config(run=RunSettings(workers=1), story=StorySettings(enabled=False)))
     acc = result.accounting
     assert acc.records == acc.processed + len(acc.skipped)
     assert any("duplicate id" in s.reason for s in acc.skipped)  # the same URI twice
@@ -120,7 +121,7 @@ def test_a_warc_of_the_seed_pages_gives_the_same_result_again(seed_pages, text_r
             for stem, body in pages.items()
         ],
     )
-    result = run([warc], Config(workers=1))
+    result = run([warc], Config(run=RunSettings(workers=1)))
     strip = {f"https://pages.example/{stem}": stem for stem in pages}
     got = {(strip[r.a], strip[r.b], r.relation, len(r.evidence)) for r in result.relations}
     assert got == relations(text_result)

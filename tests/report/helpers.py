@@ -5,13 +5,14 @@ from __future__ import annotations
 import orjson
 
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace.report import write_outputs
 from wiretrace.report.html import write_html
 
 
 def report_out(tmp_path_factory, name, inputs):
     out = tmp_path_factory.mktemp(name)
-    config = Config(workers=1)
+    config = Config(run=RunSettings(workers=1))
     write_outputs(run(inputs, config), out, config)
     return out, write_html(out)
 

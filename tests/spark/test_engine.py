@@ -15,9 +15,10 @@ from wiretrace_bench.pages import page_from_text
 if shutil.which("java") is None:
     pytest.fail("Spark needs Java (17) on the PATH", pytrace=False)
 
+from wiretrace.config import RunSettings, StorySettings
 from wiretrace.spark.engine import run_spark, spark_session  # noqa: E402
 
-CONFIG = Config(find_stories=False, workers=1)
+CONFIG = Config(story=StorySettings(enabled=False), run=RunSettings(workers=1))
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from wiretrace import Config
+from wiretrace.config import StorySettings
 from wiretrace.records import CleanArticle
 from wiretrace.story.blocking import Candidates, story_scores, window_matches
 from wiretrace.story.clustering import beyond_horizon, publication_days, windows_to_cluster
@@ -40,7 +41,7 @@ FILLER = [
 def _blocked(articles, config, encoders):
     """The space built as the story stage builds it, and its candidates."""
     published = [a.published for a in articles]
-    spans = windows_to_cluster(published, config.story_window)
+    spans = windows_to_cluster(published, config.story.window)
     found: list[Candidates] = []
 
     def worth_embedding(space):
@@ -62,8 +63,8 @@ def test_the_match_bound_is_never_below_the_match_its_vectors_give(counting_use)
     # The translation (0, 3) is one story by its vectors; the chess story (2) cannot be,
     # whatever vectors it had.
     pairs = dict(zip(zip(i.tolist(), j.tolist(), strict=True), bound.tolist(), strict=True))
-    assert match[list(zip(i, j, strict=True)).index((0, 3))] >= Config().story_min_match
-    assert max(pairs[0, 2], pairs[1, 2], pairs[2, 3]) < Config().story_min_match
+    assert match[list(zip(i, j, strict=True)).index((0, 3))] >= Config().story.min_match
+    assert max(pairs[0, 2], pairs[1, 2], pairs[2, 3]) < Config().story.min_match
     # The dense bound of a window is the pairs' bound.
     rows = np.arange(len(articles))
     dense = space.match_bound(space.word_view_matrices(rows), rows[:, None], rows[None, :], ["use"])
@@ -91,14 +92,14 @@ def test_every_pair_exhaustive_scoring_accepts_is_scored_alike(counting_use):
     full = StorySpace.build(articles, config, [counting])
     rows = np.arange(len(articles))
     exhaustive, blocked = full.match_matrix(rows), candidates.match_matrix(space, rows)
-    accepted = exhaustive >= config.story_min_match
+    accepted = exhaustive >= config.story.min_match
     assert accepted[12:, 12:].sum() > 4  # the solar stories: a test that can fail
     assert np.allclose(blocked[accepted], exhaustive[accepted])
     # The pairs not proposed count 0, and none of them is near the threshold.
     scored = np.eye(len(rows), dtype=bool)
     scored[candidates.i, candidates.j] = scored[candidates.j, candidates.i] = True
     assert (blocked[~scored] == 0).all()
-    assert (exhaustive[~scored] < config.story_block_min_match).all()
+    assert (exhaustive[~scored] < config.story.block_min_match).all()
     # Filler shares only words every article holds: none of it is embedded.
     assert not space.embedded[:12].any()
 
@@ -143,13 +144,13 @@ def test_pairs_beyond_the_horizon_are_not_candidates(counting_use):
     pairs = set(zip(candidates.i.tolist(), candidates.j.tolist(), strict=True))
     assert (0, 1) in pairs
     assert not {(0, 3), (1, 3), (2, 3)} & pairs  # seven weeks later: never compared
-    far = beyond_horizon(publication_days(dates), config.story_horizon_days)
+    far = beyond_horizon(publication_days(dates), config.story.horizon_days)
     assert not far[candidates.i, candidates.j].any()
 
 
 def test_without_a_bound_every_pair_is_scored():
     articles = [_article(i, t) for i, t in enumerate(SOLAR)]
-    config = Config(encoder="none")
+    config = Config(story=StorySettings(encoder="none"))
     space = StorySpace.build(articles, config)
     candidates = Candidates.find(space, [np.arange(4)], [None] * 4, config, [])
     assert candidates.every_pair and candidates.articles.all()

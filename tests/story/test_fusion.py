@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.helpers import DATA, need
-from wiretrace.config import Config
+from wiretrace.config import Config, StorySettings
 from wiretrace.records import CleanArticle
 from wiretrace.story import fusion
 from wiretrace.story.fusion import Fusion, sigmoid
@@ -112,7 +112,7 @@ def test_event_match_weighs_every_event_view_and_none_against_the_event():
 
 def _space(texts, fusion_=None, vectors=None):
     arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
-    space = StorySpace.build(arts, Config(encoder="none", story_fusion=False))
+    space = StorySpace.build(arts, Config(story=StorySettings(encoder="none", fusion=False)))
     if vectors is not None:
         space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
         space.encoder_names = ("use",)
@@ -178,7 +178,9 @@ def test_a_translation_has_its_event_word_views_imputed_too():
     ]
     vectors = np.array([[1.0, 0.1, 0.0], [1.0, 0.12, 0.0], [0.0, 0.2, 1.0]])
     arts = [CleanArticle(str(k), "", [t], [], []) for k, t in enumerate(texts)]
-    space = StorySpace.build(arts, Config(encoder="none", story_fusion=False), every_view=True)
+    space = StorySpace.build(
+        arts, Config(story=StorySettings(encoder="none", fusion=False)), every_view=True
+    )
     space.embeddings = [(0.26, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))]
     space.encoder_names = ("use",)
     f = Fusion(
@@ -264,7 +266,7 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
         CleanArticle("short", "Ferry cuts", [ferry[:200]], [], []),
         CleanArticle("other", "Library hours", ["The library opens until ten."], [], []),
     ]
-    config = Config(story_fusion=False, encoder_lead_pieces=3)
+    config = Config(story=StorySettings(fusion=False, encoder_lead_pieces=3))
     space = StorySpace.build(arts, config, [counting], every_view=True)
     # Title + lead of ~240 words: 3 pieces of at most 100 words; the others one each.
     assert len(seen) == 5 and all(len(t.split()) <= 100 for t in seen)
@@ -286,6 +288,6 @@ def test_every_view_scores_pairs_as_the_matrices_do(counting_use):
     weighed = {n for n, w in (*shipped.weights.items(), *shipped.match.items()) if w != 0}
     assert set(run_space.views(i, j)) >= weighed - {"bias", "similarity"}
     with pytest.raises(ValueError, match="encoder_lead_pieces 1, it is 3: refit them"):
-        StorySpace.build(arts, Config(encoder_lead_pieces=3), [counting])
+        StorySpace.build(arts, Config(story=StorySettings(encoder_lead_pieces=3)), [counting])
     with pytest.raises(ValueError, match="encoder_lead_words 60, it is 100: refit them"):
-        StorySpace.build(arts, Config(encoder_lead_words=100), [counting])
+        StorySpace.build(arts, Config(story=StorySettings(encoder_lead_words=100)), [counting])

@@ -61,7 +61,7 @@ def test_similar_events_are_alike_but_do_not_match():
     space = StorySpace.build(arts, Config(), _use_or_skip())
     sim, match = space.pair_scores(np.array([0, 0]), np.array([1, 2]))
     assert sim[1] > 0.7  # alike as told ...
-    assert match[0] > Config().story_min_match > match[1]  # ... but another event
+    assert match[0] > Config().story.min_match > match[1]  # ... but another event
 
 
 def _use_or_skip():
@@ -112,6 +112,6 @@ def test_close_events_of_the_same_actors_stay_apart():
     ]
     space = StorySpace.build(arts, Config(), _use_or_skip())
     match = space.match_matrix()
-    threshold = Config().story_min_match
+    threshold = Config().story.min_match
     assert match[0, 1] >= threshold and match[2, 3] >= threshold
     assert match[np.ix_([0, 1], [2, 3])].max() < threshold

@@ -3,7 +3,7 @@
 import numpy as np
 
 from tests.helpers import FIXTURES
-from wiretrace.config import Config
+from wiretrace.config import Config, RunSettings
 from wiretrace.records import CleanArticle, CopyFamily
 from wiretrace.story.stage import find_stories
 
@@ -39,7 +39,7 @@ def test_translation_is_a_rewrite_across_languages(demo_dir):
     fixture = FIXTURES / "solar_farm_fr.txt"
     result = run(
         [demo_dir / "wire_original.txt", demo_dir / "unrelated_story.txt", fixture],
-        Config(workers=1),
+        Config(run=RunSettings(workers=1)),
     )
     rel = {frozenset((r.a, r.b)): r for r in result.relations}
     pair = rel[frozenset(("wire_original", "solar_farm_fr"))]
@@ -53,7 +53,7 @@ def test_translation_is_a_rewrite_across_languages(demo_dir):
 def test_same_story_pairs_carry_their_best_matching_paragraphs_and_views(demo_dir):
     from wiretrace import run
 
-    result = run([demo_dir], Config(workers=1))
+    result = run([demo_dir], Config(run=RunSettings(workers=1)))
     by_pair = {frozenset((r.a, r.b)): r for r in result.relations}
     articles = {a.id: a for a in result.articles}
     pair = by_pair[frozenset(("independent_report", "wire_original"))]
@@ -65,7 +65,7 @@ def test_same_story_pairs_carry_their_best_matching_paragraphs_and_views(demo_di
     for e in pair.evidence:  # whole paragraphs, each used once, as similar as the floor
         assert a.text[e.a_start : e.a_end] == a.paragraphs[e.a_paragraph]
         assert b.text[e.b_start : e.b_end] == b.paragraphs[e.b_paragraph]
-        assert e.similarity >= Config().rewrite_min_passage_similarity
+        assert e.similarity >= Config().story.rewrite_min_passage_similarity
     assert len({e.a_paragraph for e in pair.evidence}) == len(pair.evidence)
     assert len({e.b_paragraph for e in pair.evidence}) == len(pair.evidence)
     assert pair.coverage_a == pair.coverage_b == 0.0  # pairs shown, not text derived

@@ -5,13 +5,14 @@ import pytest
 from tests.helpers import DEMO
 from tests.trace.helpers import A000, A001, A002
 from wiretrace import Config, run
+from wiretrace.config import RunSettings
 from wiretrace.records import CleanArticle
 
 
 @pytest.fixture(scope="module")
 def demo(request):
 
-    return run([DEMO], Config(workers=1))
+    return run([DEMO], Config(run=RunSettings(workers=1)))
 
 
 def _diff(result, article_id):
@@ -33,7 +34,7 @@ def test_demo_reprint_has_stitched_paragraphs_named_with_their_source(demo):
     stitched = [p for p in diff.passages if p.kind == "stitched_in" and p.paragraph is not None]
     assert [p.from_article for p in stitched] == ["ferry_story", "ferry_story"]
     assert all("ferry" in _passage_text(demo, diff, p).lower() for p in stitched)
-    assert all(p.story_similarity < Config().stitched_max_story_similarity for p in stitched)
+    assert all(p.story_similarity < Config().trace.stitched_max_story_similarity for p in stitched)
     dropped = [p for p in diff.passages if p.kind == "dropped"]
     assert [p.paragraph for p in dropped] == [4, 5] and all(p.side == "against" for p in dropped)
     original = _diff(demo, "wire_original")

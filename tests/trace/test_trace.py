@@ -4,6 +4,7 @@ import pytest
 
 from tests.trace.helpers import SOURCE, TIED, make_article, make_relation
 from wiretrace import Config
+from wiretrace.config import StorySettings
 from wiretrace.records import AlignedPassage, CopyFamily, Story
 from wiretrace.trace import trace
 from wiretrace.trace.lineage import lost_in_cleaning
@@ -19,7 +20,9 @@ def test_derivations_follow_time_and_flag_what_time_contradicts():
     ]
     fam = CopyFamily("family:a", ["a", "b", "c"])
     story = Story("story:a", ["a", "b", "c"], ["family:a"])
-    (lineage,), diffs = trace([a, b, c], rels, [fam], [story], Config(encoder="none"))
+    (lineage,), diffs = trace(
+        [a, b, c], rels, [fam], [story], Config(story=StorySettings(encoder="none"))
+    )
     assert lineage.original == "a" and not lineage.original_certain  # c is undated
     edges = {(d.source, d.derived): d for d in lineage.derivations}
     assert edges[("a", "b")].basis == "published earlier" and edges[("a", "b")].certain
@@ -70,7 +73,7 @@ def test_text_a_version_got_from_its_source_is_not_stitched_in():
         rels,
         [fam],
         [Story("story:source", members, ["family:source"])],
-        Config(encoder="none"),
+        Config(story=StorySettings(encoder="none")),
     )
     assert lineage.original == "source"
     by_id = {d.id: d for d in diffs}
@@ -112,6 +115,6 @@ def test_a_paragraph_the_source_lost_in_cleaning_does_not_make_it_look_cut():
         [rel],
         [fam],
         [Story("story:source", ["source", "copy"], [fam.family])],
-        Config(encoder="none"),
+        Config(story=StorySettings(encoder="none")),
     )
     assert not (lineage.original == "copy" and lineage.original_certain)

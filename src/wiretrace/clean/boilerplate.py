@@ -66,7 +66,7 @@ def learn_boilerplate(
     ``articles[i]`` is read only for the few articles sampled per frequent line, so
     ``articles`` may be a lazy sequence over articles kept on disk.
     """
-    frequent, holders = frequent_lines([b"".join(k) for k in keys], config.boilerplate_min_df)
+    frequent, holders = frequent_lines([b"".join(k) for k in keys], config.clean.boilerplate_min_df)
     if not frequent:
         return {}
     return judge_in_batches(
@@ -156,15 +156,17 @@ def judge_boilerplate(
     return {
         key: frequent[key]
         for key in (frequent if judge is None else judge)
-        if _stories(holders[key], content, config.boilerplate_max_story_overlap)
-        >= min(config.boilerplate_min_df, SAMPLE)
+        if _stories(holders[key], content, config.clean.boilerplate_max_story_overlap)
+        >= min(config.clean.boilerplate_min_df, SAMPLE)
     }
 
 
 def unique_shingles(paragraph_lists: list[list[str]], config: Config) -> list[np.ndarray]:
     """The distinct shingle hashes (sorted) of each list of paragraphs, shingled in one batch."""
     counts = np.array([len(p) for p in paragraph_lists], dtype=np.int64)
-    sh = shingle_paragraphs([p for ps in paragraph_lists for p in ps], config.shingle_size)
+    sh = shingle_paragraphs(
+        [p for ps in paragraph_lists for p in ps], config.fingerprint.shingle_size
+    )
     bounds = np.searchsorted(sh.paragraph, np.concatenate(([0], np.cumsum(counts))))
     return [unique_sorted(sh.hashes[bounds[i] : bounds[i + 1]]) for i in range(len(counts))]
 

@@ -264,8 +264,8 @@ def shared_blocks(a: Holder, b: Holder, marked: set[bytes], config: Config) -> s
     shared = set(a.keys) & set(b.keys) & marked
     if not shared:
         return set()
-    blocks = _runs(a, shared, config.outlet_block_min_words) & _runs(
-        b, shared, config.outlet_block_min_words
+    blocks = _runs(a, shared, config.clean.outlet_block_min_words) & _runs(
+        b, shared, config.clean.outlet_block_min_words
     )
     if not blocks or not _otherwise_unrelated(a, b, shared, config):
         return set()
@@ -295,13 +295,13 @@ def _otherwise_unrelated(a: Holder, b: Holder, shared: set[bytes], config: Confi
     for holder in (a, b):
         words = [len(p.split()) for p in holder.paragraphs]
         in_shared = sum(w for w, k in zip(words, holder.keys, strict=True) if k in shared)
-        if in_shared >= config.partial_min_coverage * sum(words):
+        if in_shared >= config.verify.partial_min_coverage * sum(words):
             return False  # most of the article: a reprint, not a block added to it
         rests.append(
             [p for p, k in zip(holder.paragraphs, holder.keys, strict=True) if k not in shared]
         )
     shingles = unique_shingles(rests, config)
-    if smaller_share(*shingles) >= config.boilerplate_max_story_overlap:
+    if smaller_share(*shingles) >= config.clean.boilerplate_max_story_overlap:
         return False  # an edited reprint
     names = [
         np.unique(
@@ -309,7 +309,7 @@ def _otherwise_unrelated(a: Holder, b: Holder, shared: set[bytes], config: Confi
         )
         for h, rest in zip((a, b), rests, strict=True)
     ]
-    return smaller_share(*names) < config.outlet_block_max_name_overlap
+    return smaller_share(*names) < config.clean.outlet_block_max_name_overlap
 
 
 #: A row of the store's ``outlet_lines``: key, outlet (None: not one outlet's), holders

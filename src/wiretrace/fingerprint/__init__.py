@@ -52,7 +52,7 @@ class Fingerprint:
 
 def settings_of(given: Settings) -> FingerprintSettings:
     """The stage's settings, from a Config when given one: the stage reads no other."""
-    return given if isinstance(given, FingerprintSettings) else FingerprintSettings.of(given)
+    return given if isinstance(given, FingerprintSettings) else given.fingerprint
 
 
 def passage_banding(given: Settings) -> Banding:

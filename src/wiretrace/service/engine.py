@@ -113,7 +113,9 @@ class Engine:
         self.db = db
         self.config = config
         self.encoders = (
-            load_encoders(config.encoder, config.encoder_lead_words) if config.find_stories else []
+            load_encoders(config.story.encoder, config.story.encoder_lead_words)
+            if config.story.enabled
+            else []
         )
         remember_terms(TERMS_REMEMBERED)
         for encoder in self.encoders:  # forked now: no store is open, no thread runs
@@ -133,7 +135,7 @@ class Engine:
         from wiretrace.pipeline import run_records
         from wiretrace.service.reads import StoreReader
 
-        records = [r for job in jobs for r in records_of(job, self.config.max_chars)]
+        records = [r for job in jobs for r in records_of(job, self.config.ingest.max_chars)]
         # every skip is kept: each posted record is answered for by its origin
         result = run_records(
             records,
@@ -176,7 +178,7 @@ class Engine:
         :meth:`ingest`'s, with the status ``compared`` (see :func:`query_records`)."""
         from wiretrace.query import query_records
 
-        records = list(records_of(job, self.config.max_chars))
+        records = list(records_of(job, self.config.ingest.max_chars))
         found, accounting = query_records(
             records,
             self.db,

@@ -47,7 +47,6 @@ from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate
 from wiretrace.cluster import copy_families, joins_family
 from wiretrace.codec import article_table_row, family_row, row, run_counts
 from wiretrace.config import Config
-from wiretrace.fingerprint import FingerprintSettings
 from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
 from wiretrace.ingest.fields import article_from_fields, row_fields
 from wiretrace.pipeline import StageClock
@@ -108,7 +107,7 @@ def _records(spark, inputs, config: Config):
                     lambda x, p=str(path), f=file_no: (
                         (f, x[1]),
                         _from_fields(
-                            row_fields(x[0].asDict()), f"{p}:{x[1] + 1}", config.max_chars
+                            row_fields(x[0].asDict()), f"{p}:{x[1] + 1}", config.ingest.max_chars
                         ),
                     )
                 )
@@ -117,7 +116,8 @@ def _records(spark, inputs, config: Config):
             parts.append(
                 sc.parallelize([(file_no, str(path))], 1).flatMap(
                     lambda x: [
-                        ((x[0], n), r) for n, r in enumerate(read_files([x[1]], config.max_chars))
+                        ((x[0], n), r)
+                        for n, r in enumerate(read_files([x[1]], config.ingest.max_chars))
                     ]
                 )
             )
@@ -178,7 +178,7 @@ def run_spark(
 
         learned = _learn_boilerplate(cleaned, config)
         judged = map_step(cleaned, DropBoilerplate(learned), steps)
-        admitted = map_step(judged, Admit(config.min_words), steps)
+        admitted = map_step(judged, Admit(config.ingest.min_words), steps)
         skipped += sorted(
             admitted.filter(lambda x: isinstance(x[1], Skipped)).collect(), key=lambda x: x[0]
         )
@@ -205,9 +205,7 @@ def run_spark(
         lap("boilerplate")
 
         # the key carries the article on: (index, article) -> fingerprint
-        sketched = map_step(
-            articles.map(lambda x: (x, x[1])), Sketch(FingerprintSettings.of(config)), steps
-        )
+        sketched = map_step(articles.map(lambda x: (x, x[1])), Sketch(config.fingerprint), steps)
         printed = sketched.map(lambda x: (x[0][0], (x[0][1], x[1]))).cache()
         lap("fingerprint")
 
@@ -317,7 +315,7 @@ def _candidate_pairs(printed, config: Config):
     key, with its articles, lands in one partition (the default engine shards the same
     way, by key, in one process)."""
     shards = max(2, printed.context.defaultParallelism)
-    max_bucket = config.max_bucket
+    max_bucket = config.candidates.max_bucket
 
     def pairs_of_shard(items):
         keys, owners = [], []
@@ -349,7 +347,7 @@ def _candidate_pairs(printed, config: Config):
 
 def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
     """Document frequency by reduceByKey; the frequent lines judged on a bounded sample."""
-    min_df = config.boilerplate_min_df
+    min_df = config.clean.boilerplate_min_df
     df = (
         cleaned.flatMap(lambda x: [(k, 1) for k in set(x[1].keys)])
         .reduceByKey(lambda a, b: a + b)
@@ -378,7 +376,7 @@ def _learn_boilerplate(cleaned, config: Config) -> dict[bytes, int]:
 def _families(relations, printed, config: Config):
     """Connected components of the strong edges by label propagation in Spark, then the
     anchor-checked join inside each component."""
-    min_cov = config.family_min_coverage
+    min_cov = config.cluster.family_min_coverage
     strong = relations.filter(lambda r: joins_family(r, min_cov)).map(lambda r: (r.a, r.b)).cache()
     if strong.isEmpty():
         return []

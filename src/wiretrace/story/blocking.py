@@ -2,11 +2,11 @@
 
 Embedding every article's lead costs more than the rest of the story stage, and
 almost every pair of a window is plainly unrelated. Stories accept a pair when
-its event match reaches ``story_min_match``; so, before any vector exists,
+its event match reaches ``story.min_match``; so, before any vector exists,
 every pair of each window the stage clusters gets the highest match that *any*
 vectors could give it (:meth:`StorySpace.match_bound`, from the views that
 read no vector: word, names, numbers). Only a pair whose bound reaches the
-threshold, and whose articles are within ``story_horizon_days`` of each other,
+threshold, and whose articles are within ``story.horizon_days`` of each other,
 can ever be accepted: those are the candidates, and their articles the only
 ones embedded (:attr:`Candidates.articles`). Once the vectors are there, the
 candidates are scored in full, once; every other pair of a window counts 0 in
@@ -21,7 +21,7 @@ a window cost one sparse product each, as exhaustive scoring pays.
 
 Without a fitted fusion, or with an encoder reading several pieces of the lead,
 no useful bound exists (:meth:`StorySpace.match_bound`), nor without an encoder
-any vector to save: every pair is then scored, as with ``story_blocking`` off.
+any vector to save: every pair is then scored, as with ``story.blocking`` off.
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ from wiretrace.story.similarity import StorySpace, pieces_read
 @dataclass
 class Candidates:
     """The pairs (rows ``i < j`` of a story space) whose event match could reach
-    ``story_min_match``, with the views of theirs that read no vector."""
+    ``story.min_match``, with the views of theirs that read no vector."""
 
     n: int
     i: np.ndarray
     j: np.ndarray
-    #: Which pairs could reach ``story_min_match`` (the others only weigh in averages).
+    #: Which pairs could reach ``story.min_match`` (the others only weigh in averages).
     could: np.ndarray
     words: dict[str, np.ndarray]
     #: No bound holds (see the module doc): every pair is a candidate, scored when asked.
@@ -83,15 +83,15 @@ class Candidates:
                 continue
             views = space.word_view_matrices(new, rows)
             bound = space.match_bound(views, new[:, None], rows[None, :], encoder_names, pieces)
-            near = ~beyond_horizon(days[new], config.story_horizon_days, days[rows])
+            near = ~beyond_horizon(days[new], config.story.horizon_days, days[rows])
             near &= new[:, None] != rows[None, :]
-            a, b = np.nonzero(near & (bound >= config.story_block_min_match))
+            a, b = np.nonzero(near & (bound >= config.story.block_min_match))
             first, second = np.minimum(new[a], rows[b]), np.maximum(new[a], rows[b])
             found.append(
                 (
                     first,
                     second,
-                    bound[a, b] >= config.story_min_match,
+                    bound[a, b] >= config.story.min_match,
                     {k: v[a, b] for k, v in views.items()},
                 )
             )
@@ -163,7 +163,7 @@ def story_scores(
     space: StorySpace, candidates: Candidates | None
 ) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Dense (similarity, event match) among a story's members: the candidates' scores, or
-    every pair scored (no ``candidates``: ``story_blocking`` off)."""
+    every pair scored (no ``candidates``: ``story.blocking`` off)."""
     if candidates is None:
         return space.scores
     return lambda rows: candidates.scores(space, rows)
@@ -173,7 +173,7 @@ def window_matches(
     space: StorySpace, candidates: Candidates | None
 ) -> Callable[[np.ndarray], np.ndarray]:
     """What the story stage clusters a window on: the candidates' match matrix, or every
-    pair scored (no ``candidates``: ``story_blocking`` off)."""
+    pair scored (no ``candidates``: ``story.blocking`` off)."""
     if candidates is None:
         return space.match_matrix
     return lambda rows: candidates.match_matrix(space, rows)

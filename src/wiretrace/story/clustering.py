@@ -1,15 +1,15 @@
 """Stories: average-link clustering of the event match, window by window in time.
 
 Average link joins two groups when their articles are, on average, at least
-``story_min_match`` alike: unlike single link it does not chain two
+``story.min_match`` alike: unlike single link it does not chain two
 events of one kind (two earthquakes) through one article that mentions both.
 
 A story is a sliding window in time, not forever:
 
 * articles are ordered by publication time (undated ones after, in input
-  order) and clustered in windows of at most ``story_window`` articles that
+  order) and clustered in windows of at most ``story.window`` articles that
   overlap by half;
-* two dated articles published more than ``story_horizon_days`` apart are
+* two dated articles published more than ``story.horizon_days`` apart are
   not compared (their match counts as 0), so a group spanning more than the
   horizon needs most of its pairs to be close in time;
 * the stream only moves forward: an article keeps the story it got in the

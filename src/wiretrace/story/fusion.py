@@ -56,7 +56,7 @@ Pairs in two languages share almost no words, so their word views say nothing,
 and no training set has such pairs. A pair is taken to be in two languages when
 its lead word cosine is below ``rewrite_foreign_word_similarity`` while its
 encoders find it close (mean calibrated lead cosine at least
-``story_foreign_min_encoder_similarity``), unless both articles are plainly in one
+``story.foreign_min_encoder_similarity``), unless both articles are plainly in one
 language (:mod:`wiretrace.story.language`); each word view is then imputed from
 the other views by the linear regression fitted on the training pairs that do
 share words (and kept if higher); so are the event views ``plain`` and

@@ -6,13 +6,13 @@ leads, of the whole texts), the names-and-numbers cosine
 (:mod:`wiretrace.story.encoder`) three cosines of its vectors of the lead --
 the lead's first piece, the mean of the lead's pieces, and how well each piece
 finds a match among the other's pieces -- and two descriptors of the pair's
-lengths. The lead is the title and first ``story_lead_words`` words; its pieces
+lengths. The lead is the title and first ``story.lead_words`` words; its pieces
 are ``encoder_lead_words`` words each. The event match also reads three event
 views (:data:`wiretrace.story.fusion.MATCH_VIEWS`): plain TF-IDF of the whole
 texts and of their heads, and the numbers written in them
 (:mod:`wiretrace.story.lexical`).
 
-With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story_fusion`` in the
+With a fitted fusion (:mod:`wiretrace.story.fusion`, ``story.fusion`` in the
 config) the views give the *similarity* (the human same-story rating) and the
 *match* (same event: what stories are clustered on). Without one, both are the
 mean of the lead views (lexical, and encoder cosines calibrated).
@@ -57,7 +57,11 @@ PIECE_VIEWS = ENCODER_SUFFIXES[1:]
 def pieces_read(config: Config) -> int:
     """Pieces of each lead an encoder reads when the fusion weighs the piece views."""
     return max(
-        1, min(config.encoder_lead_pieces, config.story_lead_words // config.encoder_lead_words)
+        1,
+        min(
+            config.story.encoder_lead_pieces,
+            config.story.lead_words // config.story.encoder_lead_words,
+        ),
     )
 
 
@@ -69,10 +73,10 @@ def _check_fitted_reading(about: dict, key: str, config: Config) -> None:
         ("encoder_lead_words", "lead_words"),
     ):
         fitted = about.get(fitted_as)
-        if fitted is not None and fitted != getattr(config, setting):
+        if fitted is not None and fitted != getattr(config.story, setting):
             raise ValueError(
-                f"the fitted weights for encoder {key!r} were fitted with {setting} "
-                f"{fitted}, it is {getattr(config, setting)}: refit them with "
+                f"the fitted weights for encoder {key!r} were fitted with story.{setting} "
+                f"{fitted}, it is {getattr(config.story, setting)}: refit them with "
                 "`wiretrace train fusion`"
             )
 
@@ -151,9 +155,9 @@ class StorySpace:
         from the space's word views (before any vector exists), which articles need vectors
         at all (blocking: see :func:`wiretrace.story.blocking.needs_vectors`); the others
         get zero vectors, and ``embedded`` is False for them."""
-        texts = [story_text(a.title, a.paragraphs, config.story_lead_words) for a in articles]
+        texts = [story_text(a.title, a.paragraphs, config.story.lead_words) for a in articles]
         names = tuple(e.name for e in encoders)
-        fusion = load(encoder_key(names)) if config.story_fusion else None
+        fusion = load(encoder_key(names)) if config.story.fusion else None
         if fusion and names:
             _check_fitted_reading(fusion.about, encoder_key(names), config)
         wanted = (
@@ -177,8 +181,8 @@ class StorySpace:
             [],
             (),
             fusion,
-            config.rewrite_foreign_word_similarity,
-            config.story_foreign_min_encoder_similarity,
+            config.story.rewrite_foreign_word_similarity,
+            config.story.foreign_min_encoder_similarity,
             text,
             words,
             [],
@@ -227,7 +231,7 @@ class StorySpace:
         for e in encoders:
             piece_views = bool({e.name + "_mean", e.name + "_pieces"} & self.wanted)
             most = pieces_read(config) if piece_views else 1
-            cut = [lead_pieces(texts[i], config.encoder_lead_words, most) for i in unique]
+            cut = [lead_pieces(texts[i], config.story.encoder_lead_words, most) for i in unique]
             flat = [p for ps in cut for p in ps]
             found = encode_in_steps(e, flat, cache, progress, f"embed ({e.name})")
             # The articles not embedded read the zero row appended last: cosine 0 with all.
@@ -384,7 +388,7 @@ class StorySpace:
         whatever the vectors ``encoder_names`` would give them: what blocking reads before
         embedding.
 
-        A pair whose bound is below ``story_min_match`` is never accepted, so an article in
+        A pair whose bound is below ``story.min_match`` is never accepted, so an article in
         no pair above it ends alone, and its vectors change no story. The fused match grows
         with the similarity, which grows with each encoder cosine (the weights of
         similarity views are at least 0); the word views a pair in two languages has

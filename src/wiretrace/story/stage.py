@@ -7,7 +7,7 @@ It runs after the copy engine, on its results:
    copy family always end in one story, since a reprint is the same story by
    definition (they move to the story holding most of them);
 2. inside each story, every article's best-matching fellow members (match at
-   least ``story_min_match``, at most ``story_max_neighbours``) not already
+   least ``story.min_match``, at most ``story.max_neighbours``) not already
    related by the copy engine are checked for a rewrite: their paragraphs are
    aligned by meaning, in order (:mod:`wiretrace.story.align`); aligned
    passages covering most of both articles make a ``rewrite``, with the
@@ -95,7 +95,7 @@ def find_stories(
         same_text_as,
         cache,
         progress,
-        embed_only=worth_embedding if config.story_blocking else None,
+        embed_only=worth_embedding if config.story.blocking else None,
     )
     labels = _stories_then_short_records(
         articles, published, window_matches(space, candidates), config, initial, progress
@@ -168,14 +168,14 @@ def _windows(
     """The windows :func:`_stories_then_short_records` clusters (rows of ``articles``): the
     full articles' first, when short records are set apart."""
     published = [a.published for a in articles]
-    spans = windows_to_cluster(published, config.story_window, initial)
+    spans = windows_to_cluster(published, config.story.window, initial)
     short = np.array([a.short for a in articles], dtype=bool)
     if short.any() and not short.all():
         full = np.flatnonzero(~short)
         spans += [
             full[s]
             for s in windows_to_cluster(
-                [published[i] for i in full.tolist()], config.story_window, initial[full]
+                [published[i] for i in full.tolist()], config.story.window, initial[full]
             )
         ]
     return spans
@@ -201,9 +201,9 @@ def _stories_then_short_records(
         return cluster_stories(
             published,
             matches,
-            config.story_min_match,
-            config.story_window,
-            config.story_horizon_days,
+            config.story.min_match,
+            config.story.window,
+            config.story.horizon_days,
             known=initial,
             progress=progress,
         )
@@ -212,18 +212,18 @@ def _stories_then_short_records(
     labels[full] = cluster_stories(
         [published[i] for i in full.tolist()],
         lambda rows: matches(full[rows]),
-        config.story_min_match,
-        config.story_window,
-        config.story_horizon_days,
+        config.story.min_match,
+        config.story.window,
+        config.story.horizon_days,
         known=initial[full],
         progress=progress,
     )
     return cluster_stories(
         published,
         matches,
-        config.story_min_match,
-        config.story_window,
-        config.story_horizon_days,
+        config.story.min_match,
+        config.story.window,
+        config.story.horizon_days,
         known=labels,
     )
 
@@ -280,10 +280,10 @@ def _story_pairs(
     sims, match = scores(members)
     np.fill_diagonal(match, -1.0)
     chosen: set[tuple[int, int]] = set()
-    k = config.story_max_neighbours
+    k = config.story.max_neighbours
     for row in range(len(members)):
         for col in np.argsort(-match[row])[:k]:
-            if match[row, col] >= config.story_min_match and (
+            if match[row, col] >= config.story.min_match and (
                 is_new[members[row]] or is_new[members[col]]
             ):
                 chosen.add((min(row, col), max(row, col)))
@@ -340,7 +340,7 @@ def _worth_aligning(
     """Pairs to align paragraph by paragraph. Embedding paragraphs costs the most, and
     independent reports of one story in one language are alike as wholes too; so pairs
     sharing words (one language) must be closer than pairs that do not (a translation)."""
-    close = [p for p in pairs if sims[p] >= config.rewrite_min_story_similarity]
+    close = [p for p in pairs if sims[p] >= config.story.rewrite_min_story_similarity]
     if not close:
         return set()
     rows = np.array([members[p[0]] for p in close], dtype=np.int64)
@@ -349,8 +349,8 @@ def _worth_aligning(
     return {
         p
         for p, w in zip(close, words, strict=True)
-        if w < config.rewrite_foreign_word_similarity
-        or sims[p] >= config.rewrite_min_story_similarity_same_language
+        if w < config.story.rewrite_foreign_word_similarity
+        or sims[p] >= config.story.rewrite_min_story_similarity_same_language
     }
 
 
@@ -433,7 +433,7 @@ def same_story(
 def _same_story(
     a: CleanArticle, b: CleanArticle, similarity: float, m: np.ndarray, config: Config
 ) -> Relation:
-    pairs = best_matches(m, config.rewrite_min_passage_similarity)
+    pairs = best_matches(m, config.story.rewrite_min_passage_similarity)
     evidence = _paragraph_evidence(a, b, pairs, m)
     return Relation.by_meaning(a.id, b.id, RelationKind.SAME_STORY, similarity, evidence)
 
@@ -444,13 +444,13 @@ def meaning_relation(
     """``rewrite`` (with the passages aligned in order as evidence) or ``same_story`` (with
     the paragraph pairs that are each other's best match)."""
     m = passages.matrix(a, b)
-    clear = distinct(m, config.rewrite_margin) if m.size else m
-    pairs = monotone_alignment(clear, config.rewrite_min_passage_similarity) if m.size else []
+    clear = distinct(m, config.story.rewrite_margin) if m.size else m
+    pairs = monotone_alignment(clear, config.story.rewrite_min_passage_similarity) if m.size else []
     words_a, words_b = _paragraph_words(a), _paragraph_words(b)
     cov_a = sum(words_a[i] for i in {i for i, _ in pairs}) / max(sum(words_a), 1)
     cov_b = sum(words_b[j] for j in {j for _, j in pairs}) / max(sum(words_b), 1)
-    fewest = min(len(a.paragraphs), len(b.paragraphs), config.rewrite_min_passages)
-    is_rewrite = len(pairs) >= fewest and min(cov_a, cov_b) >= config.rewrite_min_coverage
+    fewest = min(len(a.paragraphs), len(b.paragraphs), config.story.rewrite_min_passages)
+    is_rewrite = len(pairs) >= fewest and min(cov_a, cov_b) >= config.story.rewrite_min_coverage
     if not is_rewrite:
         return _same_story(a, b, similarity, m, config)
     evidence = _paragraph_evidence(a, b, pairs, m)

@@ -38,5 +38,5 @@ def trace(
 ) -> tuple[list[Lineage], list[VersionDiff]]:
     """Lineages (with original and derivations) and the diff of every version in them."""
     by_id = {a.id: a for a in articles}
-    found = lineages(by_id, relations, families, stories, config.trace_margin)
+    found = lineages(by_id, relations, families, stories, config.trace.margin)
     return found, version_diffs(found, by_id, relations, stories, config, encoders, cache)

@@ -184,7 +184,9 @@ def _diff(
         )
         if i in matched:
             j, sim = matched[i]
-            kind = "shared" if copy_like and sim >= config.shared_min_similarity else "reworded"
+            kind = (
+                "shared" if copy_like and sim >= config.trace.shared_min_similarity else "reworded"
+            )
             passages.append(DiffPassage(kind, "version", match=j, similarity=sim, **span))
         elif against is None and span["found_in"]:  # the original: carried by other versions
             passages.append(DiffPassage("shared", "version", **span))
@@ -275,7 +277,7 @@ def _mark_stitched(
         others = [m for m in story_members.get(lineage.story, lineage.members) if m != diff.id]
         # Fellow versions first: they are the story text most like this one.
         others.sort(key=lambda m: m not in lineage.members)
-        others = others[: config.trace_context_articles]
+        others = others[: config.trace.context_articles]
         # Added, shared and reworded passages are paragraphs (removed lines have none).
         own = [
             (diff.id, p.paragraph)
@@ -297,7 +299,7 @@ def _mark_stitched(
     scorer = _ParagraphScorer(
         articles, {q[1] for q in queries} | {c for q in queries for c in q[2]}, len(encoders)
     )
-    threshold = config.stitched_max_story_similarity
+    threshold = config.trace.stitched_max_story_similarity
     undecided: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
     for passage, query, context in queries:
         # The lexical views alone bound the score from below (encoder views count 0):
