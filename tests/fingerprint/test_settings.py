@@ -4,7 +4,7 @@ from dataclasses import fields, replace
 
 import pytest
 
-from wiretrace.config import Config
+from wiretrace.config import SECTIONS, Config
 from wiretrace.fingerprint import (
     FingerprintSettings,
 )
@@ -27,19 +27,25 @@ def _another(value):
 
 @pytest.mark.parametrize("name", FINGERPRINT_FIELDS)
 def test_changing_any_fingerprint_setting_changes_the_stored_tag(name):
-    config = Config()
-    changed = replace(config, **{name: _another(getattr(config, name))})
-    assert changed.fingerprint.tag() != config.fingerprint.tag()
+    settings = Config().fingerprint
+    changed = replace(settings, **{name: _another(getattr(settings, name))})
+    assert changed.tag() != settings.tag()
 
 
 def test_no_other_setting_changes_the_stored_tag():
     config = Config()
     tag = config.fingerprint.tag()
-    others = [f.name for f in fields(Config) if f.name not in FINGERPRINT_FIELDS]
+    others = [
+        (section, f.name)
+        for section, kind in SECTIONS.items()
+        if section != "fingerprint"
+        for f in fields(kind)
+    ]
     assert len(others) > 30
-    for name in others:
-        changed = replace(config, **{name: _another(getattr(config, name))})
-        assert changed.fingerprint.tag() == tag, name
+    for section, name in others:
+        settings = getattr(config, section)
+        changed = replace(settings, **{name: _another(getattr(settings, name))})
+        assert replace(config, **{section: changed}).fingerprint.tag() == tag, name
 
 
 def test_the_tag_of_the_shipped_settings_holds():
