@@ -264,7 +264,6 @@ RENAMED: dict[str, str] = {
     "family_min_coverage": "cluster.family_min_coverage",
     "workers": "run.workers",
     "chunk_size": "run.chunk_size",
-    "progress_min_records": "run.progress_min_records",
     "store_wait_seconds": "run.store_wait_seconds",
     "story_min_similarity": "story.min_match",
     "story_block_min_names": "story.block_min_match",

@@ -152,8 +152,6 @@ class RunSettings(Settings):
     workers: int = 0
     #: Articles handed to a worker at a time.
     chunk_size: int = 500
-    #: Show a progress bar when the run has at least this many records.
-    progress_min_records: int = 2000
     #: Seconds a run with ``--db`` waits for another run writing the same store to finish
     #: (``wiretrace run --wait``); ``null``: as long as it takes (see wiretrace.storelock).
     store_wait_seconds: float | None = None
