@@ -513,3 +513,27 @@ def test_train_writes_only_where_it_is_told(tmp_path):
     proc = wiretrace("train", "fusion", "--data", tmp_path, cwd=tmp_path)
     assert proc.returncode == 2 and "--out" in proc.stderr, proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["run", "--help"]])
+def test_version_and_help_load_no_stage(argv):
+    """They start in a fraction of a second: no stage's settings, no numpy, no engine."""
+    code = (
+        "import sys\n"
+        "from wiretrace.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('numpy', 'sklearn', 'wiretrace.config') if m in sys.modules]\n"
+        "print('loaded:', heavy, file=sys.stderr)\n"
+    )
+    got = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=60,
+    )
+    assert got.returncode == 0, got.stderr
+    assert got.stderr.strip().endswith("loaded: []"), got.stderr

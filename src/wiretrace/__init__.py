@@ -6,10 +6,9 @@ The Python API mirrors the command line::
     result = run(["articles/"], Config())
     write_outputs(result, "out/", Config())
 
-``run``, ``run_records``, ``RunResult`` and ``write_outputs`` are imported when first
-used: the engine behind them loads scikit-learn and SciPy (2 of the 3 seconds a command
-took to start), which a command that only checks its settings, or fails on them, never
-needs.
+Every name is imported when first used: the engine behind ``run`` loads scikit-learn and
+SciPy, and ``Config`` every stage's settings with their modules (numpy among them), which
+``wiretrace --version`` and ``--help`` never need.
 """
 
 from __future__ import annotations
@@ -18,15 +17,15 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-from wiretrace.config import Config  # noqa: E402
-
 if TYPE_CHECKING:
+    from wiretrace.config import Config
     from wiretrace.pipeline import RunResult, run, run_records
     from wiretrace.report import write_outputs
 
 __all__ = ["Config", "RunResult", "__version__", "run", "run_records", "write_outputs"]
 
 _LAZY = {
+    "Config": "wiretrace.config",
     "RunResult": "wiretrace.pipeline",
     "run": "wiretrace.pipeline",
     "run_records": "wiretrace.pipeline",

@@ -25,6 +25,7 @@ import sys
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import orjson
 from rich.console import Console
@@ -39,9 +40,11 @@ from rich.progress import (
 from rich.text import Text
 
 from wiretrace import __version__, logs
-from wiretrace.config import Config
 from wiretrace.errors import UsageError, WiretraceError
 from wiretrace.untrusted import printable
+
+if TYPE_CHECKING:
+    from wiretrace.config import Config
 
 
 def shared_data() -> Path:
@@ -52,6 +55,8 @@ def shared_data() -> Path:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from wiretrace.config import Config  # the stages' settings: not for --help or --version
+
     """The run's settings: the ``--config`` file's, with the command-line options on top."""
     run: dict[str, object] = {}
     story: dict[str, object] = {}
