@@ -89,6 +89,27 @@ def wiretrace(
     )
 
 
+def store_run_command(inputs: Path, db: Path, out: Path, config: Path, *extra: str) -> list[str]:
+    """``wiretrace run INPUTS --db DB`` as a command line, quiet and without the HTML report
+    (for tests that start, race or kill real runs on one store)."""
+    return [
+        sys.executable,
+        "-m",
+        "wiretrace.cli",
+        "run",
+        str(inputs),
+        "--db",
+        str(db),
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--quiet",
+        "--no-html",
+        *extra,
+    ]
+
+
 def error_line(proc: subprocess.CompletedProcess, code: int) -> str:
     """The one line a failed command says (after any log lines), having checked its exit
     code and that it said nothing else: no traceback, no second line."""

@@ -16,7 +16,6 @@ import signal
 import sqlite3
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,14 @@ import numpy as np
 import orjson
 import pytest
 
-from tests.helpers import DEMO, error_line, file_size_limit, synthetic_corpus, wiretrace
+from tests.helpers import (
+    DEMO,
+    error_line,
+    file_size_limit,
+    store_run_command,
+    synthetic_corpus,
+    wiretrace,
+)
 from wiretrace.errors import StoreError
 from wiretrace.query import query
 from wiretrace.store import Store, StoredRun
@@ -287,24 +293,6 @@ def test_band_keys_pack_into_four_and_a_half_bytes():
 CONFIG = {"story": {"encoder": "none", "min_match": 0.2}, "run": {"workers": 1}}
 
 
-def _command(inputs: Path, db: Path, out: Path, config: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "wiretrace.cli",
-        "run",
-        str(inputs),
-        "--db",
-        str(db),
-        "--out",
-        str(out),
-        "--config",
-        str(config),
-        "--quiet",
-        "--no-html",
-    ]
-
-
 def _state(db: Path) -> dict:
     """Everything in the store that a run may change, in a comparable form."""
     con = sqlite3.connect(db)
@@ -353,7 +341,7 @@ def setup(tmp_path_factory):
     states = []
     for k, batch in enumerate(batches):
         start = time.perf_counter()
-        subprocess.run(_command(batch, ref, root / f"ref_out{k}", config), check=True)
+        subprocess.run(store_run_command(batch, ref, root / f"ref_out{k}", config), check=True)
         seconds.append(time.perf_counter() - start)
         states.append(_state(ref))
     return root, config, batches, states, seconds
@@ -395,7 +383,9 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(setup):
     ):
         for attempt in range(3):
             moment = rng.uniform(0.05, duration * 0.95)
-            killed = _kill_at(_command(batch, db, root / f"out{k}{attempt}", config), moment)
+            killed = _kill_at(
+                store_run_command(batch, db, root / f"out{k}{attempt}", config), moment
+            )
             kills += killed
             if db.exists():
                 state = _state(db)
@@ -403,10 +393,10 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(setup):
                 assert state in ([before, after] if before else [after]) or (
                     before is None and state["articles"] == []
                 )
-        subprocess.run(_command(batch, db, root / f"out{k}", config), check=True)
+        subprocess.run(store_run_command(batch, db, root / f"out{k}", config), check=True)
         assert _state(db) == after
         # running the same batch again changes nothing: re-ingesting is a no-op
-        subprocess.run(_command(batch, db, root / f"again{k}", config), check=True)
+        subprocess.run(store_run_command(batch, db, root / f"again{k}", config), check=True)
         assert _state(db) == after
     assert kills >= 3, "most kills should land while the run is still working"
 
@@ -415,7 +405,9 @@ def test_query_reads_the_store_without_changing_it(setup):
     root, _, (_, batch_b), (after_a, _), _ = setup
     db = root / "query.db"
     config = orjson.loads((root / "config.json").read_bytes())
-    subprocess.run(_command(setup[2][0], db, root / "qout", root / "config.json"), check=True)
+    subprocess.run(
+        store_run_command(setup[2][0], db, root / "qout", root / "config.json"), check=True
+    )
     before = db.read_bytes()
     from wiretrace.config import Config
 

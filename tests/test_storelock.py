@@ -21,12 +21,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.helpers import DEMO
+from tests.helpers import DEMO, SRC, store_run_command
 from wiretrace.config import Config
 from wiretrace.query import query
 from wiretrace.storelock import StoreBusy, StoreLock
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 # stories on (families are stored with them)
 CONFIG = {"story": {"encoder": "none"}, "run": {"workers": 1}}
 COPY = ("wire_original", "reprint_with_chrome")  # the copy pair, one half in each input
@@ -45,22 +44,7 @@ def _start(
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "wiretrace.cli",
-        "run",
-        str(inputs),
-        "--db",
-        str(db),
-        "--out",
-        str(out),
-        "--config",
-        str(config),
-        "--quiet",
-        "--no-html",
-        *extra,
-    ]
+    cmd = store_run_command(inputs, db, out, config, *extra)
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, env=env)
 
 
