@@ -122,29 +122,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run_spark(args: argparse.Namespace, config: Config, console: Console) -> int:
-    from dataclasses import replace
-
     from wiretrace.spark import run_spark
+    from wiretrace.story.encoder import check_installed
 
     if args.db:
         raise UsageError("--engine spark writes output files; --db is for the default engine")
     if config.story.enabled:
-        console.print(
-            "spark engine: copy engine only (duplicates, copies, partials, families); "
-            "run the default engine for stories"
-        )
+        check_installed(config.story.encoder)  # now, not after the copy engine has run
     counts = run_spark(
         args.inputs,
-        replace(config, story=replace(config.story, enabled=False)),
+        config,
         args.out,
         master=args.spark_master,
         fmt=args.format,
+        slice_days=args.spark_slice_days,
     )
     acc = counts["accounting"]
     console.print(
         f"{acc['records']} records: {acc['processed']} processed, {acc['skipped']} "
         f"skipped; {counts['counts']['families']} families, "
-        f"{counts['n_relations']} relations -> {args.out}"
+        f"{counts['n_relations']} copy relations, {counts['counts']['stories']} stories, "
+        f"{counts['counts']['lineages']} lineages -> {args.out}"
     )
     return 0
 
@@ -492,12 +490,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=["local", "spark"],
         default="local",
-        help="spark: the copy engine as Spark jobs (JSONL, Parquet, WARC, ...)",
+        help="spark: the whole run as Spark jobs (JSONL, Parquet, WARC, ...)",
     )
     p.add_argument(
         "--spark-master",
         default="local[2]",
         help="Spark master URL for --engine spark (local[N], spark://host:7077, yarn)",
+    )
+    p.add_argument(
+        "--spark-slice-days",
+        type=float,
+        default=30.0,
+        metavar="DAYS",
+        help="--engine spark: stories are found in slices of this many days of publication "
+        "time, each also reading the story horizon before it (default 30)",
     )
     p.set_defaults(func=cmd_run)
 

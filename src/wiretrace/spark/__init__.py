@@ -1,4 +1,5 @@
-"""The copy engine as Spark jobs, for corpora one machine cannot hold (``--engine spark``)."""
+"""The whole pipeline (copies, stories, lineages, diffs) as Spark jobs, for corpora one
+machine cannot hold (``--engine spark``)."""
 
 from wiretrace.spark.engine import run_spark
 

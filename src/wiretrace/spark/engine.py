@@ -1,4 +1,4 @@
-"""``wiretrace run --engine spark``: the copy engine as Spark jobs.
+"""``wiretrace run --engine spark``: the whole pipeline as Spark jobs.
 
 The same steps (:mod:`wiretrace.steps`) and stage functions as the default engine, run
 by Spark over partitions (:func:`map_step`: Spark schedules, the steps decide):
@@ -21,15 +21,16 @@ by Spark over partitions (:func:`map_step`: Spark schedules, the steps decide):
 5. **verify** each candidate pair where both articles were joined to it;
 6. **families**: connected components of the strong edges (label propagation),
    then the anchor-checked join of :func:`~wiretrace.cluster.copy_families` inside
-   each component, so the families are those of the default engine.
+   each component, so the families are those of the default engine;
+7. **stories, lineages, diffs** (unless ``story.enabled`` / ``trace.enabled`` is off):
+   the default engine's story and trace functions, in time slices overlapping by the
+   story horizon and then per story (:mod:`wiretrace.spark.stories`).
 
 Articles keep their input order as a global index, so pairs, relation
-orientation and families match the default engine on the same input. The
-story stage (meaning-level matching) is not part of this mode: run the default
-engine, or ``wiretrace run --db`` on the results, for stories.
+orientation and families match the default engine on the same input.
 
-Outputs are the same files (articles, relations, families, report.json),
-streamed to the driver's output folder.
+Outputs are the same files (articles, relations, families, stories, lineages,
+diffs, report.json), streamed to the driver's output folder.
 """
 
 from __future__ import annotations
@@ -45,12 +46,13 @@ from wiretrace.accounting import Accounting
 from wiretrace.candidates import CandidateStats, candidate_pairs
 from wiretrace.clean.boilerplate import SAMPLE, judge_boilerplate
 from wiretrace.cluster import copy_families, joins_family
-from wiretrace.codec import article_table_row, family_row, row, run_counts
+from wiretrace.codec import article_table_row, derived_rows, row, run_counts
 from wiretrace.config import Config
 from wiretrace.ingest import STDIN, check_inputs, input_files, read_files, truncate
 from wiretrace.ingest.fields import article_from_fields, row_fields
 from wiretrace.pipeline import StageClock
 from wiretrace.records import Article, Skipped
+from wiretrace.spark.stories import SLICE_DAYS, SLICE_UNDATED, StoryResult, stories_on_spark
 from wiretrace.steps import (
     Admit,
     Clean,
@@ -139,9 +141,13 @@ def run_spark(
     master: str = "local[2]",
     spark=None,
     fmt: str = "jsonl",
+    slice_days: float = SLICE_DAYS,
+    slice_undated: int = SLICE_UNDATED,
 ) -> dict:
-    """Run the copy engine on Spark and write the outputs to ``out_dir`` (tables in ``fmt``:
-    jsonl, parquet or csv); returns the counts."""
+    """Run the engine on Spark and write the outputs to ``out_dir`` (tables in ``fmt``:
+    jsonl, parquet or csv); returns the counts. Stories run in slices of ``slice_days``
+    days of publication time (and of ``slice_undated`` undated articles):
+    :mod:`wiretrace.spark.stories`."""
     from wiretrace.report.files import write_output_table, write_report_json
 
     inputs = check_inputs(inputs)  # before a Spark session is started for nothing
@@ -235,23 +241,30 @@ def run_spark(
         families = _families(relations, printed, config)
         lap("families")
 
+        rels = sorted(relations.collect(), key=lambda r: (r.a, r.b))
+        found = (
+            stories_on_spark(articles, rels, families, config, slice_days, slice_undated, lap)
+            if config.story.enabled
+            else StoryResult([], [], [], [], 0)
+        )
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         family_of = {m: f.family for f in families for m in f.members}
+        story_of = found.story_of()
         write_output_table(
             out,
             "articles",
             (
-                article_table_row(a, family_of, {})
+                article_table_row(a, family_of, story_of)
                 for _, a in articles.sortByKey().toLocalIterator()
             ),
             fmt,
         )
-        rels = sorted(relations.collect(), key=lambda r: (r.a, r.b))
+        rels += found.relations
         write_output_table(out, "relations", (row(r) for r in rels), fmt)
-        write_output_table(out, "families", (family_row(f, None) for f in families), fmt)
-        for name in ("stories", "lineages", "diffs"):
-            write_output_table(out, name, [], fmt)
+        tables = derived_rows(families, found.stories, found.lineages, found.diffs)
+        for name in ("families", "stories", "lineages", "diffs"):
+            write_output_table(out, name, tables[name], fmt)
         lap("write")
         counted = Accounting(n_records, n_articles, n_short, notes=notes)
         for _, record in skipped:  # read, then duplicate ids, then too short
@@ -260,6 +273,10 @@ def run_spark(
         counts = {
             "engine": f"spark ({sc.master})",
             **run_counts(n_articles, stats, rels, families, steps),
+            "stories": len(found.stories),
+            "stories_of_two_or_more": sum(len(s.members) > 1 for s in found.stories),
+            "story_slices": found.slices,
+            "lineages": len(found.lineages),
             "seconds": timings,
         }
         write_report_json(out / "report.json", config, accounting, counts)

@@ -151,15 +151,24 @@ def find_stories(
         )
         for rel, v in zip(relations, views, strict=True):
             rel.views = v
-    # A story is named after its first article in time (or, undated, the first one read):
-    # the name stays when later runs add articles to it.
-    for story in stories:  # undated articles keep input (store) order
+    name_stories(stories, published, index)
+    return relations, stories
+
+
+def name_stories(
+    stories: list[Story], published: Sequence[str | None], index: Mapping[str, int]
+) -> None:
+    """Order each story's members in time and name the unnamed stories; largest first.
+
+    A story is named after its first article in time (or, undated, the first one read): the
+    name stays when later runs add articles to it. ``index`` is each article's position in
+    input order (``published`` by it); undated articles keep input (store) order."""
+    for story in stories:
         story.members.sort(
             key=lambda i: (published[index[i]] is None, published[index[i]] or "", index[i])
         )
         story.story = story.story or f"story:{story.members[0]}"
     stories.sort(key=lambda s: (-len(s.members), s.story))
-    return relations, stories
 
 
 def _windows(
