@@ -36,10 +36,10 @@ from the slice that owns one of the pair's articles and holds both, which is the
 the later one; a story relation whose articles end in two stories is dropped (the local
 engine relates only fellow members of a story).
 
-**Trace.** Lineages and diffs run per story, one task per story holding a family or a
-rewrite: a lineage joins families and rewrites, and both stay inside one story. The task
-reads the story's members, the relations touching them (copies from other stories tell
-what was stitched in) and its families.
+**Trace.** Lineages and diffs run per story, for each story holding a family or a rewrite
+(a lineage joins families and rewrites, and both stay inside one story), the stories spread
+over tasks. A story's trace reads its members, the relations touching them (copies from
+other stories tell what was stitched in) and its families.
 
 **Executors and driver.** Executors read, clean, fingerprint and verify (the copy engine),
 and run :func:`find_stories` per slice and the trace per story, with the encoders loaded
@@ -380,7 +380,8 @@ def _trace(
     for r in relations:
         for n in {story_no[r.a], story_no[r.b]} & traced:
             rels_of[n].append(r)
-    sc, parts = admitted.context, len(traced)
+    sc = admitted.context
+    parts = max(1, min(len(traced), 4 * sc.defaultParallelism))  # a task traces many stories
     extras = sc.parallelize(
         [(n, (stories[n], rels_of[n], fams_of[n])) for n in sorted(traced)], parts
     )
