@@ -19,17 +19,17 @@ def test_copy_family_members_share_a_story():
 
 
 def test_a_family_moves_its_members_instead_of_merging_their_stories():
-    from wiretrace.story.stage import _keep_families_together
+    from wiretrace.story.stage import keep_families_together
 
     # Stories X = {a, b} (2021) and Y = {c, d} (2023); b and c are one reused text.
     labels = np.array([0, 0, 1, 1])
     index = {"a": 0, "b": 1, "c": 2, "d": 3}
     published = ["2021-01-01", "2021-01-02", "2023-01-01", "2023-01-02"]
     family = CopyFamily("family:b", ["c", "b"])
-    moved = _keep_families_together(labels, [family], index, published)
+    moved = keep_families_together(labels, [family], index, published)
     assert moved.tolist() == [0, 0, 0, 1]  # c joins b's (earlier) story; d stays in 2023
     family3 = CopyFamily("family:c", ["b", "c", "d"])  # most of the family is in Y
-    assert _keep_families_together(labels, [family3], index, published).tolist() == [0, 1, 1, 1]
+    assert keep_families_together(labels, [family3], index, published).tolist() == [0, 1, 1, 1]
 
 
 def test_translation_is_a_rewrite_across_languages(demo_dir):

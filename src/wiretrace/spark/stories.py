@@ -28,7 +28,7 @@ gave it: overlap articles are never relabelled by a later slice. A later slice's
 holding overlap articles *continues* the earlier story most of them are in (ties: the one
 of its earliest article): its own articles move there; stories are never merged. A story
 without overlap articles is new. Then each copy family joins the story holding most of it
-(:func:`~wiretrace.story.stage._keep_families_together`, the local engine's rule, now
+(:func:`~wiretrace.story.stage.keep_families_together`, the local engine's rule, now
 over all slices: a family reprinted beyond the horizon is whole again), and the stories
 are named and ordered by :func:`~wiretrace.story.stage.name_stories`. A pair's figures
 (a ``same_story`` or ``rewrite`` relation, a copy relation's same-story similarity) come
@@ -81,7 +81,7 @@ from wiretrace.records import (
 )
 from wiretrace.story.clustering import publication_days, time_order
 from wiretrace.story.encoder import Encoder, PackagedEncoder, RunVectors, load_encoders
-from wiretrace.story.stage import _keep_families_together, find_stories, name_stories
+from wiretrace.story.stage import find_stories, keep_families_together, name_stories
 from wiretrace.trace import lineages, version_diffs
 
 #: Days of publication time in one slice (counted from the epoch).
@@ -185,7 +185,7 @@ def whole_stories(
     and ordered as it does."""
     index = {a: k for k, a in enumerate(ids)}
     labels = np.array([story_of[a] for a in ids], dtype=np.int64)
-    labels = _keep_families_together(labels, families, index, published)
+    labels = keep_families_together(labels, families, index, published)
     family_of = {m: f.family for f in families for m in f.members}
     groups: dict[int, list[str]] = defaultdict(list)
     for a, label in zip(ids, labels.tolist(), strict=True):

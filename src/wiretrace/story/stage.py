@@ -101,7 +101,7 @@ def find_stories(
         articles, published, window_matches(space, candidates), config, initial, progress
     )
     index = {a.id: i for i, a in enumerate(articles)}
-    labels = _keep_families_together(labels, families, index, published, initial >= 0)
+    labels = keep_families_together(labels, families, index, published, initial >= 0)
     is_new = initial < 0
     related = {frozenset((r.a, r.b)) for r in copy_relations}
 
@@ -237,7 +237,7 @@ def _stories_then_short_records(
     )
 
 
-def _keep_families_together(
+def keep_families_together(
     labels: np.ndarray,
     families: Sequence[CopyFamily],
     index: dict[str, int],
