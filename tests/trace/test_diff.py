@@ -99,13 +99,13 @@ def test_an_added_paragraphs_context_is_embedded_until_one_passage_rescues_it(co
         "m": CleanArticle("m", "", [reworded, *unrelated], [], []),
     }
     context = [("m", j) for j in range(41)]  # closest first: the reworded ferry leads
-    queries = [
-        (DiffPassage("added", "version", 0, 1, paragraph=0), ("v", 0), context),
-        (DiffPassage("added", "version", 0, 1, paragraph=1), ("v", 1), context[1:]),
-    ]
     scorer = _ParagraphScorer(articles, {("v", 0), ("v", 1), *context}, 1)
+    queries = [
+        (DiffPassage("added", "version", 0, 1, paragraph=0), ("v", 0), context, scorer),
+        (DiffPassage("added", "version", 0, 1, paragraph=1), ("v", 1), context[1:], scorer),
+    ]
     undecided = list(queries)
-    _rescue_by_meaning(undecided, scorer, 0.15, articles, [counting], None, None)
+    _rescue_by_meaning(undecided, 0.15, articles, [counting], None, None)
     assert [q[1] for q in undecided] == [("v", 1)]  # the football paragraph: stitched in
     assert (queries[0][0].story_similarity or 0) >= 0.15
     # The first round: both queries and 4 passages of each context (5 in all); the rest

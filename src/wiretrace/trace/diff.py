@@ -43,7 +43,13 @@ from wiretrace.records import (
     Story,
     VersionDiff,
 )
-from wiretrace.story.encoder import Encoder, VectorCache, calibrated, encode_in_steps
+from wiretrace.story.encoder import (
+    Encoder,
+    RunVectors,
+    VectorCache,
+    calibrated,
+    encode_in_steps,
+)
 from wiretrace.story.lexical import LexicalSpace, mean_of_views
 from wiretrace.trace.lineage import RelationIndex, removed_from
 
@@ -254,6 +260,12 @@ def _inherited(line: str, given: Sequence[str]) -> bool:
     )
 
 
+#: An added paragraph to score: its passage, its key (article, paragraph) and its context's.
+_Query = tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]
+#: ... one not shown on its story by the word views, with its story's scorer.
+_Undecided = tuple[DiffPassage, tuple[str, int], list[tuple[str, int]], "_ParagraphScorer"]
+
+
 def _mark_stitched(
     diffs: Sequence[VersionDiff],
     articles: Mapping[str, CleanArticle],
@@ -264,10 +276,15 @@ def _mark_stitched(
     cache: VectorCache | None,
     progress: Progress | None = None,
 ) -> None:
-    """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``."""
+    """Turn ``added`` passages that are unlike the rest of their story into ``stitched_in``.
+
+    Each story's paragraphs are scored in a space of their own (the lexical views fitted on
+    the story's paragraphs involved): a story's diffs are then the same whichever other
+    stories a run traces with it (a run over a store traces only those it touched; Spark
+    traces stories in separate tasks)."""
     story_members: dict[str | None, list[str]] = {s.story: s.members for s in stories}
     lineage_of = {m: g for g in lineages for m in g.members}
-    queries: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
+    by_story: dict[str, list[_Query]] = {}
     for diff in diffs:
         added = [p for p in diff.passages if p.kind == "added"]
         if not added:
@@ -293,26 +310,25 @@ def _mark_stitched(
                 for j in range(len(articles[m].paragraphs))
             ]
             if context and p.paragraph is not None:
-                queries.append((p, (version.id, p.paragraph), context))
-    if not queries:
-        return
-    scorer = _ParagraphScorer(
-        articles, {q[1] for q in queries} | {c for q in queries for c in q[2]}, len(encoders)
-    )
+                story = lineage.story or f"lineage:{lineage.members[0]}"
+                by_story.setdefault(story, []).append((p, (version.id, p.paragraph), context))
     threshold = config.trace.stitched_max_story_similarity
-    undecided: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]] = []
-    for passage, query, context in queries:
-        # The lexical views alone bound the score from below (encoder views count 0):
-        # most added paragraphs are plainly on the story and need no embedding.
-        lexical = scorer.similarity(query, context)
-        passage.story_similarity = round(float(lexical.max()), 3)
-        if passage.story_similarity < threshold:
-            # Lexically closest first: the passages most likely to show it on the story.
-            order = np.argsort(-lexical, kind="stable")
-            undecided.append((passage, query, [context[k] for k in order]))
-    if encoders:
-        _rescue_by_meaning(undecided, scorer, threshold, articles, encoders, cache, progress)
-    for passage, _, _ in undecided:
+    undecided: list[_Undecided] = []
+    for queries in by_story.values():
+        keys = {q[1] for q in queries} | {c for q in queries for c in q[2]}
+        scorer = _ParagraphScorer(articles, keys, len(encoders))
+        for passage, query, context in queries:
+            # The lexical views alone bound the score from below (encoder views count 0):
+            # most added paragraphs are plainly on the story and need no embedding.
+            lexical = scorer.similarity(query, context)
+            passage.story_similarity = round(float(lexical.max()), 3)
+            if passage.story_similarity < threshold:
+                # Lexically closest first: the passages most likely to show it on the story.
+                order = np.argsort(-lexical, kind="stable")
+                undecided.append((passage, query, [context[k] for k in order], scorer))
+    if encoders and undecided:
+        _rescue_by_meaning(undecided, threshold, articles, encoders, cache, progress)
+    for passage, _, _, _ in undecided:
         passage.kind = "stitched_in"
 
 
@@ -322,8 +338,7 @@ _RESCUE_ROUNDS = (4, 32)
 
 
 def _rescue_by_meaning(
-    undecided: list[tuple[DiffPassage, tuple[str, int], list[tuple[str, int]]]],
-    scorer: _ParagraphScorer,
+    undecided: list[_Undecided],
     threshold: float,
     articles: Mapping[str, CleanArticle],
     encoders: Sequence[Encoder],
@@ -339,24 +354,28 @@ def _rescue_by_meaning(
     paragraphs' next passages in one batch, and a paragraph leaves once rescued. One
     rescued, or compared with its whole context, ends as it would with everything
     embedded; its ``story_similarity`` is the best score among the passages embedded."""
+    cache = cache if cache is not None else RunVectors()  # the stories share each round's batch
     start = 0
     for stop in (*_RESCUE_ROUNDS, None):
         if not undecided:
             return
-        scorer.embed(
-            {q for _, q, _ in undecided} | {c for _, _, ctx in undecided for c in ctx[start:stop]},
-            articles,
-            encoders,
-            cache,
-            progress,
-        )
+        wanted: dict[_ParagraphScorer, set[tuple[str, int]]] = {}
+        for _, query, context, scorer in undecided:
+            wanted.setdefault(scorer, set()).update([query, *context[start:stop]])
+        # One batch for every story's paragraphs (the encoder's workers, full batches);
+        # each story's scorer then reads its own from the cache.
+        texts = sorted({articles[a].paragraphs[i] for keys in wanted.values() for a, i in keys})
+        for e in encoders:
+            encode_in_steps(e, texts, cache, progress, f"trace embed ({e.name})")
+        for scorer, keys in wanted.items():
+            scorer.embed(keys, articles, encoders, cache)
         still = []
-        for passage, query, context in undecided:
+        for passage, query, context, scorer in undecided:
             seen = context[:stop]
             best = float(scorer.similarity(query, seen).max())
             passage.story_similarity = round(max(best, passage.story_similarity or 0.0), 3)
             if best < threshold:
-                still.append((passage, query, context))
+                still.append((passage, query, context, scorer))
         undecided[:] = still
         start = stop or 0
 
