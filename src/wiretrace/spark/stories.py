@@ -47,14 +47,12 @@ once per Python worker process (:func:`executor_encoders`; numpy models, one thr
 runs one task per core). The driver holds, per admitted article, its id and publication
 time, plus the relations and families, and decides the slices and the reconciliation.
 
-Where the result can differ from the local engine's (with everything in one slice the
-stories are the same):
+Where the result can differ from the local engine's (with everything in one slice every
+table is the same: the trace scores each story's paragraphs in a space of their own in
+both engines):
 
 * the TF-IDF views are fitted on the texts compared, so a slice's similarities (and, near
   ``story.min_match``, its clusters) are those of its articles, not the whole corpus's;
-  likewise the diffs' ``story_similarity`` (fitted on the story's paragraphs, not on every
-  traced story's): the lexical views give it a lower bound, and an ``added`` paragraph
-  near ``trace.stitched_max_story_similarity`` may be called the other way;
 * average link in a slice sees the overlap, not the whole story before it: a story
   longer than the horizon that straddles a slice's start may be cut differently;
 * a copy relation whose articles are in no slice together (more than the horizon apart
