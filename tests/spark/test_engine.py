@@ -68,7 +68,7 @@ def _default(inputs):
         (r.a, r.b): (r.relation, r.coverage_a, r.coverage_b, len(r.evidence))
         for r in result.relations
     }
-    return relations, [f.members for f in result.families], result.accounting, result.stats
+    return relations, [f.members for f in result.families], result.accounting, result
 
 
 def test_spark_gives_the_default_engines_relations_and_families(spark, corpus):
@@ -76,7 +76,7 @@ def test_spark_gives_the_default_engines_relations_and_families(spark, corpus):
     out = root / "out_jsonl"
     run_spark([path], CONFIG, out, spark=spark)
     relations, families, accounting, steps = _read(out)
-    want_relations, want_families, want_acc, want_stats = _default([path])
+    want_relations, want_families, want_acc, want_result = _default([path])
     assert len(want_families) >= 5 and len(want_relations) >= 20  # a corpus with copies
     assert relations == want_relations
     assert families == want_families
@@ -91,13 +91,13 @@ def test_spark_gives_the_default_engines_relations_and_families(spark, corpus):
         want_acc.to_dict()["skipped_records"], key=str
     )
     # one logic: the same steps counted the same things, and left the same notes
-    assert steps == want_stats["steps"] and steps["admit"]["short"] == 1
+    assert steps == want_result.stats["steps"] and steps["admit"]["short"] == 1
     assert accounting["short"] == want_acc.short == 1
     assert accounting["notes"] == want_acc.to_dict()["notes"]
     assert any(n["id"] == "latin" for n in accounting["notes"])
     rows = [orjson.loads(line) for line in (out / "articles.jsonl").read_bytes().splitlines()]
     assert [(r["id"], r.get("short", False)) for r in rows] == [
-        (a.id, a.short) for a in run([path], CONFIG).articles
+        (a.id, a.short) for a in want_result.articles
     ]
 
 
