@@ -2,8 +2,8 @@
 
 The stages are steps over chunks of records (:mod:`wiretrace.steps`) or plain functions;
 :class:`LocalExecutor` only schedules them (a pool forked once per stage, chunks mapped in
-order, or read lazily with a bounded number in flight). The settings reach the workers
-once, at fork; a step's stats are counted where each chunk ran and added up in the run's
+order, or read lazily with a bounded number in flight). A step carries its own settings
+to the workers; its stats are counted where each chunk ran and added up in the run's
 process.
 """
 
@@ -14,19 +14,14 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from wiretrace.config import Config
 from wiretrace.steps import Stats, Step
 
+if TYPE_CHECKING:
+    from wiretrace.config import Config
+
 Progress = Callable[[str, int, int], None]
-
-#: The run's settings, as each worker process sees them.
-CONFIG = Config()
-
-
-def _init_worker(config: Config) -> None:
-    global CONFIG
-    CONFIG = config
 
 
 def _step_in_worker(step: Step, finish: Callable[[list], list] | None, chunk: Iterable) -> tuple:
@@ -54,9 +49,7 @@ class LocalExecutor:
         can_fork = "fork" in mp.get_all_start_methods()
         if workers > 1 and n_items >= 2 * config.run.chunk_size and (can_fork or not fork_only):
             ctx = mp.get_context("fork") if can_fork else mp.get_context()
-            self.pool = ctx.Pool(workers, initializer=_init_worker, initargs=(config,))
-        else:
-            _init_worker(config)
+            self.pool = ctx.Pool(workers)
 
     def map(
         self,
