@@ -22,7 +22,8 @@ TEXTS = [
 
 def _rows(texts: list[str]) -> list:
     space = LexicalSpace(texts)
-    paragraphs = space.transform(["Lavrov and Geneva", "the library at ten"])
+    # "Zanzibar" is in no text: a term the fitted vocabulary does not hold is left out
+    paragraphs = space.transform(["Lavrov and Geneva", "the library at ten", "Zanzibar, 1964"])
     return [
         *space.views,
         *paragraphs.views,
@@ -53,6 +54,27 @@ def test_remembered_terms_give_the_same_rows_bit_for_bit(remembered):
             assert np.array_equal(x.data, y.data)
     # at most 3 texts per kind: the least recently used went
     assert memo.kinds and all(len(texts) <= 3 for texts in memo.kinds.values())
+    # a text's counts are kept as term numbers, not as its words
+    counted = [k for k in memo.kinds if isinstance(k, lexical.Counted)]
+    assert counted and all(
+        isinstance(v, tuple) and v[0].dtype == np.int32
+        for k in counted
+        for v in memo.kinds[k].values()
+    )
+
+
+def test_term_numbers_start_afresh_past_their_cap_and_give_the_same_rows():
+    lexical.remember_terms(None)
+    fresh = [_rows(TEXTS[:3]), _rows(TEXTS[1:]), _rows(TEXTS)]
+    try:
+        lexical._MEMO = memo = lexical.TermMemo(10, most_terms=8)
+        again = [_rows(TEXTS[:3]), _rows(TEXTS[1:]), _rows(TEXTS)]
+        assert all(len(n) <= 8 + 60 for n in memo.numbers.values())  # reset, then one fit's terms
+    finally:
+        lexical.remember_terms(None)
+    for before, after in zip(fresh, again, strict=True):
+        for x, y in zip(before, after, strict=True):
+            assert (x != y).nnz == 0 and np.array_equal(x.indices, y.indices)
 
 
 def test_the_memo_keeps_digests_not_texts_and_forgets_the_oldest(remembered):

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
 import numpy as np
@@ -85,21 +85,25 @@ T = TypeVar("T")
 
 
 class TermMemo:
-    """What the TF-IDF views read of the texts seen lately: each text's terms (per view)
-    and its names and numbers, at most ``most`` texts per kind (the least recently used go).
+    """What the TF-IDF views read of the texts seen lately: each text's term counts (per
+    view) and its names and numbers, at most ``most`` texts per kind (the least recently
+    used go).
 
     A run over a store fits its TF-IDF views on the stored articles around its new ones as
     well, so a long-running caller (the service's engine) analyses the same stored texts
-    round after round: splitting and lower-casing them was a fifth of a round's story
-    stage. The terms of a text do not depend on the other texts (the IDF does, and is
-    still fitted on each run's texts), so taking them from here changes no figure. Terms are
-    kept interned: one string per term, not one per occurrence (tuples of their own strings
-    took about 90 kB an article, 440 MB more at the peak of ``wiretrace bench serve``).
-    Off unless :func:`remember_terms` turns it on: a single run reads each text once."""
+    round after round: splitting them and counting their terms was most of a round's story
+    stage (scikit-learn counts terms in a Python loop over every word). The terms of a text
+    do not depend on the other texts (the IDF does, and is still fitted on each run's texts),
+    so taking them from here changes no figure: the count matrices are built to be the very
+    ones scikit-learn builds (:meth:`_Remembering._count_vocab`). A text's counts are kept
+    as numbered terms (:class:`TermNumbers`), a few kilobytes a text. Off unless
+    :func:`remember_terms` turns it on: a single run reads each text once."""
 
-    def __init__(self, most: int):
+    def __init__(self, most: int, most_terms: int = 500_000):
         self.most = most
+        self.most_terms = most_terms
         self.kinds: dict[Hashable, OrderedDict[bytes, object]] = {}
+        self.numbers: dict[Hashable, TermNumbers] = {}
 
     def get(self, kind: Hashable, text: str, compute: Callable[[str], T]) -> T:
         """``compute(text)``, remembered under ``kind`` (and a digest of the text: the text
@@ -114,6 +118,62 @@ class TermMemo:
         else:
             memo.move_to_end(key)
         return cast(T, found)
+
+    def term_numbers(self, analysis: Hashable) -> TermNumbers:
+        """The numbers of the terms of one way of analysing texts. Past ``most_terms`` terms
+        (a service up for months meets names and typos without end) they start afresh, with
+        the counts that were kept in them; so call it once per matrix, never between two
+        texts of one."""
+        numbers = self.numbers.get(analysis)
+        if numbers is None or len(numbers) > self.most_terms:
+            numbers = self.numbers[analysis] = TermNumbers()
+            for kind in [
+                k for k in self.kinds if isinstance(k, Counted) and k.analysis == analysis
+            ]:
+                del self.kinds[kind]
+        return numbers
+
+
+class TermNumbers:
+    """A number for each term, in the order terms were first met: a text's term counts are
+    two small arrays (numbers and counts) rather than its words."""
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._array = np.empty(0, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def count(self, terms: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers of the distinct ``terms`` and how often each occurs."""
+        counts = Counter(terms)
+        numbers = np.empty(len(counts), dtype=np.int32)
+        for k, term in enumerate(counts):
+            n = self.number.get(term)
+            if n is None:
+                n = self.number[term] = len(self._terms)
+                self._terms.append(term)
+            numbers[k] = n
+        return numbers, np.fromiter(counts.values(), dtype=np.int32, count=len(counts))
+
+    def terms(self) -> np.ndarray:
+        """Every term, by its number (an object array, extended as terms come)."""
+        if len(self._array) < len(self._terms):
+            added = np.array(self._terms[len(self._array) :], dtype=object)
+            self._array = np.concatenate([self._array, added])
+        return self._array
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """The memo's kind for the term counts of one way of analysing texts; ``fitted`` apart
+    (texts a vocabulary is fitted on, or texts put in one: paragraphs), so that one does not
+    push the other's texts out."""
+
+    analysis: Hashable
+    fitted: bool
 
 
 #: The terms remembered between runs in this process; None: none (see :class:`TermMemo`).
@@ -134,16 +194,59 @@ def remember_terms(most: int | None) -> None:
 
 
 class _Remembering(CountVectorizer):
-    """A vectoriser whose analyser reads each text's terms from the :class:`TermMemo` when
-    one is on: the same terms, the same fit."""
+    """A vectoriser that reads each text's term counts from the :class:`TermMemo` when one
+    is on: the same count matrix, the same fit."""
 
-    def build_analyzer(self):
-        analyze = super().build_analyzer()
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        """scikit-learn's own step (``fit`` and ``transform`` both count through it),
+        from remembered counts: the same vocabulary and the same matrix (data in
+        ``self.dtype``). A test holds the two equal bit for bit, so a scikit-learn that
+        counts otherwise fails it."""
         memo = _MEMO
         if memo is None:
-            return analyze
-        kind = (self.token_pattern, str(self.stop_words), self.lowercase, self.ngram_range)
-        return lambda text: memo.get(kind, text, lambda t: tuple(map(sys.intern, analyze(t))))
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        analysis = (self.token_pattern, str(self.stop_words), self.lowercase, self.ngram_range)
+        numbers = memo.term_numbers(analysis)
+        analyze = self.build_analyzer()
+        kind = Counted(analysis, not fixed_vocab)
+        rows = [
+            memo.get(kind, doc, lambda text: numbers.count(analyze(text))) for doc in raw_documents
+        ]
+        found = np.concatenate([r[0] for r in rows]) if rows else np.empty(0, dtype=np.int32)
+        counts = np.concatenate([r[1] for r in rows]) if rows else np.empty(0, dtype=np.int32)
+        lengths = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+        column = np.full(len(numbers), -1, dtype=np.int64)
+        if fixed_vocab:
+            vocabulary = self.vocabulary_
+            for term, col in vocabulary.items():
+                n = numbers.number.get(term)
+                if n is not None:
+                    column[n] = col
+        else:
+            # Numbered as first met in these texts, as scikit-learn numbers them before
+            # sorting them by term: the order each row's entries are left in after that.
+            used, first = np.unique(found, return_index=True)
+            if not len(used):
+                raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+            order = np.argsort(first)
+            column[used[order]] = np.arange(len(used))
+            terms = numbers.terms()[used[order]].tolist()
+            vocabulary = dict(zip(terms, range(len(used)), strict=True))
+        local = column[found]
+        if (local < 0).any():  # terms the fitted vocabulary does not hold: left out
+            kept = local >= 0
+            row = np.repeat(np.arange(len(rows)), lengths)
+            lengths = np.bincount(row[kept], minlength=len(rows))
+            local, counts = local[kept], counts[kept]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=indptr[1:])
+        matrix = sparse.csr_matrix(
+            (counts, local.astype(np.int32), indptr),
+            shape=(len(rows), len(vocabulary)),
+            dtype=self.dtype,
+        )
+        matrix.sort_indices()
+        return vocabulary, matrix
 
 
 class _Tfidf(_Remembering, TfidfVectorizer):
