@@ -260,11 +260,12 @@ def test_a_killed_holder_leaves_no_stale_lock(halves, tmp_path):
         "import os, sys, time\n"
         "from wiretrace.storelock import StoreLock\n"
         f"StoreLock({str(db)!r}).acquire()\n"
-        "child = os.fork()\n"
-        "if child == 0:\n"
+        "if os.fork() == 0:\n"
+        # The child speaks, not the parent: its fork hook has run by the time it can,
+        # so the lock is the parent's alone when the test kills the parent.
+        "    print(os.getpid(), flush=True)\n"
         "    time.sleep(60)\n"
         "    os._exit(0)\n"
-        "print(child, flush=True)\n"
         "time.sleep(60)\n"
     )
     holder = subprocess.Popen(
