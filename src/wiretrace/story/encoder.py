@@ -149,7 +149,8 @@ def calibrated(cosine: np.ndarray, floor: float) -> np.ndarray:
     return np.clip((cosine - floor) / (1.0 - floor), 0.0, 1.0)
 
 
-def _lead(text: str, max_words: int) -> str:
+def first_words(text: str, max_words: int) -> str:
+    """What an encoder reads of ``text``: its first ``max_words`` words."""
     return " ".join(text.split()[:max_words])
 
 
@@ -182,7 +183,7 @@ class PackagedEncoder:
     def encode(self, texts: Sequence[str], done: Done | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        leads = [_lead(t, self.max_words) or "-" for t in texts]
+        leads = [first_words(t, self.max_words) or "-" for t in texts]
         batches = [leads[i : i + BATCH] for i in range(0, len(leads), BATCH)]
         embedded: Iterable[np.ndarray]
         if self._workers is not None and len(batches) > 1:
