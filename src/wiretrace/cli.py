@@ -328,6 +328,17 @@ def cmd_train(args: argparse.Namespace) -> int:
     )
 
 
+def _sizes(text: str) -> list[int]:
+    """``--sizes``: positive whole numbers, comma-separated."""
+    try:
+        sizes = [int(x) for x in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise UsageError(f"--sizes {text!r}: give positive whole numbers, comma-separated")
+    return sizes
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     data_dir = Path(args.data) if args.data else shared_data()
     console = Console()
@@ -335,6 +346,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         args.articles = {
             "headlines": 3000,
             "serve": 5000,
+            "rounds": 2000,
             "provenance": 200,
             "dates": None,
             "inputs": None,
@@ -352,7 +364,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.name == "html":
         return _bench("extractors").main(data_dir, console, n_articles=min(args.articles, 2000))
     if args.name == "scale":
-        sizes = [int(x) for x in args.sizes.split(",")]
+        sizes = _sizes(args.sizes or "10000,100000,1000000")
         return _bench("scale").main(
             data_dir,
             console,
@@ -375,6 +387,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return _bench("distillation").main(data_dir, console)
     if args.name == "provenance":
         return _bench("provenance").main(data_dir, _config(args), console, args.articles, args.seed)
+    if args.name == "rounds":
+        return _bench("rounds").main(
+            data_dir,
+            _config(args),
+            console,
+            n_articles=args.articles,
+            sizes=_sizes(args.sizes or "50,200,1000"),
+        )
     if args.name == "serve":
         return _bench("serve").main(
             data_dir,
@@ -616,13 +636,14 @@ def build_parser() -> argparse.ArgumentParser:
             "dates",
             "inputs",
             "outputs",
+            "rounds",
         ],
     )
     p.add_argument("--corpus-cache", help="bench scale: keep generated corpora here, reuse them")
     p.add_argument(
         "--sizes",
-        default="10000,100000,1000000",
-        help="bench scale: corpus sizes to run, comma-separated",
+        help="bench scale: corpus sizes to run (default 10000,100000,1000000); bench rounds: "
+        "articles a round (default 50,200,1000); comma-separated",
     )
     p.add_argument(
         "--out",
@@ -638,8 +659,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--articles",
         type=int,
-        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000; "
-        "bench provenance: planted sources, 200; bench dates: all)",
+        help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000, "
+        "rounds 2,000; bench provenance: planted sources, 200; bench dates: all)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(
