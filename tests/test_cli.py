@@ -537,3 +537,8 @@ def test_version_and_help_load_no_stage(argv):
     )
     assert got.returncode == 0, got.stderr
     assert got.stderr.strip().endswith("loaded: []"), got.stderr
+
+
+def test_bench_sizes_mistyped_is_one_line(tmp_path):
+    proc = wiretrace("bench", "rounds", "--sizes", "50,x", "--data", tmp_path)
+    assert error_line(proc, 2) == "--sizes '50,x': give positive whole numbers, comma-separated"

@@ -123,7 +123,10 @@ class Engine:
                 encoder.keep_workers()
 
     def close(self) -> None:
-        """Stop the encoders' kept worker processes."""
+        """Stop the encoders' kept worker processes, and forget the remembered terms."""
+        from wiretrace.story.lexical import remember_terms
+
+        remember_terms(None)
         for encoder in self.encoders:
             if hasattr(encoder, "close_workers"):
                 encoder.close_workers()
