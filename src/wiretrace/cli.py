@@ -347,6 +347,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             "headlines": 3000,
             "serve": 5000,
             "rounds": 2000,
+            "embed": 1000,  # every packaged encoder, e5 (slow) too, in-process then in runs
             "provenance": 200,
             "dates": None,
             "inputs": None,
@@ -660,7 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--articles",
         type=int,
         help="AllSides articles to use (default 20,000; bench headlines 3,000, serve 5,000, "
-        "rounds 2,000; bench provenance: planted sources, 200; bench dates: all)",
+        "rounds 2,000, embed 1,000; bench provenance: planted sources, 200; bench dates: all)",
     )
     p.add_argument("--copies", type=int, default=2000, help="planted copies (bench copies)")
     p.add_argument(
