@@ -389,13 +389,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.name == "provenance":
         return _bench("provenance").main(data_dir, _config(args), console, args.articles, args.seed)
     if args.name == "rounds":
-        return _bench("rounds").main(
-            data_dir,
-            _config(args),
-            console,
-            n_articles=args.articles,
-            sizes=_sizes(args.sizes or "50,200,1000"),
-        )
+        sizes = _sizes(args.sizes or "50,200,1000")
+        return _bench("rounds").main(data_dir, _config(args), console, args.articles, sizes)
     if args.name == "serve":
         return _bench("serve").main(
             data_dir,
