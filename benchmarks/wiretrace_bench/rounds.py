@@ -33,7 +33,7 @@ from rich.table import Table
 from wiretrace.config import Config
 from wiretrace.service.engine import Engine, Job
 from wiretrace_bench.datasets import MissingData, allsides_articles
-from wiretrace_bench.serve import BATCH, _record
+from wiretrace_bench.serve import BATCH, posted_record
 
 
 def round_seconds(records: list[dict], size: int, config: Config, db: Path) -> list[float]:
@@ -66,7 +66,7 @@ def main(
     data_dir: Path, config: Config, console: Console, n_articles: int, sizes: list[int]
 ) -> int:
     try:
-        records = [_record(r) for r in allsides_articles(data_dir, n_articles)]
+        records = [posted_record(r) for r in allsides_articles(data_dir, n_articles)]
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2

@@ -42,7 +42,8 @@ from wiretrace_bench.pipeline import write_corpus
 WRITERS, READERS, BATCH = 4, 4, 50
 
 
-def _record(row: dict) -> dict:
+def posted_record(row: dict) -> dict:
+    """An AllSides row as a client posts it to `/v1/articles`."""
     return {
         "id": row["id"],
         "title": row["title"],
@@ -79,7 +80,7 @@ def main(
     except MissingData as exc:
         console.print(f"[red]{exc}[/red]")
         return 2
-    records = [_record(r) for r in rows]
+    records = [posted_record(r) for r in rows]
     with tempfile.TemporaryDirectory(prefix="wiretrace-serve-") as tmp:
         db, settings = Path(tmp) / "index.db", Path(tmp) / "config.json"
         settings.write_bytes(orjson.dumps(config.to_dict()))
